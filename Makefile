@@ -1,0 +1,31 @@
+# ctd — entry point. CMake does the building underneath; these targets are what users type.
+#   make demo     install missing packages, build, run the demo pipeline
+#   make test     install missing packages, build, run the whole test suite
+#   make install PREFIX=/usr/local
+BUILD   ?= build
+PREFIX  ?= /usr/local
+JOBS    ?= $(shell nproc)
+NATIVE  ?= ON
+
+.PHONY: all deps configure test demo install clean
+
+all: deps configure
+	cmake --build $(BUILD) -j $(JOBS)
+
+deps:
+	@scripts/install-deps
+
+configure: deps
+	@[ -f $(BUILD)/CMakeCache.txt ] || cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DCTD_NATIVE=$(NATIVE) -DCMAKE_INSTALL_PREFIX=$(PREFIX)
+
+test: all
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+demo: all
+	scripts/demo $(BUILD)/bin
+
+install: all
+	cmake --install $(BUILD) --prefix $(PREFIX)
+
+clean:
+	rm -rf $(BUILD) demo-output

@@ -1,0 +1,134 @@
+#include "io/output.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <vector>
+
+#include "util/cleanup.hpp"
+#include "util/error.hpp"
+
+namespace ctd {
+
+namespace {
+bool g_fail_next_commit = false;
+
+std::string dirname_of(const std::string& path) {
+  auto slash = path.find_last_of('/');
+  if (slash == std::string::npos) return ".";
+  if (slash == 0) return "/";
+  return path.substr(0, slash);
+}
+
+std::string basename_of(const std::string& path) {
+  auto slash = path.find_last_of('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+void write_all(int fd, const char* data, size_t n, const std::string& what) {
+  while (n > 0) {
+    ssize_t w = ::write(fd, data, n);
+    if (w < 0 && errno == EINTR) continue;
+    if (w < 0) throw Error("cannot write " + what + ": " + std::strerror(errno));
+    data += w;
+    n -= size_t(w);
+  }
+}
+}  // namespace
+
+void simulate_commit_failure_once() { g_fail_next_commit = true; }
+
+OutputFile::OutputFile(const std::string& path) : path_(path) {
+  hdf5_init();
+  if (path.empty()) throw UsageError("no output file given (use -o FILE, or -o - for stdout)");
+  if (path == "-") {
+    if (isatty(STDOUT_FILENO))
+      throw UsageError("refusing to write binary HDF5 to a terminal: redirect stdout or use -o FILE");
+    // A memory-only file (core driver without backing store) becomes the image.
+    Hid fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
+    H5Pset_fapl_core(fapl.get(), 1 << 20, 0);
+    std::string name = "ctd-stdout-" + std::to_string(getpid()) + ".h5";
+    hid_t f = H5Fcreate(name.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get());
+    if (f < 0) throw Error("stdout: cannot create an in-memory HDF5 file: " + hdf5_error_message());
+    file_ = std::make_unique<H5File>(Hid(f, H5Fclose), "<stdout>");
+    return;
+  }
+  std::string dir = dirname_of(path);
+  struct stat st;
+  if (::stat(dir.c_str(), &st) != 0)
+    throw Error(path + ": cannot write: folder '" + dir + "' does not exist");
+  if (!S_ISDIR(st.st_mode)) throw Error(path + ": cannot write: '" + dir + "' is not a folder");
+  if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+    throw Error(path + ": cannot write: it is a folder");
+  std::string tmpl = dir + "/." + basename_of(path) + ".tmp-XXXXXX";
+  std::vector<char> buf(tmpl.begin(), tmpl.end());
+  buf.push_back('\0');
+  int fd = mkstemp(buf.data());
+  if (fd < 0) throw Error(path + ": cannot write in folder '" + dir + "': " + std::strerror(errno));
+  temp_ = buf.data();
+  register_temp_file(temp_);
+  // mkstemp makes the file private; give it the permissions a new file gets.
+  mode_t mask = umask(0);
+  umask(mask);
+  fchmod(fd, 0666 & ~mask);
+  ::close(fd);
+  hid_t f = H5Fcreate(temp_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  if (f < 0) {
+    std::string msg = hdf5_error_message();
+    ::unlink(temp_.c_str());
+    unregister_temp_file(temp_);
+    throw Error(path + ": cannot create: " + msg);
+  }
+  file_ = std::make_unique<H5File>(Hid(f, H5Fclose), path);
+}
+
+OutputFile::~OutputFile() {
+  if (committed_) return;
+  file_.reset();
+  if (!temp_.empty()) {
+    ::unlink(temp_.c_str());
+    unregister_temp_file(temp_);
+  }
+}
+
+void OutputFile::commit() {
+  if (temp_.empty()) {
+    if (H5Fflush(file_->id(), H5F_SCOPE_GLOBAL) < 0)
+      throw Error("stdout: cannot finish the HDF5 image: " + hdf5_error_message());
+    ssize_t size = H5Fget_file_image(file_->id(), nullptr, 0);
+    if (size < 0) throw Error("stdout: cannot build the HDF5 image: " + hdf5_error_message());
+    std::vector<char> image(static_cast<size_t>(size));
+    if (H5Fget_file_image(file_->id(), image.data(), image.size()) < 0)
+      throw Error("stdout: cannot build the HDF5 image: " + hdf5_error_message());
+    file_.reset();
+    if (g_fail_next_commit) {
+      g_fail_next_commit = false;
+      throw Error("stdout: simulated failure before writing");
+    }
+    write_all(STDOUT_FILENO, image.data(), image.size(), "to stdout");
+    committed_ = true;
+    return;
+  }
+  if (!file_->close()) throw Error(path_ + ": cannot finish writing: " + hdf5_error_message());
+  int fd = ::open(temp_.c_str(), O_RDONLY);
+  if (fd >= 0) {
+    int rc = ::fsync(fd);
+    int err = errno;
+    ::close(fd);
+    if (rc != 0) throw Error(path_ + ": cannot finish writing: " + std::strerror(err));
+  }
+  if (g_fail_next_commit) {
+    g_fail_next_commit = false;
+    throw Error(path_ + ": simulated failure before rename");
+  }
+  if (std::rename(temp_.c_str(), path_.c_str()) != 0)
+    throw Error(path_ + ": cannot move the finished file into place: " + std::strerror(errno));
+  unregister_temp_file(temp_);
+  committed_ = true;
+}
+
+}  // namespace ctd

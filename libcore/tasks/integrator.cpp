@@ -1,0 +1,68 @@
+#include "tasks/integrator.hpp"
+
+#include <cmath>
+
+#include "util/error.hpp"
+#include "util/rng.hpp"
+
+namespace ctd {
+
+IntegratorKind parse_integrator_kind(const std::string& name) {
+  if (name == "integrator") return IntegratorKind::Integrator;
+  if (name == "decision") return IntegratorKind::Decision;
+  throw UsageError("--task must be 'integrator' or 'decision', not '" + name + "'");
+}
+
+const char* integrator_kind_name(IntegratorKind kind) {
+  return kind == IntegratorKind::Integrator ? "integrator" : "decision";
+}
+
+void validate(const IntegratorTask& t) {
+  if (t.steps <= 0) throw UsageError("--steps must be positive, not " + std::to_string(t.steps));
+  if (!(t.duration > 0) || !std::isfinite(t.duration)) throw UsageError("--duration must be a positive number");
+  if (!std::isfinite(t.bias)) throw UsageError("--bias must be a finite number");
+  if (!(t.noise >= 0) || !std::isfinite(t.noise)) throw UsageError("--noise must be a finite number >= 0");
+}
+
+void generate_integrator_trials(const IntegratorTask& task, uint64_t seed, uint64_t first_trial, size_t count,
+                                float* inputs, float* targets, float* mask) {
+  const int T = task.steps;
+  const double dt = task.duration / T;
+  const double scale = task.noise / std::sqrt(dt);
+  for (size_t b = 0; b < count; ++b) {
+    RngStream rng(seed, RngDomain::Task, first_trial + b);
+    // SPEC.md §1: the bias is drawn from a normal, not a uniform.
+    const double bias = task.bias * 2.0 * (rng.normal() - 0.5);
+    float* x = inputs + b * T;
+    float* y = targets + b * T;
+    float* m = mask + b * T;
+    double sum = 0.0;
+    for (int t = 0; t < T; ++t) {
+      double xt = bias + scale * rng.normal();
+      x[t] = float(xt);
+      sum += xt;  // no dt: keeps the targets O(1)
+      if (task.kind == IntegratorKind::Integrator) {
+        y[t] = float(sum);
+        m[t] = 1.0f;
+      } else {
+        y[t] = 0.0f;
+        m[t] = 0.0f;
+      }
+    }
+    if (task.kind == IntegratorKind::Decision) {
+      y[T - 1] = sum > 0.0 ? 1.0f : -1.0f;
+      m[T - 1] = 1.0f;
+    }
+  }
+}
+
+TaskData generate_integrator_task(const IntegratorTask& task, uint64_t seed, size_t trials, uint64_t first_trial) {
+  validate(task);
+  Shape shape{trials, size_t(task.steps), 1};
+  TaskData d{Array<float>(shape), Array<float>(shape), Array<float>(shape)};
+  generate_integrator_trials(task, seed, first_trial, trials, d.inputs.ptr(), d.targets.ptr(),
+                             d.target_mask.ptr());
+  return d;
+}
+
+}  // namespace ctd

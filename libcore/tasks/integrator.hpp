@@ -1,0 +1,41 @@
+// The integrator and decision tasks of SPEC.md §1. Both share one input
+// generator; trial k always draws from random stream k of the task domain, so
+// a trial is the same whatever the batch it is generated in.
+#pragma once
+#include <cstdint>
+#include <string>
+
+#include "io/array.hpp"
+
+namespace ctd {
+
+enum class IntegratorKind { Integrator, Decision };
+
+IntegratorKind parse_integrator_kind(const std::string& name);  // throws UsageError
+const char* integrator_kind_name(IntegratorKind kind);
+
+struct IntegratorTask {
+  IntegratorKind kind = IntegratorKind::Integrator;
+  int steps = 25;          // ntimesteps
+  double duration = 1.0;   // Tdur: dt = duration / steps
+  double bias = 0.01;      // bval
+  double noise = 0.025;    // sval
+};
+
+// Checks sizes and values; throws UsageError naming the offending option.
+void validate(const IntegratorTask& task);
+
+// Writes trials first_trial .. first_trial+count-1 into caller-owned buffers of
+// [count, steps, 1] floats each (so training can reuse its buffers).
+void generate_integrator_trials(const IntegratorTask& task, uint64_t seed, uint64_t first_trial, size_t count,
+                                float* inputs, float* targets, float* mask);
+
+// A task file's three arrays.
+struct TaskData {
+  Array<float> inputs, targets, target_mask;
+};
+
+TaskData generate_integrator_task(const IntegratorTask& task, uint64_t seed, size_t trials,
+                                  uint64_t first_trial = 0);
+
+}  // namespace ctd

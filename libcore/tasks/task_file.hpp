@@ -1,0 +1,25 @@
+// Reading and writing `task` files (FORMATS.md): inputs [B,T,U], targets
+// [B,T,O], target_mask [B,T,O], optional h0s [B,N] and tokens [B,T].
+#pragma once
+#include <string>
+
+#include "io/hdf5.hpp"
+#include "io/provenance.hpp"
+#include "tasks/integrator.hpp"
+
+namespace ctd {
+
+struct TaskFile {
+  TaskData data;
+  Array<float> h0s;  // empty when the file has none
+  std::string history;
+};
+
+// Reads and validates a task file: ranks, agreeing B and T, same shape of
+// targets and mask, finite values, mask entries 0 or 1. A missing mask means
+// every entry counts.
+TaskFile read_task_file(const H5File& in);
+
+void write_task_datasets(H5File& out, const TaskData& data);
+
+}  // namespace ctd

@@ -1,0 +1,22 @@
+// The two kinds of failure a user can cause, and the exit codes they map to
+// (CONVENTIONS.md): 1 for a runtime or data problem, 2 for a usage problem.
+// Bugs are not reported through these: they are internal assertions.
+#pragma once
+#include <stdexcept>
+#include <string>
+
+namespace ctd {
+
+enum ExitCode { kExitOk = 0, kExitData = 1, kExitUsage = 2 };
+
+// Bad data, missing files, I/O failures, divergence: exit 1.
+struct Error : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// A bad option value or combination of options: exit 2.
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+}  // namespace ctd

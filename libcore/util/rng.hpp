@@ -1,0 +1,44 @@
+// Counter-based random streams (Philox4x32-10, Salmon et al. 2011).
+// A stream is addressed by (seed, domain, stream index): trial k of a file draws
+// from stream k, so its data do not depend on batch size, thread count or on
+// which other trials were generated. Domains keep unrelated uses (task data,
+// initialisation, noise, sampling) apart under one --seed.
+#pragma once
+#include <array>
+#include <cstdint>
+
+namespace ctd {
+
+// Purposes that share a seed but must never share random numbers.
+enum class RngDomain : uint32_t {
+  Task = 1,        // trial data of the synthetic tasks
+  Init = 2,        // parameter initialisation
+  StateNoise = 3,  // noise added to hidden states in training
+  Sampling = 4,    // sampling trials from a data file
+  Spikes = 5,      // Poisson spike counts
+  Dropout = 6,
+  Posterior = 7,   // reparameterisation draws
+  Candidates = 8,  // candidate selection / perturbation in fixed-point search
+};
+
+std::array<uint32_t, 4> philox4x32_10(std::array<uint32_t, 4> counter, std::array<uint32_t, 2> key);
+
+class RngStream {
+ public:
+  RngStream(uint64_t seed, RngDomain domain, uint64_t stream);
+
+  uint32_t next_u32();
+  double uniform();  // in the open interval (0, 1)
+  double normal();   // standard normal (Box-Muller; caches the second value)
+  long poisson(double lambda);
+
+ private:
+  std::array<uint32_t, 2> key_;
+  std::array<uint32_t, 4> counter_;
+  std::array<uint32_t, 4> block_{};
+  int used_ = 4;  // words of block_ already handed out
+  bool has_spare_ = false;
+  double spare_ = 0.0;
+};
+
+}  // namespace ctd
