@@ -1,0 +1,30 @@
+// The optimiser of the tutorials (SPEC.md §2): Adam with Kingma & Ba's bias
+// correction, an exponentially decaying learning rate, and clipping of the
+// gradient by its global L2 norm.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace ctd {
+
+struct AdamSettings {
+  double b1 = 0.9, b2 = 0.999, eps = 0.1;
+};
+
+struct AdamState {
+  std::vector<float> m, v;  // first and second moments
+  explicit AdamState(size_t n = 0) : m(n, 0.0f), v(n, 0.0f) {}
+};
+
+// lr0 · decay^step, step counted from 0.
+double decayed_learning_rate(double lr0, double decay, uint64_t step);
+
+// If ‖g‖ > max_norm, scales g to norm max_norm. Returns the norm before clipping.
+double clip_global_norm(float* g, size_t n, double max_norm);
+
+// One Adam update at `step` (0-based): bias corrections 1 − b^(step+1).
+void adam_update(float* params, const float* grad, size_t n, AdamState& state, const AdamSettings& s, double lr,
+                 uint64_t step);
+
+}  // namespace ctd

@@ -1,0 +1,108 @@
+#include "nn/rnn.hpp"
+
+#include <algorithm>
+
+#include "util/error.hpp"
+
+namespace ctd {
+
+Cell parse_cell(const std::string& name) {
+  if (name == "vanilla") return Cell::Vanilla;
+  if (name == "gru") return Cell::Gru;
+  throw UsageError("--cell must be 'vanilla' or 'gru', not '" + name + "'");
+}
+
+const char* cell_name(Cell cell) { return cell == Cell::Vanilla ? "vanilla" : "gru"; }
+
+std::vector<ParamEntry> param_layout(const RnnSpec& s) {
+  const size_t N = size_t(s.N), U = size_t(s.U), O = size_t(s.O);
+  std::vector<std::pair<std::string, Shape>> named;
+  if (s.cell == Cell::Vanilla)
+    named = {{"h0", {N}}, {"wI", {N, U}}, {"wR", {N, N}}, {"wO", {O, N}}, {"bR", {N}}, {"bO", {O}}};
+  else
+    named = {{"h0", {N}},      {"wRUHX", {2 * N, N + U}}, {"wCHX", {N, N + U}}, {"bRU", {2 * N}},
+             {"bC", {N}},      {"wO", {O, N}},           {"bO", {O}}};
+  std::vector<ParamEntry> layout;
+  size_t offset = 0;
+  for (auto& [name, shape] : named) {
+    layout.push_back({name, shape, offset});
+    offset += shape_size(shape);
+  }
+  return layout;
+}
+
+size_t param_count(const RnnSpec& spec) {
+  auto layout = param_layout(spec);
+  return layout.back().offset + layout.back().size();
+}
+
+const ParamEntry& find_param(const std::vector<ParamEntry>& layout, const std::string& name) {
+  for (const auto& e : layout)
+    if (e.name == name) return e;
+  throw std::logic_error("no parameter named " + name);
+}
+
+template <class S>
+void RnnWorkspace<S>::reserve(const RnnSpec& spec, int b, int t) {
+  B = b;
+  T = t;
+  const size_t TB = size_t(b) * size_t(t), N = size_t(spec.N);
+  X.resize(TB * size_t(spec.U));
+  H.resize((TB + size_t(b)) * N);
+  O.resize(TB * size_t(spec.O));
+  dO.resize(TB * size_t(spec.O));
+  dh.resize(size_t(b) * N);
+  tmp.resize(size_t(b) * N);
+  if (spec.cell == Cell::Gru) {
+    gate_r.resize(TB * N);
+    gate_u.resize(TB * N);
+    cand.resize(TB * N);
+    rh.resize(TB * N);
+    dpre.resize(TB * N);   // dC_pre
+    dru.resize(TB * 2 * N);
+  } else {
+    dpre.resize(TB * N);   // dA
+  }
+}
+
+template <class S>
+double masked_sse_and_grad(const RnnSpec& spec, const RnnBatch<S>& batch, RnnWorkspace<S>& ws, S scale) {
+  const int B = batch.B, T = batch.T, O = spec.O;
+  double sse = 0.0;
+  for (int t = 0; t < T; ++t)
+    for (int b = 0; b < B; ++b)
+      for (int k = 0; k < O; ++k) {
+        size_t src = (size_t(b) * T + t) * O + k, dst = (size_t(t) * B + b) * O + k;
+        S m = batch.mask ? batch.mask[src] : S(1);
+        S e = ws.O[dst] - batch.y[src];
+        sse += double(m * e * e);
+        ws.dO[dst] = scale * S(2) * m * e;
+      }
+  return sse;
+}
+
+template <class S>
+void copy_out(const RnnSpec& spec, const RnnWorkspace<S>& ws, S* hiddens, S* outputs) {
+  const int B = ws.B, T = ws.T, N = spec.N, O = spec.O;
+  for (int b = 0; b < B; ++b)
+    for (int t = 0; t < T; ++t) {
+      if (hiddens) {
+        const S* src = ws.H.data() + (size_t(t + 1) * B + b) * N;
+        std::copy(src, src + N, hiddens + (size_t(b) * T + t) * N);
+      }
+      if (outputs) {
+        const S* src = ws.O.data() + (size_t(t) * B + b) * O;
+        std::copy(src, src + O, outputs + (size_t(b) * T + t) * O);
+      }
+    }
+}
+
+template struct RnnWorkspace<float>;
+template struct RnnWorkspace<double>;
+template double masked_sse_and_grad<float>(const RnnSpec&, const RnnBatch<float>&, RnnWorkspace<float>&, float);
+template double masked_sse_and_grad<double>(const RnnSpec&, const RnnBatch<double>&, RnnWorkspace<double>&,
+                                            double);
+template void copy_out<float>(const RnnSpec&, const RnnWorkspace<float>&, float*, float*);
+template void copy_out<double>(const RnnSpec&, const RnnWorkspace<double>&, double*, double*);
+
+}  // namespace ctd

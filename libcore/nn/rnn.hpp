@@ -1,0 +1,83 @@
+// The recurrent networks of SPEC.md §2 — vanilla RNN and GRU — as a flat
+// parameter vector with a named layout, and their batched forward and
+// backward passes (BPTT). Templated on the scalar: float for training, double
+// for gradient checks.
+//
+// Batch-major in, time-major inside: a time step of a batch is one matrix
+// product over all trials, and weight gradients are accumulated over all time
+// steps in one product each (DESIGN.md).
+#pragma once
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "io/array.hpp"
+
+namespace ctd {
+
+enum class Cell { Vanilla, Gru };
+Cell parse_cell(const std::string& name);  // "vanilla" | "gru"; throws UsageError
+const char* cell_name(Cell cell);
+
+struct RnnSpec {
+  Cell cell = Cell::Vanilla;
+  int N = 100, U = 1, O = 1;  // hidden, input, output sizes
+  double bfg = 0.5;           // GRU: fixed bias on the update gate
+};
+
+// One named parameter inside the flat vector, in the tutorials' names and shapes.
+struct ParamEntry {
+  std::string name;
+  Shape shape;
+  size_t offset;
+  size_t size() const { return shape_size(shape); }
+};
+
+// vanilla: h0 wI wR wO bR bO;  gru: h0 wRUHX wCHX bRU bC wO bO
+std::vector<ParamEntry> param_layout(const RnnSpec& spec);
+size_t param_count(const RnnSpec& spec);
+const ParamEntry& find_param(const std::vector<ParamEntry>& layout, const std::string& name);
+
+// One batch as the passes see it. Pointers are batch-major: x [B,T,U],
+// y and mask [B,T,O]; h0s [B,N] per-trial initial states (null: the trained
+// h0 for every trial); noise [B,T,N] added to each new state (null: none).
+template <class S>
+struct RnnBatch {
+  int B = 0, T = 0;
+  const S* x = nullptr;
+  const S* y = nullptr;
+  const S* mask = nullptr;
+  const S* h0s = nullptr;
+  const S* noise = nullptr;
+};
+
+// Buffers of one thread's passes, sized once and reused across batches.
+// Time-major: H holds T+1 slices [B,N] (slice 0 is the initial state).
+template <class S>
+struct RnnWorkspace {
+  int B = 0, T = 0;
+  std::vector<S> X, H, O;        // inputs [T,B,U], states [T+1,B,N], outputs [T,B,O]
+  std::vector<S> gate_r, gate_u, cand, rh;  // GRU: [T,B,N] each
+  std::vector<S> dO, dpre, dru, dh, tmp;    // backward buffers
+  void reserve(const RnnSpec& spec, int B, int T);
+};
+
+// Runs the network over a batch, keeping what the backward pass needs.
+template <class S>
+void rnn_forward(const RnnSpec& spec, const S* params, const RnnBatch<S>& batch, RnnWorkspace<S>& ws);
+
+// Backpropagates dO ([T,B,O], time-major, in ws.dO) through the last forward
+// pass and adds the parameter gradients to `grad`.
+template <class S>
+void rnn_backward(const RnnSpec& spec, const S* params, const RnnBatch<S>& batch, RnnWorkspace<S>& ws, S* grad);
+
+// Sum over masked entries of (o − y)² for the last forward pass, and writes
+// dO = scale · 2·mask·(o − y) into ws.dO for the backward pass.
+template <class S>
+double masked_sse_and_grad(const RnnSpec& spec, const RnnBatch<S>& batch, RnnWorkspace<S>& ws, S scale);
+
+// Copies the last forward pass out batch-major: hiddens [B,T,N], outputs [B,T,O].
+template <class S>
+void copy_out(const RnnSpec& spec, const RnnWorkspace<S>& ws, S* hiddens, S* outputs);
+
+}  // namespace ctd

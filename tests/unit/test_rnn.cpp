@@ -1,0 +1,178 @@
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <vector>
+
+#include "helpers.hpp"
+#include "io/hdf5.hpp"
+#include "io/output.hpp"
+#include "nn/batch_loss.hpp"
+#include "nn/rnn_model.hpp"
+#include "util/error.hpp"
+#include "util/rng.hpp"
+
+using namespace ctd;
+
+namespace {
+struct Problem {
+  RnnSpec spec;
+  int B, T;
+  std::vector<double> params, x, y, mask, h0s;
+};
+
+Problem make_problem(Cell cell, int N, int U, int O, int B, int T, uint64_t seed) {
+  Problem p{{cell, N, U, O, 0.5}, B, T, {}, {}, {}, {}, {}};
+  RngStream r(seed, RngDomain::Task, 0);
+  RnnModel m = init_rnn(p.spec, RnnInit{0.9, 1.0, 0.3}, seed);
+  for (float v : m.params) p.params.push_back(v + 0.05 * r.normal());  // non-zero biases too
+  for (int i = 0; i < B * T * U; ++i) p.x.push_back(r.normal());
+  for (int i = 0; i < B * T * O; ++i) {
+    p.y.push_back(r.normal());
+    p.mask.push_back(r.uniform() < 0.6 ? 1.0 : 0.0);
+  }
+  for (int i = 0; i < B * N; ++i) p.h0s.push_back(0.5 * r.normal());
+  return p;
+}
+
+RnnBatch<double> batch_of(const Problem& p, bool per_trial_h0) {
+  RnnBatch<double> b;
+  b.B = p.B;
+  b.T = p.T;
+  b.x = p.x.data();
+  b.y = p.y.data();
+  b.mask = p.mask.data();
+  b.h0s = per_trial_h0 ? p.h0s.data() : nullptr;
+  return b;
+}
+
+// Central differences of the whole loss against the analytic gradient, for every parameter.
+void check_gradient(Cell cell, bool per_trial_h0, int threads) {
+  Problem p = make_problem(cell, 6, 3, 2, 5, 7, 17);
+  const double l2 = 0.01;
+  BatchLoss<double> loss(p.spec, p.B, p.T, threads);
+  RnnBatch<double> batch = batch_of(p, per_trial_h0);
+  std::vector<double> grad(p.params.size());
+  loss.loss_and_grad(p.params.data(), batch, l2, grad.data());
+  const double h = 1e-6;
+  double worst = 0;
+  for (size_t i = 0; i < p.params.size(); ++i) {
+    std::vector<double> q = p.params;
+    q[i] += h;
+    double up = loss.loss(q.data(), batch, l2).total();
+    q[i] -= 2 * h;
+    double down = loss.loss(q.data(), batch, l2).total();
+    double fd = (up - down) / (2 * h);
+    worst = std::max(worst, std::fabs(fd - grad[i]) / std::max(1e-3, std::fabs(fd) + std::fabs(grad[i])));
+  }
+  CAPTURE(cell_name(cell));
+  CAPTURE(per_trial_h0);
+  CAPTURE(threads);
+  CHECK(worst < 1e-6);
+}
+}  // namespace
+
+TEST_CASE("gradients match central finite differences (double, masks, L2 on)") {
+  for (Cell cell : {Cell::Vanilla, Cell::Gru})
+    for (bool per_trial_h0 : {false, true})
+      for (int threads : {1, 2}) check_gradient(cell, per_trial_h0, threads);
+}
+
+TEST_CASE("state noise enters the states additively") {
+  for (Cell cell : {Cell::Vanilla, Cell::Gru}) {
+    Problem p = make_problem(cell, 4, 1, 1, 3, 5, 3);
+    BatchLoss<double> loss(p.spec, p.B, p.T, 1);
+    RnnBatch<double> clean = batch_of(p, false);
+    std::vector<double> noise(size_t(p.B) * p.T * p.spec.N, 0.0), h_clean(noise.size()), h_noisy(noise.size());
+    noise[2 * p.spec.N + 1] = 0.25;  // trial 0, step 2, unit 1
+    RnnBatch<double> noisy = clean;
+    noisy.noise = noise.data();
+    loss.loss(p.params.data(), clean, 0, h_clean.data());
+    loss.loss(p.params.data(), noisy, 0, h_noisy.data());
+    CHECK(h_noisy[2 * p.spec.N + 1] - h_clean[2 * p.spec.N + 1] == doctest::Approx(0.25));
+    CHECK(h_noisy[1 * p.spec.N + 1] == h_clean[1 * p.spec.N + 1]);  // earlier steps untouched
+    CHECK(h_noisy[3 * p.spec.N + 1] != h_clean[3 * p.spec.N + 1]);  // later steps feel it
+  }
+}
+
+TEST_CASE("a one-unit vanilla RNN by hand") {
+  // h_t = tanh(wI x + bR + wR h_{t-1}), o = wO h + bO, with h0 = 0.5.
+  RnnSpec spec{Cell::Vanilla, 1, 1, 1, 0.5};
+  std::vector<double> params = {0.5, 2.0, 0.8, 1.5, 0.1, -0.2};  // h0 wI wR wO bR bO
+  std::vector<double> x = {0.3, -0.1}, y = {0, 0}, h(2), o(2);
+  RnnBatch<double> b;
+  b.B = 1;
+  b.T = 2;
+  b.x = x.data();
+  b.y = y.data();
+  BatchLoss<double> loss(spec, 1, 2, 1);
+  LossParts parts = loss.loss(params.data(), b, 0.0, h.data(), o.data());
+  double h1 = std::tanh(2.0 * 0.3 + 0.1 + 0.8 * 0.5), h2 = std::tanh(2.0 * -0.1 + 0.1 + 0.8 * h1);
+  CHECK(h[0] == doctest::Approx(h1));
+  CHECK(h[1] == doctest::Approx(h2));
+  CHECK(o[1] == doctest::Approx(1.5 * h2 - 0.2));
+  double o1 = 1.5 * h1 - 0.2, o2 = 1.5 * h2 - 0.2;
+  CHECK(parts.data == doctest::Approx((o1 * o1 + o2 * o2) / 2));
+  double sq = 0;
+  for (double v : params) sq += v * v;
+  CHECK(loss.loss(params.data(), b, 0.1).l2 == doctest::Approx(0.1 * sq));
+}
+
+TEST_CASE("the tutorials' forward passes are reproduced from their parameter files") {
+  for (std::string stem : {"tutorial_vanilla_integrator", "tutorial_gru_decision"}) {
+    RnnModel m = read_rnn_params(H5File::open(test::fixture(stem + "_params.h5")));
+    CHECK(m.spec.cell == (stem.find("gru") != std::string::npos ? Cell::Gru : Cell::Vanilla));
+    CHECK(m.spec.N == 100);
+    H5File fw = H5File::open(test::fixture(stem + "_forward.h5"));
+    auto x = fw.read<float>("inputs"), hid = fw.read<float>("hiddens"), out = fw.read<float>("outputs");
+    const int B = int(x.dim(0)), T = int(x.dim(1));
+    std::vector<float> y(size_t(B) * T, 0.0f), h(hid.size()), o(out.size());
+    RnnBatch<float> b;
+    b.B = B;
+    b.T = T;
+    b.x = x.ptr();
+    b.y = y.data();
+    BatchLoss<float> loss(m.spec, B, T, 2);
+    loss.loss(m.params.data(), b, 0.0, h.data(), o.data());
+    double dh = 0, dout = 0;
+    for (size_t i = 0; i < h.size(); ++i) dh = std::max(dh, double(std::fabs(h[i] - hid[i])));
+    for (size_t i = 0; i < o.size(); ++i) dout = std::max(dout, double(std::fabs(o[i] - out[i])));
+    CAPTURE(stem);
+    CHECK(dh < 1e-5);
+    CHECK(dout < 1e-5);
+  }
+}
+
+TEST_CASE("parameter files: round trip, and shape errors name the dataset") {
+  test::TempDir dir;
+  RnnModel m = init_rnn({Cell::Gru, 7, 3, 2, 0.5}, RnnInit{1.0, 1.0, 0.1}, 5);
+  {
+    OutputFile out(dir.file("p.h5"));
+    write_rnn_params(out.h5(), m);
+    out.commit();
+  }
+  RnnModel back = read_rnn_params(H5File::open(dir.file("p.h5")));
+  CHECK(back.spec.cell == Cell::Gru);
+  CHECK(back.spec.N == 7);
+  CHECK(back.spec.U == 3);
+  CHECK(back.spec.O == 2);
+  CHECK(back.params == m.params);
+  {
+    OutputFile out(dir.file("bad.h5"));
+    write_rnn_params(out.h5(), m);
+    out.h5().write("bC", Array<float>({6}));
+    out.commit();
+  }
+  try {
+    read_rnn_params(H5File::open(dir.file("bad.h5")));
+    FAIL("no error");
+  } catch (const Error& e) {
+    CHECK(std::string(e.what()) == dir.file("bad.h5") + ": dataset 'bC' has shape [6] but [7] is required (N=7, U=3, O=2)");
+  }
+  {
+    OutputFile out(dir.file("none.h5"));
+    out.h5().write("inputs", Array<float>({2}));
+    out.commit();
+  }
+  CHECK_THROWS_WITH_AS(read_rnn_params(H5File::open(dir.file("none.h5"))),
+                       doctest::Contains("not an RNN parameter file"), Error);
+}
