@@ -21,6 +21,9 @@ int main(int argc, char** argv) {
   app.add_option("--bias", task.bias, "Bias scale bval: bias = bval*2*(z0-0.5), z0 ~ N(0,1)");
   app.add_option("--noise", task.noise, "Noise scale sval: x_t = bias + sval/sqrt(dt)*z_t")
       ->check(CLI::NonNegativeNumber);
+  app.add_option("--zero-steps", task.zero_steps,
+                 "Extra steps with zero input after the --steps (the target holds its last value)")
+      ->check(CLI::NonNegativeNumber);
   tool.add_output("Output task file")->required();
 
   return tool.run(argc, argv, [&] {

@@ -108,14 +108,15 @@ int Tool::run(int argc, char** argv, const std::function<void()>& body) {
     log_error(std::string(e.what()) + " (see " + name_ + " --help)");
     return kExitUsage;
   }
-  if (print_config_) {
-    std::cout << app_.config_to_str(true, true);
-    return kExitOk;
-  }
   set_log_level(quiet_ ? LogLevel::Quiet : LogLevel(std::min(3, 1 + verbose_)));
   set_thread_count(threads_);
   install_cleanup_handlers();
   try {
+    if (on_parsed_) on_parsed_();
+    if (print_config_) {
+      std::cout << app_.config_to_str(true, true);
+      return kExitOk;
+    }
     body();
     return kExitOk;
   } catch (const UsageError& e) {

@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdint>
 #include <functional>
+#include <sstream>
 #include <string>
 
 #include "io/provenance.hpp"
@@ -27,6 +28,21 @@ class Tool {
   std::string input, output, params;
   uint64_t seed = 0;
 
+  // Runs after parsing, before --print-config: the place to fill in defaults
+  // that depend on other options (see set_default).
+  void on_parsed(std::function<void()> fn) { on_parsed_ = std::move(fn); }
+
+  // Gives `var` the value `v` unless the option was given, and shows it as
+  // the option's default in --print-config and in the provenance.
+  template <class T>
+  static void set_default(CLI::Option* opt, T& var, const T& v) {
+    if (opt->count() > 0) return;
+    var = v;
+    std::ostringstream s;
+    s << v;
+    opt->default_str(s.str());
+  }
+
   // Parses argv, applies -q/-v/-t, runs `body`, and returns the exit code:
   // 0 ok, 1 runtime/data error, 2 usage error. Never throws.
   int run(int argc, char** argv, const std::function<void()>& body);
@@ -43,6 +59,7 @@ class Tool {
   bool print_config_ = false;
   bool no_history_ = false;
   std::string command_line_;
+  std::function<void()> on_parsed_;
 };
 
 }  // namespace ctd

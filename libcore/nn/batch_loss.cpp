@@ -17,7 +17,7 @@ template <class S>
 BatchLoss<S>::BatchLoss(const RnnSpec& spec, int max_batch, int steps, int threads)
     : spec_(spec), threads_(std::max(1, std::min(threads, max_batch))) {
   ws_.resize(size_t(threads_));
-  grads_.assign(size_t(threads_), std::vector<S>(param_count(spec)));
+  grads_.assign(size_t(threads_), AlignedVector<S>(param_count(spec)));
   sse_.resize(size_t(threads_));
   const int slice = (max_batch + threads_ - 1) / threads_;
   for (auto& w : ws_) w.reserve(spec, slice, steps);

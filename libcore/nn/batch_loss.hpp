@@ -34,7 +34,7 @@ class BatchLoss {
   RnnSpec spec_;
   int threads_;
   std::vector<RnnWorkspace<S>> ws_;
-  std::vector<std::vector<S>> grads_;
+  std::vector<AlignedVector<S>> grads_;
   std::vector<double> sse_;
   LossParts run(const S* params, const RnnBatch<S>& batch, double l2, S* grad, S* hiddens, S* outputs);
 };

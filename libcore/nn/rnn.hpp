@@ -11,9 +11,17 @@
 #include <string>
 #include <vector>
 
+#include <Eigen/Core>
+
 #include "io/array.hpp"
 
 namespace ctd {
+
+// Buffers that the matrix products touch. Eigen's kernels take different
+// paths (and round differently) for differently aligned data, so a fixed
+// alignment is what makes a run repeatable bit for bit.
+template <class T>
+using AlignedVector = std::vector<T, Eigen::aligned_allocator<T>>;
 
 enum class Cell { Vanilla, Gru };
 Cell parse_cell(const std::string& name);  // "vanilla" | "gru"; throws UsageError
@@ -56,9 +64,9 @@ struct RnnBatch {
 template <class S>
 struct RnnWorkspace {
   int B = 0, T = 0;
-  std::vector<S> X, H, O;        // inputs [T,B,U], states [T+1,B,N], outputs [T,B,O]
-  std::vector<S> gate_r, gate_u, cand, rh;  // GRU: [T,B,N] each
-  std::vector<S> dO, dpre, dru, dh, tmp;    // backward buffers
+  AlignedVector<S> X, H, O;        // inputs [T,B,U], states [T+1,B,N], outputs [T,B,O]
+  AlignedVector<S> gate_r, gate_u, cand, rh;  // GRU: [T,B,N] each
+  AlignedVector<S> dO, dpre, dru, dh, tmp;    // backward buffers
   void reserve(const RnnSpec& spec, int B, int T);
 };
 

@@ -15,7 +15,7 @@ float* RnnModel::param(const std::string& name) {
 }
 
 RnnModel init_rnn(const RnnSpec& spec, const RnnInit& init, uint64_t seed) {
-  RnnModel m{spec, std::vector<float>(param_count(spec), 0.0f)};
+  RnnModel m{spec, AlignedVector<float>(param_count(spec), 0.0f)};
   const double N = spec.N, U = spec.U;
   auto layout = param_layout(spec);
   for (size_t k = 0; k < layout.size(); ++k) {
@@ -81,7 +81,7 @@ RnnModel read_rnn_params(const H5File& in) {
   if (spec.U <= 0) throw Error(in.where("wRUHX") + " has shape " + shape_string(win) + ": no input columns");
   if (spec.cell == Cell::Gru && in.has_attribute("bfg")) spec.bfg = in.read_attribute_double("bfg");
 
-  RnnModel m{spec, std::vector<float>(param_count(spec))};
+  RnnModel m{spec, AlignedVector<float>(param_count(spec))};
   for (const auto& e : param_layout(spec)) {
     Array<float> a = in.read<float>(e.name);
     if (a.shape != e.shape)

@@ -11,7 +11,7 @@ namespace ctd {
 
 struct RnnModel {
   RnnSpec spec;
-  std::vector<float> params;  // flat, in param_layout(spec) order
+  AlignedVector<float> params;  // flat, in param_layout(spec) order
 
   const float* param(const std::string& name) const;
   float* param(const std::string& name);

@@ -19,6 +19,7 @@ const char* integrator_kind_name(IntegratorKind kind) {
 
 void validate(const IntegratorTask& t) {
   if (t.steps <= 0) throw UsageError("--steps must be positive, not " + std::to_string(t.steps));
+  if (t.zero_steps < 0) throw UsageError("--zero-steps must be >= 0, not " + std::to_string(t.zero_steps));
   if (!(t.duration > 0) || !std::isfinite(t.duration)) throw UsageError("--duration must be a positive number");
   if (!std::isfinite(t.bias)) throw UsageError("--bias must be a finite number");
   if (!(t.noise >= 0) || !std::isfinite(t.noise)) throw UsageError("--noise must be a finite number >= 0");
@@ -26,8 +27,8 @@ void validate(const IntegratorTask& t) {
 
 void generate_integrator_trials(const IntegratorTask& task, uint64_t seed, uint64_t first_trial, size_t count,
                                 float* inputs, float* targets, float* mask) {
-  const int T = task.steps;
-  const double dt = task.duration / T;
+  const int T = task.total_steps();
+  const double dt = task.duration / task.steps;
   const double scale = task.noise / std::sqrt(dt);
   for (size_t b = 0; b < count; ++b) {
     RngStream rng(seed, RngDomain::Task, first_trial + b);
@@ -38,7 +39,8 @@ void generate_integrator_trials(const IntegratorTask& task, uint64_t seed, uint6
     float* m = mask + b * T;
     double sum = 0.0;
     for (int t = 0; t < T; ++t) {
-      double xt = bias + scale * rng.normal();
+      // Zero-input steps draw nothing, so trial k's inputs do not depend on them.
+      double xt = t < task.steps ? bias + scale * rng.normal() : 0.0;
       x[t] = float(xt);
       sum += xt;  // no dt: keeps the targets O(1)
       if (task.kind == IntegratorKind::Integrator) {
@@ -58,7 +60,7 @@ void generate_integrator_trials(const IntegratorTask& task, uint64_t seed, uint6
 
 TaskData generate_integrator_task(const IntegratorTask& task, uint64_t seed, size_t trials, uint64_t first_trial) {
   validate(task);
-  Shape shape{trials, size_t(task.steps), 1};
+  Shape shape{trials, size_t(task.total_steps()), 1};
   TaskData d{Array<float>(shape), Array<float>(shape), Array<float>(shape)};
   generate_integrator_trials(task, seed, first_trial, trials, d.inputs.ptr(), d.targets.ptr(),
                              d.target_mask.ptr());

@@ -20,13 +20,15 @@ struct IntegratorTask {
   double duration = 1.0;   // Tdur: dt = duration / steps
   double bias = 0.01;      // bval
   double noise = 0.025;    // sval
+  int zero_steps = 0;      // extra steps with zero input after the `steps` (dt unchanged)
+  int total_steps() const { return steps + zero_steps; }
 };
 
 // Checks sizes and values; throws UsageError naming the offending option.
 void validate(const IntegratorTask& task);
 
 // Writes trials first_trial .. first_trial+count-1 into caller-owned buffers of
-// [count, steps, 1] floats each (so training can reuse its buffers).
+// [count, total_steps(), 1] floats each (so training can reuse its buffers).
 void generate_integrator_trials(const IntegratorTask& task, uint64_t seed, uint64_t first_trial, size_t count,
                                 float* inputs, float* targets, float* mask);
 

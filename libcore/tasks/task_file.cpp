@@ -4,9 +4,17 @@
 
 namespace ctd {
 
-TaskFile read_task_file(const H5File& in) {
+TaskFile read_task_file(const H5File& in, bool targets_required) {
   TaskFile f;
   f.data.inputs = in.read_finite("inputs", "[B,T,U]");
+  if (!targets_required && !in.has_dataset("targets")) {
+    const Shape& xs = f.data.inputs.shape;
+    f.data.targets = Array<float>({xs[0], xs[1], 1}, 0.0f);
+    f.data.target_mask = Array<float>({xs[0], xs[1], 1}, 0.0f);
+    f.history = read_history(in);
+    f.has_targets = false;
+    return f;
+  }
   f.data.targets = in.read_finite("targets", "[B,T,O]");
   const Shape& xs = f.data.inputs.shape;
   const Shape& ys = f.data.targets.shape;

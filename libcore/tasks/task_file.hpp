@@ -13,12 +13,14 @@ struct TaskFile {
   TaskData data;
   Array<float> h0s;  // empty when the file has none
   std::string history;
+  bool has_targets = true;  // false: read without targets (zeros stand in)
 };
 
 // Reads and validates a task file: ranks, agreeing B and T, same shape of
 // targets and mask, finite values, mask entries 0 or 1. A missing mask means
-// every entry counts.
-TaskFile read_task_file(const H5File& in);
+// every entry counts. With `targets_required` false, a file without targets
+// (e.g. inputs and states only) reads with zero targets and a zero mask.
+TaskFile read_task_file(const H5File& in, bool targets_required = true);
 
 void write_task_datasets(H5File& out, const TaskData& data);
 

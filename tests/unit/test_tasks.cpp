@@ -93,3 +93,20 @@ TEST_CASE("bad task settings are usage errors") {
   CHECK_THROWS_AS(validate(t), UsageError);
   CHECK_THROWS_AS(parse_integrator_kind("integrate"), UsageError);
 }
+
+TEST_CASE("zero steps append zero inputs and hold the target") {
+  IntegratorTask task;
+  task.steps = 7;
+  task.duration = 0.28;
+  task.zero_steps = 1;
+  TaskData d = generate_integrator_task(task, 4, 30);
+  REQUIRE(d.inputs.shape == Shape{30, 8, 1});
+  IntegratorTask plain = task;
+  plain.zero_steps = 0;
+  TaskData p = generate_integrator_task(plain, 4, 30);
+  for (size_t b = 0; b < 30; ++b) {
+    for (size_t t = 0; t < 7; ++t) CHECK(d.inputs[b * 8 + t] == p.inputs[b * 7 + t]);
+    CHECK(d.inputs[b * 8 + 7] == 0.0f);
+    CHECK(d.targets[b * 8 + 7] == d.targets[b * 8 + 6]);
+  }
+}

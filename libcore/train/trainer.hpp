@@ -1,0 +1,65 @@
+// The training recipe of SPEC.md §2: fresh (or sampled) batches, masked MSE
+// plus L2 over every parameter, global-norm clipping, Adam with an
+// exponentially decaying learning rate; then an evaluation on held-out trials
+// with l2 = 0.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "nn/adam.hpp"
+#include "nn/batch_loss.hpp"
+#include "nn/rnn_model.hpp"
+#include "train/trial_source.hpp"
+
+namespace ctd {
+
+struct TrainOptions {
+  uint64_t batches = 10000;
+  int batch_size = 128;
+  double lr = 0.025, lr_decay = 0.99975;
+  double l2 = 2e-4, max_grad_norm = 10.0;
+  AdamSettings adam;
+  double state_noise = 0.0;  // σ of the noise added to every new state in training
+  int curve_every = 10;      // record the training curve every this many batches
+  uint64_t seed = 0;
+  int threads = 1;
+};
+
+struct TrainCurve {
+  std::vector<double> step, loss, lms, l2, lr;
+};
+
+// Everything a resumed run needs to continue exactly where it stopped.
+struct TrainState {
+  RnnModel model;
+  AdamState adam;
+  uint64_t step = 0;  // batches done
+  TrainCurve curve;
+};
+
+struct StepReport {
+  uint64_t step;  // batches done, after this one
+  LossParts loss;
+  double lr, grad_norm, ms_per_batch;
+};
+
+// Called after every batch; returning false stops training early (the state
+// is consistent: it can be checkpointed and resumed).
+using StepHook = std::function<bool(const TrainState&, const StepReport&)>;
+
+// Trains until state.step == options.batches or the hook says stop. Throws
+// Error naming the batch if the loss becomes NaN or Inf. Returns the mean
+// time per batch in milliseconds.
+double train_rnn(const TrainOptions& options, TrialSource& source, TrainState& state, const StepHook& hook);
+
+struct Evaluation {
+  double loss = 0;           // masked MSE, l2 = 0
+  double sign_accuracy = -1; // share of ±1 targets whose output has the same sign; -1 if none
+  int trials = 0;
+};
+
+Evaluation evaluate_rnn(const RnnModel& model, const TaskFile& trials, int threads);
+
+}  // namespace ctd
