@@ -6,6 +6,7 @@
 #include "util/cleanup.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
+#include "util/memory.hpp"
 #include "util/threads.hpp"
 
 namespace ctd {
@@ -110,6 +111,7 @@ int Tool::run(int argc, char** argv, const std::function<void()>& body) {
   }
   set_log_level(quiet_ ? LogLevel::Quiet : LogLevel(std::min(3, 1 + verbose_)));
   set_thread_count(threads_);
+  keep_freed_memory();
   install_cleanup_handlers();
   try {
     if (on_parsed_) on_parsed_();

@@ -94,7 +94,8 @@ void vanilla_forward(const RnnSpec& spec, const S* params, const RnnBatch<S>& ba
     CMap<S> Xt(ws.X.data() + size_t(t) * B * U, B, U);
     Hn.noalias() = Hp * wR.transpose();
     Hn.noalias() += Xt * wI.transpose();
-    Hn = (Hn.rowwise() + bR).array().tanh().matrix();
+    Hn.rowwise() += bR;
+    Hn.array() = Hn.array().tanh();  // on a plain map: the vectorised tanh
     add_noise(batch, t, N, Hn.data());
   }
   readout(spec, p.wO, p.bO, ws, B, T);
@@ -155,7 +156,8 @@ void gru_forward(const RnnSpec& spec, const S* params, const RnnBatch<S>& batch,
     RH = (R.array() * Hp.array()).matrix();
     C.noalias() = RH * Wc.leftCols(N).transpose();
     C.noalias() += Xt * Wc.rightCols(U).transpose();
-    C = (C.rowwise() + bC).array().tanh().matrix();
+    C.rowwise() += bC;
+    C.array() = C.array().tanh();
     Hn = (Ug.array() * Hp.array() + (S(1) - Ug.array()) * C.array()).matrix();
     add_noise(batch, t, N, Hn.data());
   }

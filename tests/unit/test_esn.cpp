@@ -1,0 +1,120 @@
+#include <doctest/doctest.h>
+
+#include <Eigen/Dense>
+#include <cmath>
+
+#include "esn/esn_file.hpp"
+#include "esn/targets.hpp"
+#include "helpers.hpp"
+#include "io/output.hpp"
+#include "util/rng.hpp"
+
+using namespace ctd;
+
+namespace {
+Eigen::VectorXd random_vector(int n, RngStream& r, double scale = 1.0) {
+  Eigen::VectorXd v(n);
+  for (int i = 0; i < n; ++i) v(i) = scale * r.normal();
+  return v;
+}
+}  // namespace
+
+TEST_CASE("RLS update: P stays symmetric positive definite and P·h after the update equals c·k") {
+  const int N = 12;
+  RngStream r(3, RngDomain::Task, 0);
+  Eigen::MatrixXd P = Eigen::MatrixXd::Identity(N, N), wO = Eigen::MatrixXd::Zero(2, N);
+  Eigen::VectorXd k(N);
+  for (int step = 0; step < 40; ++step) {
+    Eigen::VectorXd h = random_vector(N, r, 0.5), e = random_vector(2, r);
+    Eigen::MatrixXd full = P;
+    full.triangularView<Eigen::StrictlyLower>() = full.transpose();
+    Eigen::VectorXd k_def = full * h;
+    double c = 1.0 / (1.0 + h.dot(k_def));
+    Eigen::MatrixXd wO_def = wO - c * e * k_def.transpose();
+    rls_update(P, wO, h, e, k);
+    full = P;
+    full.triangularView<Eigen::StrictlyLower>() = full.transpose();
+    CHECK((full * h - c * k_def).norm() < 1e-12 * (1 + k_def.norm()));
+    CHECK((wO - wO_def).norm() < 1e-12);
+    Eigen::LLT<Eigen::MatrixXd> llt(full);
+    CHECK(llt.info() == Eigen::Success);
+  }
+}
+
+TEST_CASE("open-loop RLS from P0 = I/alpha and a zero readout is the ridge solution") {
+  const int N = 8, M = 2, T = 300;
+  const double alpha = 0.5;
+  RngStream r(5, RngDomain::Task, 1);
+  Eigen::MatrixXd W = Eigen::MatrixXd::Random(M, N);
+  Eigen::MatrixXd P = Eigen::MatrixXd::Identity(N, N) / alpha, wO = Eigen::MatrixXd::Zero(M, N);
+  Eigen::MatrixXd H(N, T), F(M, T);
+  Eigen::VectorXd k(N);
+  for (int t = 0; t < T; ++t) {
+    Eigen::VectorXd h = random_vector(N, r).array().tanh();
+    Eigen::VectorXd f = W * h + random_vector(M, r, 0.1);
+    H.col(t) = h;
+    F.col(t) = f;
+    Eigen::VectorXd e = wO * h - f;
+    rls_update(P, wO, h, e, k);
+  }
+  Eigen::MatrixXd ridge = (F * H.transpose()) * (H * H.transpose() + alpha * Eigen::MatrixXd::Identity(N, N)).inverse();
+  CHECK((wO - ridge).norm() < 1e-9 * ridge.norm());
+}
+
+TEST_CASE("a small network learns a sine and runs it without learning") {
+  EsnSpec spec;
+  spec.N = 200;
+  spec.M = 1;
+  spec.g = 1.5;
+  EsnParams p = init_esn(spec, 7);
+  TimeSeries f = sum_of_sines(600, 1, spec.dt, 6.0);  // period 12 time units = 120 steps
+  ForceNetwork<double> net(p);
+  PassStats first = net.pass(600, nullptr, f.data(), 0, (double*)nullptr, nullptr, nullptr);
+  for (int i = 0; i < 5; ++i) net.pass(600, nullptr, f.data(), 1, (double*)nullptr, nullptr, nullptr);
+  PassStats test = net.pass(600, nullptr, f.data(), 0, (double*)nullptr, nullptr, nullptr);
+  CHECK(first.nmse > 0.5);
+  CHECK(test.nmse < 1e-2);
+  CHECK(test.correlation > 0.99);
+}
+
+TEST_CASE("saving after some passes and resuming equals one continuous run") {
+  test::TempDir dir;
+  EsnSpec spec;
+  spec.N = 60;
+  spec.M = 3;
+  EsnParams p = init_esn(spec, 2);
+  EsnSpec data = spec;
+  data.g = 1.8;
+  TimeSeries f = data_esn_targets(data, 3, 100, 9);
+  ForceNetwork<float> straight(p);
+  for (int i = 0; i < 4; ++i) straight.pass(100, nullptr, f.data(), 1, nullptr, nullptr, nullptr);
+
+  ForceNetwork<float> first(p);
+  for (int i = 0; i < 2; ++i) first.pass(100, nullptr, f.data(), 1, nullptr, nullptr, nullptr);
+  {
+    OutputFile out(dir.file("esn.h5"));
+    write_esn_params(out.h5(), first.params(), first.P());
+    out.commit();
+  }
+  EsnFile back = read_esn_file(H5File::open(dir.file("esn.h5")));
+  ForceNetwork<float> resumed(back.params);
+  resumed.set_P(back.P);
+  for (int i = 0; i < 2; ++i) resumed.pass(100, nullptr, f.data(), 1, nullptr, nullptr, nullptr);
+  CHECK(resumed.params().wO == straight.params().wO);
+  CHECK(resumed.P() == straight.P());
+}
+
+TEST_CASE("data-ESN targets are the data network's first units; sines have the right period") {
+  EsnSpec data;
+  data.N = 30;
+  data.M = 4;
+  data.g = 1.8;
+  TimeSeries f = data_esn_targets(data, 4, 50, 3);
+  ForceNetwork<double> net(init_esn(data, 3));
+  std::vector<double> h(50 * 30);
+  net.pass(50, nullptr, nullptr, 0, h.data(), nullptr, nullptr);
+  CHECK(f(49, 3) == h[49 * 30 + 3]);
+  TimeSeries s = sum_of_sines(400, 1, 0.1, 6.0);  // repeats every 2·6 time units = 120 steps
+  CHECK(s(10, 0) == doctest::Approx(s(130, 0)).epsilon(1e-9));
+  CHECK(std::fabs(s(10, 0) - s(70, 0)) > 1e-3);
+}
