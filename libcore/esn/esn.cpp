@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <cmath>
 
+#include <omp.h>
+
 #include "util/rng.hpp"
+#include "util/threads.hpp"
 
 namespace ctd {
 
@@ -48,8 +51,26 @@ void rls_update(Eigen::Matrix<S, -1, -1>& P, Eigen::Matrix<S, -1, -1>& wO, const
   wO.noalias() -= (c * e) * k.transpose();
 }
 
+namespace {
+// One row of the symmetric rank-1 update fused with the next product:
+// P_ij −= c·(k_i·k_j) for all j, then returns Σ_j P_ij·h_j. The product
+// k_i·k_j is the same for (i,j) and (j,i), so P stays exactly symmetric.
 template <class S>
-ForceNetwork<S>::ForceNetwork(const EsnParams& p) : base_(p) {
+S update_row_and_dot(S* __restrict row, S c, S ki, const S* __restrict k, const S* __restrict h, int n) {
+  S acc = 0;
+#pragma omp simd reduction(+ : acc)
+  for (int j = 0; j < n; ++j) {
+    S p = row[j] - c * (ki * k[j]);
+    row[j] = p;
+    acc += p * h[j];
+  }
+  return acc;
+}
+}  // namespace
+
+template <class S>
+ForceNetwork<S>::ForceNetwork(const EsnParams& p, int threads)
+    : base_(p), threads_(std::max(1, std::min(threads > 0 ? threads : thread_count(), p.spec.N))) {
   wI_ = p.wI.cast<S>();
   wR_ = p.wR.cast<S>();
   wO_ = p.wO.cast<S>();
@@ -57,11 +78,13 @@ ForceNetwork<S>::ForceNetwork(const EsnParams& p) : base_(p) {
   a0_ = p.a0.cast<S>();
   const int N = p.spec.N, M = p.spec.M;
   a_.resize(N);
-  h_.resize(N);
   z_.resize(M);
-  k_.resize(N);
-  v_.resize(N);
-  e_.resize(M);
+  for (int b = 0; b < 2; ++b) {
+    h_[b] = Vec::Zero(N);
+    k_[b] = Vec::Zero(N);
+    zpart_[b] = Eigen::Matrix<S, -1, -1>::Zero(M, threads_);
+    hkpart_[b] = Eigen::Matrix<S, -1, 1>::Zero(threads_);
+  }
   reset_rls(1.0, PInit::Alpha);
 }
 
@@ -78,9 +101,7 @@ void ForceNetwork<S>::set_P(const Eigen::MatrixXd& P) {
 
 template <class S>
 Eigen::MatrixXd ForceNetwork<S>::P() const {
-  Eigen::MatrixXd full = P_.template cast<double>();
-  full.template triangularView<Eigen::StrictlyLower>() = full.transpose();
-  return full;
+  return P_.template cast<double>();
 }
 
 template <class S>
@@ -93,44 +114,99 @@ EsnParams ForceNetwork<S>::params() const {
 template <class S>
 PassStats ForceNetwork<S>::pass(int T, const double* inputs, const double* targets, int learn_every, S* h_out,
                                 S* z_out, double* err_out, bool reset) {
-  const int N = base_.spec.N, U = base_.spec.U, M = base_.spec.M;
+  const int N = base_.spec.N, U = base_.spec.U, M = base_.spec.M, nt = threads_;
   const S alpha = S(base_.spec.dt / base_.spec.tau);
+  // h_[0] holds the state the pass starts from.
   if (reset) {
     a_ = a0_;
-    h_ = a_.array().tanh();
-    z_.noalias() = wO_ * h_;
+    h_[0] = a_.array().tanh();
+    z_.noalias() = wO_ * h_[0];
   }
-  Vec x = Vec::Zero(U);
   double sse = 0, sum = 0, sum2 = 0, zsum = 0, zsum2 = 0, zf = 0;
-  for (int t = 0; t < T; ++t) {
-    if (inputs)
-      for (int u = 0; u < U; ++u) x(u) = S(inputs[size_t(t) * U + u]);
-    v_.noalias() = wR_ * h_;
-    v_.noalias() += wF_ * z_;
-    if (inputs) v_.noalias() += wI_ * x;
-    a_ += alpha * (v_ - a_);
-    h_ = a_.array().tanh();
-    z_.noalias() = wO_ * h_;
-    double err = 0;
-    if (targets) {
-      for (int m = 0; m < M; ++m) {
-        double f = targets[size_t(t) * M + m];
-        e_(m) = z_(m) - S(f);
-        err += double(e_(m)) * double(e_(m));
-        sum += f;
-        sum2 += f * f;
-        zsum += double(z_(m));
-        zsum2 += double(z_(m)) * double(z_(m));
-        zf += double(z_(m)) * f;
+  const int rows = (N + nt - 1) / nt;
+
+#pragma omp parallel num_threads(nt)
+  {
+    const int id = omp_get_thread_num();
+    const int r0 = std::min(N, id * rows), nr = std::min(N, r0 + rows) - r0;
+    auto wR = wR_.middleRows(r0, nr);
+    auto wF = wF_.middleRows(r0, nr);
+    auto wI = wI_.middleRows(r0, nr);
+    auto Prows = P_.middleRows(r0, nr);
+    auto wOcols = wO_.middleCols(r0, nr);
+    auto a = a_.segment(r0, nr);
+    Vec x = Vec::Zero(U), v(nr), z = z_, e(M);
+    S pending_c = S(0);           // the last RLS step's P update, not yet applied
+    const Vec* pending_k = nullptr;
+    int learn_steps = 0;
+    for (int t = 0; t < T; ++t) {
+      const int cur = t & 1, nxt = cur ^ 1;
+      const Vec& h = h_[cur];
+      auto hn = h_[nxt].segment(r0, nr);
+      // 1. This thread's rows of the new state.
+      v.noalias() = wR * h;
+      v.noalias() += wF * z;
+      if (inputs) {
+        for (int u = 0; u < U; ++u) x(u) = S(inputs[size_t(t) * U + u]);
+        v.noalias() += wI * x;
       }
-      err /= M;
-      sse += err;
-      if (learn_every > 0 && (t + 1) % learn_every == 0) rls_update(P_, wO_, h_, e_, k_);
+      a += alpha * (v - a);
+      hn = a.array().tanh().matrix();
+      zpart_[cur].col(id).noalias() = wOcols * hn;
+#pragma omp barrier
+      // 2. Every thread sums the readout parts in the same order.
+      z = zpart_[cur].rowwise().sum();
+      const Vec& hnew = h_[nxt];
+      double err = 0;
+      if (targets) {
+        for (int m = 0; m < M; ++m) {
+          e(m) = z(m) - S(targets[size_t(t) * M + m]);
+          err += double(e(m)) * double(e(m));
+        }
+        err /= M;
+      }
+      if (targets && learn_every > 0 && (t + 1) % learn_every == 0) {
+        // 3. One sweep over this thread's rows of P: apply the previous
+        //    update (deferred to here, so P is read once per step), then
+        //    k_i = P_i·h while the row is in L1.
+        // k and h·k alternate by learning step: the deferred update still reads the last k.
+        const int kb = learn_steps++ & 1;
+        auto k = k_[kb].segment(r0, nr);
+        for (int i = 0; i < nr; ++i) {
+          S* row = Prows.row(i).data();
+          k(i) = pending_c != S(0) ? update_row_and_dot(row, pending_c, (*pending_k)(r0 + i), pending_k->data(), hnew.data(), N)
+                                   : Eigen::Map<const Vec>(row, N).dot(hnew);
+        }
+        hkpart_[kb](id) = k.dot(hnew.segment(r0, nr));
+#pragma omp barrier
+        const S c = S(1) / (S(1) + hkpart_[kb].sum());
+        wOcols.noalias() -= (c * e) * k.transpose();
+        pending_c = c;
+        pending_k = &k_[kb];
+      }
+      if (h_out) Eigen::Map<Vec>(h_out + size_t(t) * N + r0, nr) = hn;
+      if (id == 0) {
+        if (z_out) Eigen::Map<Vec>(z_out + size_t(t) * M, M) = z;
+        if (err_out) err_out[t] = err;
+        if (targets) {
+          sse += err;
+          for (int m = 0; m < M; ++m) {
+            double f = targets[size_t(t) * M + m], zm = double(z(m));
+            sum += f;
+            sum2 += f * f;
+            zsum += zm;
+            zsum2 += zm * zm;
+            zf += zm * f;
+          }
+        }
+      }
     }
-    if (h_out) Eigen::Map<Vec>(h_out + size_t(t) * N, N) = h_;
-    if (z_out) Eigen::Map<Vec>(z_out + size_t(t) * M, M) = z_;
-    if (err_out) err_out[t] = err;
+    if (pending_c != S(0))
+      for (int i = 0; i < nr; ++i)
+        Prows.row(i).array() -= pending_c * ((*pending_k)(r0 + i) * pending_k->transpose().array());
+    if (id == 0) z_ = z;
   }
+  if (T & 1) h_[0] = h_[1];  // the next pass (with reset = false) starts from the last state
   PassStats st;
   if (targets) {
     const double n = double(T) * M, mean = sum / n, var = sum2 / n - mean * mean;

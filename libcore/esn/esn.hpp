@@ -39,36 +39,47 @@ struct PassStats {
 
 // The per-step RLS update on its own (for tests and other learners):
 // k = P h; c = 1/(1 + hᵀk); P ← P − c·k·kᵀ (upper triangle); wO ← wO − c·e·kᵀ.
+// The reference the fast pass is tested against.
 template <class S>
 void rls_update(Eigen::Matrix<S, -1, -1>& P, Eigen::Matrix<S, -1, -1>& wO, const Eigen::Matrix<S, -1, 1>& h,
                 const Eigen::Matrix<S, -1, 1>& e, Eigen::Matrix<S, -1, 1>& k);
 
+// The network and its learner, laid out for speed: every matrix row-major,
+// P stored in full (updated as P_ij −= c·(k_i·k_j), which keeps it exactly
+// symmetric), and each thread owning a block of rows of wR, wF, wI and P and
+// the matching columns of wO, so that a thread's share stays in its core's
+// cache across the steps of a pass. Two barriers per step.
 template <class S>
 class ForceNetwork {
  public:
-  using Mat = Eigen::Matrix<S, -1, -1>;
+  using Mat = Eigen::Matrix<S, -1, -1, Eigen::RowMajor>;
   using Vec = Eigen::Matrix<S, -1, 1>;
 
-  explicit ForceNetwork(const EsnParams& params);
+  // threads = 0: the --threads setting.
+  explicit ForceNetwork(const EsnParams& params, int threads = 0);
 
   void reset_rls(double alpha, PInit init);
   void set_P(const Eigen::MatrixXd& P);  // a saved P (symmetric)
-  Eigen::MatrixXd P() const;             // full symmetric P
+  Eigen::MatrixXd P() const;
   EsnParams params() const;              // with the current (trained) wO
 
   // One pass of T steps from a0 (or, with reset = false, from where the last
-  // pass ended): a ← a + dt/τ·(−a + wI x + wR h + wF z),
-  // h = tanh(a), z = wO h. With learn_every = k > 0, RLS after every k-th
-  // step against targets [T,M]. inputs [T,U] may be null (zeros); targets
-  // may be null when not learning. Row-major outputs h [T,N], z [T,M] and
-  // the per-step mean squared error err [T] are written when non-null.
+  // pass ended): a ← a + dt/τ·(−a + wI x + wR h + wF z), h = tanh(a),
+  // z = wO h. With learn_every = k > 0, RLS after every k-th step against
+  // targets [T,M]. inputs [T,U] may be null (zeros); targets may be null when
+  // not learning. Row-major outputs h [T,N], z [T,M] and the per-step mean
+  // squared error err [T] are written when non-null.
   PassStats pass(int T, const double* inputs, const double* targets, int learn_every, S* h_out, S* z_out,
                  double* err_out, bool reset = true);
 
  private:
   EsnParams base_;
+  int threads_;
   Mat wI_, wR_, wO_, wF_, P_;
-  Vec a0_, a_, h_, z_, k_, v_, e_;
+  Vec a0_, a_, z_;
+  Vec h_[2], k_[2];                       // double-buffered by step parity
+  Eigen::Matrix<S, -1, -1> zpart_[2];     // [M, threads] partial readouts
+  Eigen::Matrix<S, -1, 1> hkpart_[2];     // [threads] partial h·k
 };
 
 }  // namespace ctd
