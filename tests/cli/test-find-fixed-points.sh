@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# End-to-end tests of find-fixed-points on the tutorial's decision GRU.
+source "$(dirname "$0")/lib.sh" "$1"
+GRU="$DATA/fixtures/tutorial_gru_decision_params.h5"
+lt() { awk -v a="$1" -v b="$2" 'BEGIN{exit !(a < b)}'; }
+
+expect_ok run-rnn -p "$GRU" --task decision --trials 40 --seed 3 -o states.h5
+# The default method: refined points, unique, along the line attractor.
+expect_ok find-fixed-points -p "$GRU" -i states.h5 --max-candidates 300 --eigvecs --jacobians -o fps.h5
+info=$(ctd-info fps.h5)
+for ds in 'fps *\[[0-9]+,100\] *float64' 'q *\[[0-9]+\]' 'candidate_index' 'x_star *\[1\]' 'eigvals *\[[0-9]+,100\] *complex128' \
+          'right_eigvecs *\[[0-9]+,100,100\]' 'left_eigvecs' 'jacobians *\[[0-9]+,100,100\]' 'input_jacobians *\[[0-9]+,100,1\]' 'stability'; do
+  printf '%s' "$info" | grep -Eq "^  $ds" && ok || fail "fixed-points output lacks $ds"
+done
+k=$(printf '%s' "$info" | awk '/^  fps/{gsub(/[\[\],]/," ",$2); split($2,a," "); print a[1]}')
+[ "${k:-0}" -ge 20 ] && ok || fail "only $k fixed points from 300 candidates"
+maxq=$(printf '%s' "$info" | awk '/^  q /{print $NF}')
+lt "$maxq" 1e-6 && ok || fail "largest q $maxq is not below the tolerance"
+printf '%s' "$info" | grep -q '^kind: fixed-points' && ok || fail "ctd_kind is not fixed-points"
+
+# Several tolerances go to groups; the tutorial's Adam method runs too.
+expect_ok find-fixed-points -p "$GRU" -i states.h5 --max-candidates 200 --method adam --max-steps 400 --tol 1e-2 --tol 1e-3 -o adam.h5
+h5dump -H adam.h5 | grep -q 'GROUP "tol_1e-02"' && ok || fail "no group tol_1e-02"
+h5dump -H adam.h5 | grep -q 'GROUP "tol_1e-03"' && ok || fail "no group tol_1e-03"
+# Same seed, same subset: reproducible.
+expect_ok find-fixed-points -p "$GRU" -i states.h5 --max-candidates 300 -o again.h5
+h5diff fps.h5 again.h5 /fps /fps >/dev/null && ok || fail "same seed gave different fixed points"
+# Candidates as a dataset of any file.
+expect_ok find-fixed-points -p "$GRU" -i fps.h5:fps --outlier-tol 10 -o refound.h5
+
+# Bad input.
+expect_error 1 "inputs.*but the network has N=100 units" out.h5 -- \
+  find-fixed-points -p "$GRU" -i states.h5:inputs -o out.h5
+expect_error 2 'x-star has more than U=1 values' out.h5 -- find-fixed-points -p "$GRU" -i states.h5 --x-star 1,2 -o out.h5
+expect_error 2 "x-star: 'a' is not a number" out.h5 -- find-fixed-points -p "$GRU" -i states.h5 --x-star a -o out.h5
+expect_error 2 'tol must be positive' out.h5 -- find-fixed-points -p "$GRU" -i states.h5 --tol 0 -o out.h5
+expect_error 1 'not an RNN parameter file' out.h5 -- find-fixed-points -p states.h5 -i states.h5 -o out.h5
+expect_error 2 'method' out.h5 -- find-fixed-points -p "$GRU" -i states.h5 --method sgd -o out.h5
+
+finish

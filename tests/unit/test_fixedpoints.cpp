@@ -1,0 +1,176 @@
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <numeric>
+
+#include "fixedpoints/finder.hpp"
+#include "helpers.hpp"
+#include "io/hdf5.hpp"
+#include "util/rng.hpp"
+
+using namespace ctd;
+
+namespace {
+// A vanilla network with given recurrent weights and biases, no input effect.
+RnnModel vanilla(const Eigen::MatrixXd& W, const Eigen::VectorXd& b) {
+  const int N = int(W.rows());
+  RnnModel m = init_rnn({Cell::Vanilla, N, 1, 1, 0.5}, RnnInit{}, 1);
+  for (int i = 0; i < N; ++i) {
+    m.param("bR")[i] = float(b(i));
+    m.param("wI")[i] = 0.3f;
+    for (int j = 0; j < N; ++j) m.param("wR")[i * N + j] = float(W(i, j));
+  }
+  return m;
+}
+
+double h_star() {  // the positive root of h = tanh(2h)
+  double h = 1;
+  for (int i = 0; i < 100; ++i) h = std::tanh(2 * h);
+  return h;
+}
+}  // namespace
+
+TEST_CASE("1-D tanh network h = tanh(2h): three fixed points, their eigenvalues and stability") {
+  RnnModel m = vanilla(Eigen::MatrixXd::Constant(1, 1, 2.0), Eigen::VectorXd::Zero(1));
+  RnnMap<double> map(m, Eigen::VectorXd::Zero(1));
+  RowMatD cand(41, 1);
+  for (int i = 0; i < 41; ++i) cand(i, 0) = -2.0 + 0.1 * i;
+  Eigen::VectorXd q = refine_newton(map, cand, NewtonSettings{}, 2);
+  std::vector<int> keep = below_tolerance(q, 1e-20);
+  CHECK(keep.size() >= 38);  // the candidates exactly at ±0 converge too
+  keep = keep_unique(cand, keep, 1e-6);
+  REQUIRE(keep.size() == 3);
+  std::vector<double> found;
+  for (int k : keep) found.push_back(cand(k, 0));
+  std::sort(found.begin(), found.end());
+  const double hs = h_star();
+  CHECK(found[0] == doctest::Approx(-hs).epsilon(1e-12));
+  CHECK(std::fabs(found[1]) < 1e-12);
+  CHECK(found[2] == doctest::Approx(hs).epsilon(1e-12));
+  RowMatD pts(3, 1);
+  for (int i = 0; i < 3; ++i) pts(i, 0) = found[size_t(i)];
+  Linearization lin = linearize_points(map, pts, EigSort::Real, true, 1e-4, 1);
+  CHECK(lin.eigvals(0, 0).real() == doctest::Approx(2 * (1 - hs * hs)).epsilon(1e-9));
+  CHECK(lin.eigvals(1, 0).real() == doctest::Approx(2.0));
+  CHECK(lin.stability[0] == kStable);
+  CHECK(lin.stability[1] == kUnstable);
+  CHECK(lin.stability[2] == kStable);
+}
+
+TEST_CASE("2-D tanh network: a saddle and two attractors, found from a grid") {
+  Eigen::MatrixXd W(2, 2);
+  W << 2.0, 0.0, 0.0, 0.5;
+  RnnModel m = vanilla(W, Eigen::VectorXd::Zero(2));
+  RnnMap<double> map(m, Eigen::VectorXd::Zero(2 - 1));
+  RowMatD cand(121, 2);
+  for (int i = 0; i < 11; ++i)
+    for (int j = 0; j < 11; ++j) cand.row(i * 11 + j) << -1.5 + 0.3 * i, -1.5 + 0.3 * j;
+  Eigen::VectorXd q = refine_newton(map, cand, NewtonSettings{}, 2);
+  std::vector<int> keep = keep_unique(cand, below_tolerance(q, 1e-20), 1e-6);
+  REQUIRE(keep.size() == 3);
+  RowMatD pts(3, 2);
+  for (int i = 0; i < 3; ++i) pts.row(i) = cand.row(keep[size_t(i)]);
+  Linearization lin = linearize_points(map, pts, EigSort::Magnitude, false, 1e-4, 1);
+  int saddles = 0, attractors = 0;
+  for (int i = 0; i < 3; ++i) {
+    CHECK(std::fabs(pts(i, 1)) < 1e-12);
+    if (std::fabs(pts(i, 0)) < 1e-12) {
+      ++saddles;
+      CHECK(lin.eigvals(i, 0).real() == doctest::Approx(2.0));
+      CHECK(lin.eigvals(i, 1).real() == doctest::Approx(0.5));
+      CHECK(lin.stability[size_t(i)] == kUnstable);
+    } else {
+      ++attractors;
+      CHECK(std::fabs(pts(i, 0)) == doctest::Approx(h_star()).epsilon(1e-12));
+      CHECK(lin.stability[size_t(i)] == kStable);
+    }
+  }
+  CHECK(saddles == 1);
+  CHECK(attractors == 2);
+}
+
+TEST_CASE("Jacobians dF/dh and dF/dx match finite differences for both cells") {
+  for (Cell cell : {Cell::Vanilla, Cell::Gru}) {
+    RnnModel m = init_rnn({cell, 9, 3, 2, 0.5}, RnnInit{1.2, 1.0, 0.1}, 3);
+    RngStream r(4, RngDomain::Task, 0);
+    for (auto& p : m.params) p += float(0.05 * r.normal());
+    Eigen::VectorXd x(3), h(9);
+    for (int i = 0; i < 3; ++i) x(i) = r.normal();
+    for (int i = 0; i < 9; ++i) h(i) = 0.5 * r.normal();
+    RnnMap<double> map(m, x);
+    Eigen::MatrixXd J = map.dFdh(h), Jx = map.dFdx(h), fdJ(9, 9), fdJx(9, 3);
+    const double eps = 1e-6;
+    for (int j = 0; j < 9; ++j) {
+      Eigen::VectorXd e = Eigen::VectorXd::Unit(9, j) * eps;
+      fdJ.col(j) = (map.step(h + e, x) - map.step(h - e, x)) / (2 * eps);
+    }
+    for (int j = 0; j < 3; ++j) {
+      Eigen::VectorXd e = Eigen::VectorXd::Unit(3, j) * eps;
+      fdJx.col(j) = (map.step(h, x + e) - map.step(h, x - e)) / (2 * eps);
+    }
+    CAPTURE(cell_name(cell));
+    CHECK((J - fdJ).cwiseAbs().maxCoeff() < 1e-8);
+    CHECK((Jx - fdJx).cwiseAbs().maxCoeff() < 1e-8);
+    // The batched q gradient against finite differences of q.
+    RnnMap<double>::Mat H = RnnMap<double>::Mat::Random(4, 9) * 0.5, G(4, 9);
+    Eigen::VectorXd q;
+    map.q_and_grad(H, 0.25, q, G);
+    for (int k = 0; k < 4; ++k)
+      for (int i = 0; i < 9; ++i) {
+        RnnMap<double>::Mat Hp = H, Hm = H;
+        Hp(k, i) += eps;
+        Hm(k, i) -= eps;
+        Eigen::VectorXd qp, qm;
+        RnnMap<double>::Mat dummy(4, 9);
+        map.q_and_grad(Hp, 0.25, qp, dummy);
+        map.q_and_grad(Hm, 0.25, qm, dummy);
+        CHECK(G(k, i) == doctest::Approx(0.25 * (qp(k) - qm(k)) / (2 * eps)).epsilon(1e-6));
+      }
+  }
+}
+
+TEST_CASE("uniqueness in index order: a dropped point still drops later ones; outliers") {
+  RowMatD p(5, 1);
+  p << 0.0, 0.02, 0.04, 1.0, 1.5;
+  std::vector<int> all{0, 1, 2, 3, 4};
+  // 0 drops 0.02; 0.02, though dropped, drops 0.04.
+  CHECK(keep_unique(p, all, 0.025) == std::vector<int>{0, 3, 4});
+  // In another order the survivors change with it.
+  CHECK(keep_unique(p, {2, 1, 0, 3, 4}, 0.025) == std::vector<int>{2, 3, 4});
+  // 1.0 and 1.5 are 0.5 apart; 0 is 1.0 from its nearest: an outlier at tol 1.0.
+  CHECK(drop_outliers(p, {0, 3, 4}, 1.0) == std::vector<int>{3, 4});
+  CHECK(drop_outliers(p, {0}, 1.0) == std::vector<int>{0});
+  Eigen::VectorXd q(5);
+  q << 3e-5, 1e-7, 2e-6, 1e-9, 5e-4;
+  CHECK(below_tolerance(q, 1e-5) == std::vector<int>{1, 2, 3});
+  std::vector<int> order{0, 1, 2, 3, 4};
+  sort_by_q(order, q);
+  CHECK(order == std::vector<int>{3, 1, 2, 0, 4});
+}
+
+TEST_CASE("the tutorial's Adam, step by step on a tiny system") {
+  RnnModel m = vanilla(Eigen::MatrixXd::Constant(1, 1, 0.5), Eigen::VectorXd::Constant(1, 0.2));
+  RnnMap<float> map(m, Eigen::VectorXd::Zero(1));
+  RowMatD cand(2, 1);
+  cand << 1.0, -1.0;
+  AdamFpSettings s;
+  s.max_steps = 1;
+  s.opt_stop_tol = 0;
+  AdamFpResult r = adam_minimize_q(map, cand, s);
+  CHECK(r.steps == 1);
+  // First step: m̂ = g, v̂ = g², so h ← h − lr·g/(|g| + eps) with lr = 0.2.
+  for (int k = 0; k < 2; ++k) {
+    double h = cand(k, 0), f = std::tanh(0.5 * h + 0.2);
+    double g = 0.5 * 2 * (h - f) * (1 - 0.5 * (1 - f * f));  // weight 1/K = 0.5
+    CHECK(r.points(k, 0) == doctest::Approx(h - 0.2 * g / (std::fabs(g) + 1e-5)).epsilon(1e-5));
+  }
+  // Run to convergence: the single fixed point of h = tanh(0.5h + 0.2).
+  s.max_steps = 10000;
+  s.opt_stop_tol = 1e-12;
+  r = adam_minimize_q(map, cand, s);
+  double hs = 0;
+  for (int i = 0; i < 200; ++i) hs = std::tanh(0.5 * hs + 0.2);
+  CHECK(r.steps % 200 == 0);  // stops only at a check
+  CHECK(r.mean_q < 1e-12);
+  CHECK(r.points(0, 0) == doctest::Approx(hs).epsilon(1e-4));
+}
