@@ -22,11 +22,12 @@ namespace {
 struct Recipe {
   const char* cell;
   uint64_t batches;
-  double lr, lr_decay, l2;
+  double lr, lr_decay, l2, state_noise;
 };
 Recipe recipe_for(const std::string& task) {
-  if (task == "decision") return {"gru", 20000, 0.04, 0.9999, 2e-5};
-  return {"vanilla", 10000, 0.025, 0.99975, 2e-4};
+  if (task == "decision") return {"gru", 20000, 0.04, 0.9999, 2e-5, 0.0};
+  if (task == "sentiment") return {"gru", 40000, 0.04, 0.99995, 1e-4, 0.003};
+  return {"vanilla", 10000, 0.025, 0.99975, 2e-4, 0.0};
 }
 
 std::string fmt(const char* f, double v) {
@@ -83,8 +84,15 @@ int main(int argc, char** argv) {
                              "g: recurrent weights ~ g*N(0,1)/sqrt(N) (vanilla 0.85, gru 1.0)")
                   ->check(CLI::NonNegativeNumber);
   app.add_option("--bfg", spec.bfg, "GRU: fixed bias on the update gate");
-  app.add_option("--state-noise", opt.state_noise, "Std of noise added to every new state in training")
-      ->check(CLI::NonNegativeNumber);
+  auto* o_noise = app.add_option("--state-noise", opt.state_noise,
+                                 "Std of noise added to every new state in training (sentiment 0.003, else 0)")
+                      ->check(CLI::NonNegativeNumber);
+  std::string preset, eval_input;
+  app.add_option("--preset", preset,
+                 "The recipe of a tutorial: integrator | decision | sentiment (default: the task's, or the input "
+                 "file's 'task' attribute)")
+      ->check(CLI::IsMember({"integrator", "decision", "sentiment"}));
+  app.add_option("--eval-input", eval_input, "Task file of held-out trials for the final evaluation (with -i)");
   app.add_option("--steps", task.steps, "--task trials: time steps T")->check(CLI::PositiveNumber);
   app.add_option("--duration", task.duration, "--task trials: duration (dt = duration/steps)")
       ->check(CLI::PositiveNumber);
@@ -112,7 +120,8 @@ int main(int argc, char** argv) {
       file = std::make_unique<ctd::TaskFile>(ctd::read_task_file(in));
       if (in.has_attribute("task") && in.attribute_is_string("task")) task_from_file = in.read_attribute_string("task");
     }
-    Recipe r = recipe_for(task_name.empty() ? task_from_file : task_name);
+    Recipe r = recipe_for(!preset.empty() ? preset : task_name.empty() ? task_from_file : task_name);
+    ctd::Tool::set_default(o_noise, opt.state_noise, r.state_noise);
     ctd::Tool::set_default(o_cell, cell_name, std::string(r.cell));
     ctd::Tool::set_default(o_batches, opt.batches, r.batches);
     ctd::Tool::set_default(o_lr, opt.lr, r.lr);
@@ -139,6 +148,17 @@ int main(int argc, char** argv) {
     spec.U = source->inputs();
     spec.O = source->outputs();
     ctd::TaskFile eval_set = source->evaluation_set(eval_trials);
+    if (!eval_input.empty()) {
+      if (!file) throw ctd::UsageError("--eval-input goes with -i (with --task, evaluation trials are fresh)");
+      ctd::TaskFile e = ctd::read_task_file(ctd::H5File::open(eval_input));
+      if (e.data.inputs.dim(1) != size_t(source->steps()) || e.data.inputs.dim(2) != size_t(source->inputs()) ||
+          e.data.targets.dim(2) != size_t(source->outputs()))
+        throw ctd::Error(eval_input + ": dataset 'inputs' has shape " + ctd::shape_string(e.data.inputs.shape) +
+                         " but the training trials are [B," + std::to_string(source->steps()) + "," +
+                         std::to_string(source->inputs()) + "]");
+      eval_set.data = e.data;
+      eval_set.h0s = e.h0s;
+    }
     if (eval_set.h0s.size() && int(eval_set.h0s.dim(1)) != spec.N)
       throw ctd::Error(tool.input + ": dataset 'h0s' has " + std::to_string(eval_set.h0s.dim(1)) +
                        " units but --hidden is " + std::to_string(spec.N));
@@ -197,7 +217,7 @@ int main(int argc, char** argv) {
 
     ctd::Evaluation ev = ctd::evaluate_rnn(state.model, eval_set, opt.threads);
     std::string summary = "evaluation loss " + fmt("%.4e", ev.loss) + " on " + std::to_string(ev.trials) +
-                          (file ? " trials of the file" : " fresh trials");
+                          (!eval_input.empty() ? " trials of " + eval_input : file ? " trials of the input file" : " fresh trials");
     if (ev.sign_accuracy >= 0) summary += ", " + fmt("%.2f", 100 * ev.sign_accuracy) + " % of signs right";
     ctd::log_info(summary);
 

@@ -8,7 +8,7 @@
 
 namespace ctd {
 
-RowMatD read_states(const std::string& spec, int N, std::string* history) {
+RowMatD read_states(const std::string& spec, int N, std::string* history, int time) {
   std::string path = spec, dataset;
   struct stat st;
   auto colon = spec.rfind(':');
@@ -28,7 +28,15 @@ RowMatD read_states(const std::string& spec, int N, std::string* history) {
   const long K = long(a.size() / size_t(N));
   if (K == 0) throw Error(f.where(dataset) + " holds no states");
   if (history) *history = read_history(f);
-  return Eigen::Map<RowMatD>(a.ptr(), K, N);
+  if (time < 0) return Eigen::Map<RowMatD>(a.ptr(), K, N);
+  if (a.rank() != 3) throw Error(f.where(dataset) + " has no time axis: --time needs [B,T,N] states");
+  const long B = long(a.dim(0)), T = long(a.dim(1));
+  if (time >= T)
+    throw Error(f.where(dataset) + " has " + std::to_string(T) + " steps, so step " + std::to_string(time) +
+                " does not exist");
+  RowMatD out(B, N);
+  for (long b = 0; b < B; ++b) out.row(b) = Eigen::Map<Eigen::RowVectorXd>(a.ptr() + (b * T + time) * N, N);
+  return out;
 }
 
 Eigen::VectorXd parse_vector(const std::string& text, int U, const char* option) {
@@ -61,7 +69,15 @@ void write_fixed_points(H5File& out, const std::string& group, const FixedPointS
   out.write(g + "q", Shape{K}, set.q.data());
   out.write(g + "candidate_index", Shape{K}, set.candidate.data());
   out.write(g + "x_star", Shape{U}, x_star.data());
-  Linearization lin = linearize_points(map, set.points, lo.sort, lo.eigvecs, lo.stability_tol, lo.threads);
+  write_linearization(out, group, set.points, map, lo);
+}
+
+void write_linearization(H5File& out, const std::string& group, const RowMatD& points, const RnnMap<double>& map,
+                         const LinearOutputs& lo) {
+  const std::string g = group.empty() ? "" : group + "/";
+  if (!group.empty()) out.create_group(group);
+  const size_t K = size_t(points.rows()), N = size_t(map.N()), U = size_t(map.U());
+  Linearization lin = linearize_points(map, points, lo.sort, lo.eigvecs, lo.stability_tol, lo.threads);
   Eigen::Matrix<std::complex<double>, -1, -1, Eigen::RowMajor> ev = lin.eigvals;
   out.write(g + "eigvals", Shape{K, N}, ev.data());
   out.write(g + "stability", Shape{K}, reinterpret_cast<const uint8_t*>(lin.stability.data()));
@@ -73,7 +89,7 @@ void write_fixed_points(H5File& out, const std::string& group, const FixedPointS
   if (lo.jacobians) {
     std::vector<double> J(K * N * N), Jx(K * N * U);
     for (size_t k = 0; k < K; ++k) {
-      Eigen::VectorXd h = set.points.row(long(k)).transpose();
+      Eigen::VectorXd h = points.row(long(k)).transpose();
       Eigen::Map<RnnMap<double>::Mat>(J.data() + k * N * N, long(N), long(N)) = map.dFdh(h);
       Eigen::Map<RnnMap<double>::Mat>(Jx.data() + k * N * U, long(N), long(U)) = map.dFdx(h);
     }

@@ -10,8 +10,9 @@
 namespace ctd {
 
 // States from FILE (its `hiddens` [B,T,N], flattened to B·T rows in trial
-// order) or FILE:DATASET ([K,N] or [B,T,N]). N must match the network.
-RowMatD read_states(const std::string& spec, int N, std::string* history = nullptr);
+// order) or FILE:DATASET ([K,N] or [B,T,N]). N must match the network. With
+// time >= 0 only step `time` of each trial of a [B,T,N] dataset is taken.
+RowMatD read_states(const std::string& spec, int N, std::string* history = nullptr, int time = -1);
 
 // Parses "0.5,1" into a vector of length U (empty text: zeros).
 Eigen::VectorXd parse_vector(const std::string& text, int U, const char* option);
@@ -29,8 +30,12 @@ struct LinearOutputs {
   int threads = 1;
 };
 
-// Writes fps, q, candidate_index, x_star, eigvals, stability (and on request
-// jacobians, input_jacobians, right/left eigenvectors) under `group` ("" = root).
+// Writes eigvals and stability of every point (and on request jacobians,
+// input_jacobians, right/left eigenvectors) under `group` ("" = root).
+void write_linearization(H5File& out, const std::string& group, const RowMatD& points, const RnnMap<double>& map,
+                         const LinearOutputs& lo);
+
+// Writes fps, q, candidate_index, x_star and the linearisation under `group`.
 void write_fixed_points(H5File& out, const std::string& group, const FixedPointSet& set, const RnnMap<double>& map,
                         const Eigen::VectorXd& x_star, const LinearOutputs& lo);
 
