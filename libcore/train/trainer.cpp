@@ -15,8 +15,7 @@ void fill_state_noise(double sigma, uint64_t seed, uint64_t step, int B, int T, 
 #pragma omp parallel for num_threads(threads) schedule(static)
   for (int b = 0; b < B; ++b) {
     RngStream rng(seed, RngDomain::StateNoise, step * uint64_t(B) + uint64_t(b));
-    float* dst = noise + size_t(b) * T * N;
-    for (size_t i = 0; i < size_t(T) * N; ++i) dst[i] = float(sigma * rng.normal());
+    rng.fill_normal(noise + size_t(b) * T * N, size_t(T) * N, float(sigma));
   }
 }
 }  // namespace

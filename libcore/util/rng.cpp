@@ -1,5 +1,7 @@
 #include "util/rng.hpp"
 
+#include <Eigen/Core>
+#include <algorithm>
 #include <cmath>
 
 namespace ctd {
@@ -56,6 +58,25 @@ double RngStream::normal() {
   spare_ = r * std::sin(theta);
   has_spare_ = true;
   return r * std::cos(theta);
+}
+
+void RngStream::fill_normal(float* out, size_t n, float scale) {
+  const long half = long((n + 1) / 2);
+  // Aligned buffers only: Eigen computes unaligned heads with scalar code,
+  // which rounds differently, and the result must not depend on where `out` is.
+  thread_local Eigen::ArrayXf u1, u2, c, s;
+  u1.resize(half);
+  u2.resize(half);
+  for (long i = 0; i < half; ++i) {
+    u1[i] = (float(next_u32() >> 8) + 0.5f) * (1.0f / 16777216.0f);  // (0,1): log is finite
+    u2[i] = float(next_u32() >> 8) * (1.0f / 16777216.0f);
+  }
+  u1 = scale * (-2.0f * u1.log()).sqrt();
+  u2 *= float(2.0 * M_PI);
+  c = u1 * u2.cos();
+  s = u1 * u2.sin();
+  std::copy_n(c.data(), half, out);
+  std::copy_n(s.data(), long(n) - half, out + half);
 }
 
 long RngStream::poisson(double lambda) {

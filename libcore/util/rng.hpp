@@ -5,6 +5,7 @@
 // initialisation, noise, sampling) apart under one --seed.
 #pragma once
 #include <array>
+#include <cstddef>
 #include <cstdint>
 
 namespace ctd {
@@ -31,6 +32,10 @@ class RngStream {
   double uniform();  // in the open interval (0, 1)
   double normal();   // standard normal (Box-Muller; caches the second value)
   long poisson(double lambda);
+  // n standard normal floats (n even or odd), scaled by `scale`: Box-Muller
+  // on single-precision uniforms with vectorised log/sin/cos — for bulk noise
+  // (a batch's state noise is hundreds of thousands of draws).
+  void fill_normal(float* out, size_t n, float scale);
 
  private:
   std::array<uint32_t, 2> key_;

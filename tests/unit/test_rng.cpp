@@ -83,3 +83,22 @@ TEST_CASE("poisson draws have mean and variance lambda") {
     CHECK(std::fabs(var - lam) <= 5 * std::sqrt((2 * lam * lam + lam) / n) + 1e-12);
   }
 }
+
+TEST_CASE("bulk normal floats: moments, scale, reproducibility") {
+  std::vector<float> a(200001), b(200001);
+  RngStream r1(3, RngDomain::StateNoise, 4), r2(3, RngDomain::StateNoise, 4);
+  r1.fill_normal(a.data(), a.size(), 0.5f);
+  r2.fill_normal(b.data(), b.size(), 0.5f);
+  CHECK(a == b);
+  double s = 0, s2 = 0, s4 = 0;
+  for (float v : a) {
+    double z = v / 0.5;
+    s += z;
+    s2 += z * z;
+    s4 += z * z * z * z;
+  }
+  const double n = double(a.size());
+  CHECK(std::fabs(s / n) < 0.01);
+  CHECK(std::fabs(s2 / n - 1.0) < 0.015);
+  CHECK(std::fabs(s4 / n - 3.0) < 0.08);
+}
