@@ -7,7 +7,7 @@ PREFIX  ?= /usr/local
 JOBS    ?= $(shell nproc)
 NATIVE  ?= ON
 
-.PHONY: all deps configure test demo install clean
+.PHONY: all deps configure test demo bench install clean
 
 all: deps configure
 	cmake --build $(BUILD) -j $(JOBS)
@@ -23,6 +23,14 @@ test: all
 
 demo: all
 	scripts/demo $(BUILD)/bin
+
+# Benchmarks against the PyTorch peer (Debian's python3-torch); several minutes.
+bench: all
+	@scripts/install-deps python3-torch python3-h5py python3-numpy bc
+	bench/train-rnn-quality $(BUILD)/bin
+	bench/train-rnn-speed $(BUILD)/bin
+	bench/run-esn-bench $(BUILD)/bin
+	bench/find-fixed-points-bench $(BUILD)/bin
 
 install: all
 	cmake --install $(BUILD) --prefix $(PREFIX)

@@ -3,6 +3,7 @@
 # in a scratch folder, and fails on the first broken expectation.
 set -u
 BIN=$(cd "$1" && pwd)
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 export PATH="$BIN:$PATH"
 DATA=${CTD_DATA:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../../data" && pwd)}
 WORK=$(mktemp -d /tmp/ctd-cli-XXXXXX)
