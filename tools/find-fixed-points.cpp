@@ -9,17 +9,14 @@
 #include "fixedpoints/fp_file.hpp"
 #include "io/output.hpp"
 #include "util/error.hpp"
+#include "util/format.hpp"
 #include "util/log.hpp"
 #include "util/rng.hpp"
 #include "util/threads.hpp"
 
 namespace {
 
-std::string fmt(const char* f, double v) {
-  char b[64];
-  std::snprintf(b, sizeof b, f, v);
-  return b;
-}
+using ctd::fmt;
 
 // The tutorial's filters after optimisation: tolerance, uniqueness, outliers, slowest first.
 ctd::FixedPointSet select(const ctd::RowMatD& pts, const Eigen::VectorXd& q, const std::vector<int64_t>& cand,

@@ -6,6 +6,7 @@
 
 #include "cli/tool.hpp"
 #include "fixedpoints/fp_file.hpp"
+#include "io/dataset_ref.hpp"
 #include "io/output.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
@@ -61,10 +62,9 @@ int main(int argc, char** argv) {
     if (unit_inputs) {
       X = ctd::RowMatD::Identity(U, U);
     } else if (!inputs_spec.empty()) {
-      auto colon = inputs_spec.rfind(':');
-      if (colon == std::string::npos) throw ctd::UsageError("--inputs must be FILE:DATASET");
-      ctd::H5File f = ctd::H5File::open(inputs_spec.substr(0, colon));
-      std::string ds = inputs_spec.substr(colon + 1);
+      ctd::DatasetRef ref = ctd::parse_dataset_ref(inputs_spec, true, "--inputs");
+      ctd::H5File f = ctd::H5File::open(ref.file);
+      const std::string& ds = ref.dataset;
       ctd::Array<double> a = f.read<double>(ds, "[V,U]");
       ctd::require_finite(a, f.where(ds));
       if (int(a.dim(1)) != U)

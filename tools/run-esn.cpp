@@ -9,19 +9,21 @@
 #include "cli/tool.hpp"
 #include "esn/esn_file.hpp"
 #include "esn/targets.hpp"
+#include "io/dataset_ref.hpp"
 #include "io/output.hpp"
 #include "util/error.hpp"
+#include "util/format.hpp"
 #include "util/log.hpp"
 
 namespace {
 
+using ctd::fmt;
+
 // "FILE:DATASET" → a [T,K] series (a [T] dataset counts as K = 1).
 ctd::TimeSeries read_series(const std::string& spec, const char* option) {
-  auto colon = spec.rfind(':');
-  if (colon == std::string::npos || colon + 1 == spec.size())
-    throw ctd::UsageError(std::string(option) + " must be FILE:DATASET, not '" + spec + "'");
-  ctd::H5File f = ctd::H5File::open(spec.substr(0, colon));
-  std::string ds = spec.substr(colon + 1);
+  ctd::DatasetRef ref = ctd::parse_dataset_ref(spec, true, option);
+  ctd::H5File f = ctd::H5File::open(ref.file);
+  const std::string& ds = ref.dataset;
   ctd::Array<double> a = f.read<double>(ds);
   if (a.rank() != 1 && a.rank() != 2)
     throw ctd::Error(f.where(ds) + " has shape " + ctd::shape_string(a.shape) + " but [T,K] is required");
@@ -29,12 +31,6 @@ ctd::TimeSeries read_series(const std::string& spec, const char* option) {
   const long T = long(a.dim(0)), K = a.rank() == 2 ? long(a.dim(1)) : 1;
   if (T == 0 || K == 0) throw ctd::Error(f.where(ds) + " is empty");
   return Eigen::Map<ctd::TimeSeries>(a.ptr(), T, K);
-}
-
-std::string fmt(const char* f, double v) {
-  char b[64];
-  std::snprintf(b, sizeof b, f, v);
-  return b;
 }
 
 struct Settings {

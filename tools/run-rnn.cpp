@@ -1,8 +1,7 @@
 // run-rnn: run a trained network (ours or the tutorials') over task trials
 // and write its states.
-#include <sys/stat.h>
-
 #include "cli/tool.hpp"
+#include "io/dataset_ref.hpp"
 #include "io/output.hpp"
 #include "nn/run.hpp"
 #include "tasks/task_file.hpp"
@@ -16,13 +15,7 @@ namespace {
 // (a states file's hiddens) the last step. Without DATASET: `hiddens` if the
 // file has it, else `h0s`.
 ctd::Array<float> read_initial_states(const std::string& spec, size_t trials, size_t N) {
-  std::string path = spec, dataset;
-  struct stat st;
-  auto colon = spec.rfind(':');
-  if (::stat(spec.c_str(), &st) != 0 && colon != std::string::npos) {
-    path = spec.substr(0, colon);
-    dataset = spec.substr(colon + 1);
-  }
+  auto [path, dataset] = ctd::parse_dataset_ref(spec);
   ctd::H5File f = ctd::H5File::open(path);
   if (dataset.empty()) dataset = f.has_dataset("hiddens") ? "hiddens" : "h0s";
   ctd::Array<float> a = f.read<float>(dataset);

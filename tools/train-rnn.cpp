@@ -12,6 +12,7 @@
 #include "train/checkpoint.hpp"
 #include "train/trainer.hpp"
 #include "util/error.hpp"
+#include "util/format.hpp"
 #include "util/log.hpp"
 #include "util/signals.hpp"
 #include "util/threads.hpp"
@@ -30,11 +31,6 @@ Recipe recipe_for(const std::string& task) {
   return {"vanilla", 10000, 0.025, 0.99975, 2e-4, 0.0};
 }
 
-std::string fmt(const char* f, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, f, v);
-  return buf;
-}
 
 bool file_exists(const std::string& path) {
   struct stat st;
@@ -42,6 +38,8 @@ bool file_exists(const std::string& path) {
 }
 
 }  // namespace
+
+using ctd::fmt;
 
 int main(int argc, char** argv) {
   ctd::Tool tool("train-rnn",

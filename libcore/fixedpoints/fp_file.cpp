@@ -1,21 +1,15 @@
 #include "fixedpoints/fp_file.hpp"
 
 #include <sstream>
-#include <sys/stat.h>
 
+#include "io/dataset_ref.hpp"
 #include "io/provenance.hpp"
 #include "util/error.hpp"
 
 namespace ctd {
 
 RowMatD read_states(const std::string& spec, int N, std::string* history, int time) {
-  std::string path = spec, dataset;
-  struct stat st;
-  auto colon = spec.rfind(':');
-  if (::stat(spec.c_str(), &st) != 0 && colon != std::string::npos) {
-    path = spec.substr(0, colon);
-    dataset = spec.substr(colon + 1);
-  }
+  auto [path, dataset] = parse_dataset_ref(spec);
   H5File f = H5File::open(path);
   if (dataset.empty()) dataset = "hiddens";
   Array<double> a = f.read<double>(dataset);

@@ -117,23 +117,32 @@ typename RnnMap<S>::Vec RnnMap<S>::step(const Vec& h) const {
 }
 
 template <class S>
+typename RnnMap<S>::GruDerivatives RnnMap<S>::derivatives(const Vec& h) const {
+  const int N = spec_.N;
+  GruDerivatives d;
+  Vec ru = wRUh_ * h + bias_;
+  d.r = sigmoid(ru.head(N).array());
+  d.u = sigmoid(ru.tail(N).array());
+  Vec c = (wCh_ * (d.r.array() * h.array()).matrix() + cbias_).array().tanh();
+  d.du = ((h - c).array() * d.u.array() * (S(1) - d.u.array())).matrix();
+  d.dc = ((S(1) - d.u.array()) * (S(1) - c.array().square())).matrix();
+  d.dr = (h.array() * d.r.array() * (S(1) - d.r.array())).matrix();
+  d.A = d.dc.asDiagonal() * wCh_;
+  return d;
+}
+
+template <class S>
 typename RnnMap<S>::Mat RnnMap<S>::dFdh(const Vec& h) const {
   const int N = spec_.N;
   if (spec_.cell == Cell::Vanilla) {
     Vec f = step(h);
     return (S(1) - f.array().square()).matrix().asDiagonal() * wR_;
   }
-  Vec ru = wRUh_ * h + bias_;
-  Vec r = sigmoid(ru.head(N).array()), u = sigmoid(ru.tail(N).array());
-  Vec c = (wCh_ * (r.array() * h.array()).matrix() + cbias_).array().tanh();
-  Vec du = ((h - c).array() * u.array() * (S(1) - u.array())).matrix();
-  Vec dc = ((S(1) - u.array()) * (S(1) - c.array().square())).matrix();
-  Vec dr = (h.array() * r.array() * (S(1) - r.array())).matrix();
-  Mat A = dc.asDiagonal() * wCh_;  // ∂F/∂(r∘h) through c
-  Mat J = du.asDiagonal() * wRUh_.bottomRows(N);
-  J += A * r.asDiagonal();
-  J.noalias() += A * (dr.asDiagonal() * wRUh_.topRows(N));
-  J.diagonal() += u;
+  GruDerivatives d = derivatives(h);
+  Mat J = d.du.asDiagonal() * wRUh_.bottomRows(N);
+  J += d.A * d.r.asDiagonal();
+  J.noalias() += d.A * (d.dr.asDiagonal() * wRUh_.topRows(N));
+  J.diagonal() += d.u;
   return J;
 }
 
@@ -144,16 +153,10 @@ typename RnnMap<S>::Mat RnnMap<S>::dFdx(const Vec& h) const {
     Vec f = step(h);
     return (S(1) - f.array().square()).matrix().asDiagonal() * wI_;
   }
-  Vec ru = wRUh_ * h + bias_;
-  Vec r = sigmoid(ru.head(N).array()), u = sigmoid(ru.tail(N).array());
-  Vec c = (wCh_ * (r.array() * h.array()).matrix() + cbias_).array().tanh();
-  Vec du = ((h - c).array() * u.array() * (S(1) - u.array())).matrix();
-  Vec dc = ((S(1) - u.array()) * (S(1) - c.array().square())).matrix();
-  Vec dr = (h.array() * r.array() * (S(1) - r.array())).matrix();
-  Mat A = dc.asDiagonal() * wCh_;
-  Mat Jx = du.asDiagonal() * wRUx_.bottomRows(N);
-  Jx.noalias() += A * (dr.asDiagonal() * wRUx_.topRows(N));
-  Jx += dc.asDiagonal() * wCx_;
+  GruDerivatives d = derivatives(h);
+  Mat Jx = d.du.asDiagonal() * wRUx_.bottomRows(N);
+  Jx.noalias() += d.A * (d.dr.asDiagonal() * wRUx_.topRows(N));
+  Jx += d.dc.asDiagonal() * wCx_;
   return Jx;
 }
 

@@ -37,6 +37,14 @@ class RnnMap {
   const Mat& wO() const { return wO_; }
 
  private:
+  // The GRU's gates at h and the factors both Jacobians share.
+  struct GruDerivatives {
+    Vec r, u;      // gates
+    Vec du, dc, dr;  // (h−c)·u′, (1−u)(1−c²), h·r′
+    Mat A;         // ∂F/∂(r∘h) through the candidate: diag(dc)·wCh
+  };
+  GruDerivatives derivatives(const Vec& h) const;
+
   RnnSpec spec_;
   Mat wR_, wI_, wO_;            // vanilla (wR [N,N], wI [N,U])
   Mat wRUh_, wRUx_, wCh_, wCx_; // GRU blocks of wRUHX and wCHX
