@@ -1,0 +1,253 @@
+#include "lfads/model.hpp"
+
+#include <cmath>
+#include <cstring>
+
+#include "util/rng.hpp"
+
+namespace ctd {
+
+namespace {
+void add_gru(std::vector<std::pair<std::string, Shape>>& v, const std::string& name, size_t H, size_t I, bool h0) {
+  v.push_back({name + "/wRUHX", {2 * H, H + I}});
+  v.push_back({name + "/wCHX", {H, H + I}});
+  v.push_back({name + "/bRU", {2 * H}});
+  v.push_back({name + "/bC", {H}});
+  if (h0) v.push_back({name + "/h0", {H}});
+}
+}  // namespace
+
+std::vector<ParamEntry> lfads_layout(const LfadsSpec& s) {
+  const size_t D = size_t(s.D), E = size_t(s.enc), C = size_t(s.con), I = size_t(s.ii), G = size_t(s.gen),
+               F = size_t(s.factors);
+  std::vector<std::pair<std::string, Shape>> v;
+  add_gru(v, "enc/fwd", E, D, true);
+  add_gru(v, "enc/bwd", E, D, true);
+  v.push_back({"ic/w", {2 * G, 2 * E}});
+  v.push_back({"ic/b", {2 * G}});
+  v.push_back({"ic_prior/mean", {G}});
+  v.push_back({"ic_prior/logvar", {G}});
+  if (I > 0) {
+    add_gru(v, "con", C, 2 * E + F, true);
+    v.push_back({"co/w", {2 * I, C}});
+    v.push_back({"co/b", {2 * I}});
+    v.push_back({"ar_prior/logatau", {I}});
+    v.push_back({"ar_prior/lognvar", {I}});
+  }
+  add_gru(v, "gen", G, I, false);
+  v.push_back({"factors/w", {F, G}});
+  v.push_back({"logrates/w", {D, F}});
+  v.push_back({"logrates/b", {D}});
+  std::vector<ParamEntry> layout;
+  size_t offset = 0;
+  for (auto& [name, shape] : v) {
+    layout.push_back({name, shape, offset});
+    offset += shape_size(shape);
+  }
+  return layout;
+}
+
+size_t lfads_param_count(const LfadsSpec& spec) {
+  auto l = lfads_layout(spec);
+  return l.back().offset + l.back().size();
+}
+
+AlignedVector<float> init_lfads(const LfadsSpec& s, uint64_t seed) {
+  auto layout = lfads_layout(s);
+  AlignedVector<float> p(lfads_param_count(s), 0.0f);
+  for (size_t k = 0; k < layout.size(); ++k) {
+    const ParamEntry& e = layout[k];
+    const std::string& n = e.name;
+    float* w = p.data() + e.offset;
+    RngStream rng(seed, RngDomain::Init, k);
+    auto ends = [&](const char* suffix) { return n.size() >= std::strlen(suffix) && n.compare(n.size() - std::strlen(suffix), std::string::npos, suffix) == 0; };
+    if (ends("/wRUHX") || ends("/wCHX")) {
+      // Columns 0..H-1 act on the state (N(0,1)/√H), the rest on the input (N(0,1)/√I).
+      const size_t rows = e.shape[0], cols = e.shape[1], H = ends("/wRUHX") ? rows / 2 : rows, I = cols - H;
+      for (size_t i = 0; i < e.size(); ++i) {
+        size_t c = i % cols;
+        w[i] = float(rng.normal() / std::sqrt(double(c < H ? H : I)));
+      }
+    } else if (n == "ic/w" || n == "co/w" || n == "factors/w" || n == "logrates/w") {
+      for (size_t i = 0; i < e.size(); ++i) w[i] = float(rng.normal() / std::sqrt(double(e.shape[1])));
+    } else if (n == "ic_prior/logvar") {
+      for (size_t i = 0; i < e.size(); ++i) w[i] = float(std::log(s.ic_prior_var));
+    } else if (n == "ar_prior/logatau") {
+      for (size_t i = 0; i < e.size(); ++i) w[i] = float(std::log(s.ar_tau));
+    } else if (n == "ar_prior/lognvar") {
+      for (size_t i = 0; i < e.size(); ++i) w[i] = float(std::log(s.ar_noise_var));
+    }  // biases, h0s and the IC prior mean start at 0
+  }
+  return p;
+}
+
+template <class S>
+LfadsDraws<S> lfads_draws(const LfadsSpec& s, int B, int T, uint64_t seed, uint64_t stream0, bool dropout) {
+  using Mat = typename LfadsDraws<S>::Mat;
+  LfadsDraws<S> d;
+  const int G = s.gen, I = s.ii, E = s.enc, D = s.D;
+  d.eps_g0.resize(B, G);
+  d.eps_u.assign(size_t(T), Mat(B, I));
+  d.eps_kl.assign(size_t(T), Mat(B, I));
+  if (dropout) {
+    d.drop_x.assign(size_t(T), Mat(B, D));
+    d.drop_enc.assign(size_t(T), Mat(B, 2 * E));
+    d.drop_gen.assign(size_t(T), Mat(B, G));
+    d.drop_g0.resize(B, 2 * E);
+  }
+  const S inv_keep = S(1.0 / s.keep);
+  for (int b = 0; b < B; ++b) {
+    RngStream noise(seed, RngDomain::Posterior, stream0 + uint64_t(b));
+    for (int j = 0; j < G; ++j) d.eps_g0(b, j) = S(noise.normal());
+    for (int t = 0; t < T; ++t)
+      for (int j = 0; j < I; ++j) {
+        d.eps_u[size_t(t)](b, j) = S(noise.normal());
+        d.eps_kl[size_t(t)](b, j) = S(noise.normal());
+      }
+    if (!dropout) continue;
+    RngStream drop(seed, RngDomain::Dropout, stream0 + uint64_t(b));
+    auto mask = [&](Mat& m) {
+      for (long j = 0; j < m.cols(); ++j) m(b, j) = drop.uniform() < s.keep ? inv_keep : S(0);
+    };
+    for (int t = 0; t < T; ++t) {
+      mask(d.drop_x[size_t(t)]);
+      mask(d.drop_enc[size_t(t)]);
+      mask(d.drop_gen[size_t(t)]);
+    }
+    mask(d.drop_g0);
+  }
+  return d;
+}
+
+template <class S>
+LfadsLoss lfads_pass(const LfadsSpec& s, const S* params, S* grad, const S* counts, int B, int T,
+                     const LfadsDraws<S>& dr, double kl_weight, int norm_B, LfadsTrace<S>* trace) {
+  using Tp = Tape<S>;
+  using Var = typename Tp::Var;
+  using Mat = typename Tp::Mat;
+  const int D = s.D, E = s.enc, I = s.ii, G = s.gen, F = s.factors;
+  const S vm = S(s.varmin), bfg = S(s.bfg);
+  const bool dropout = !dr.drop_x.empty();
+  Tp tape;
+  // Parameters on the tape by name (a 1-D parameter is a [1,n] row).
+  auto layout = lfads_layout(s);
+  auto P = [&](const std::string& name) {
+    const ParamEntry& e = find_param(layout, name);
+    const int rows = e.shape.size() == 2 ? int(e.shape[0]) : 1, cols = int(e.shape.back());
+    return tape.param(params + e.offset, rows, cols, grad ? grad + e.offset : nullptr);
+  };
+  struct Gru {
+    Var W, Wc, bRU, bC;
+  };
+  auto gru = [&](const std::string& n) { return Gru{P(n + "/wRUHX"), P(n + "/wCHX"), P(n + "/bRU"), P(n + "/bC")}; };
+  auto step = [&](const Gru& g, Var h, Var x) { return tape.gru_step(h, x, g.W, g.Wc, g.bRU, g.bC, bfg); };
+  auto affine = [&](Var x, Var w, Var b) { return tape.add_row(tape.matmul_t(x, w), b); };
+  auto drop = [&](Var v, const std::vector<Mat>& masks, int t) { return dropout ? tape.mul_const(v, masks[size_t(t)]) : v; };
+
+  // Counts per time step, [B,D].
+  std::vector<Mat> x(size_t(T), Mat(B, D));
+  for (int b = 0; b < B; ++b)
+    for (int t = 0; t < T; ++t)
+      x[size_t(t)].row(b) = Eigen::Map<const Eigen::Matrix<S, 1, -1>>(counts + (size_t(b) * T + t) * D, D);
+
+  // Encoder: bidirectional GRU over the (dropped-out) counts.
+  Gru ef = gru("enc/fwd"), eb = gru("enc/bwd");
+  const size_t nT = static_cast<size_t>(T);
+  std::vector<Var> xin(nT), hf(nT), hb(nT);
+  for (int t = 0; t < T; ++t) xin[size_t(t)] = drop(tape.input(x[size_t(t)]), dr.drop_x, t);
+  Var h = tape.broadcast_rows(P("enc/fwd/h0"), B);
+  for (int t = 0; t < T; ++t) hf[size_t(t)] = h = step(ef, h, xin[size_t(t)]);
+  h = tape.broadcast_rows(P("enc/bwd/h0"), B);
+  for (int t = T - 1; t >= 0; --t) hb[size_t(t)] = h = step(eb, h, xin[size_t(t)]);
+
+  // Initial condition: posterior from [e_bwd(1); e_fwd(T)], a sample, the KL to its prior.
+  Var g0in = tape.concat_cols(hb[0], hf[size_t(T - 1)]);
+  if (dropout) g0in = tape.mul_const(g0in, dr.drop_g0);
+  Var ic = affine(g0in, P("ic/w"), P("ic/b"));
+  Var g0_mean = tape.cols(ic, 0, G), g0_logvar = tape.cols(ic, G, G);
+  Var kl_ic = tape.kl_gaussian(g0_mean, g0_logvar, P("ic_prior/mean"), P("ic_prior/logvar"), vm);
+  Var g = tape.sample_gaussian(g0_mean, g0_logvar, dr.eps_g0, vm);
+
+  Gru gn = gru("gen");
+  Var Wf = tape.row_normalize(P("factors/w"));
+  Var wr = P("logrates/w"), br = P("logrates/b");
+  Var nll, kl_ii;
+  Var f = tape.input(Mat::Zero(B, F));
+  // Controller and the AR(1) prior of the inferred inputs.
+  Gru cn;
+  Var c, co_w, co_b, phi, noise_lv, process_lv, z_prev;
+  if (I > 0) {
+    cn = gru("con");
+    c = tape.broadcast_rows(P("con/h0"), B);
+    co_w = P("co/w");
+    co_b = P("co/b");
+    // φ = exp(−exp(−logatau)); noise logvar = lognvar + varmin;
+    // process logvar = noise logvar − log(1−φ) − log(1+φ).
+    phi = tape.exp(tape.scale(tape.exp(tape.scale(P("ar_prior/logatau"), S(-1))), S(-1)));
+    noise_lv = tape.add_scalar(P("ar_prior/lognvar"), vm);
+    Var l1 = tape.log(tape.add_scalar(tape.scale(phi, S(-1)), S(1))), l2 = tape.log(tape.add_scalar(phi, S(1)));
+    process_lv = tape.add(noise_lv, tape.scale(tape.add(l1, l2), S(-1)));
+  }
+  if (trace) {
+    for (auto* v : {&trace->lograte, &trace->factors, &trace->gen, &trace->con, &trace->ii, &trace->ii_mean, &trace->ii_logvar})
+      v->assign(size_t(T), Mat());
+  }
+  Var no_input = tape.input(Mat::Zero(B, I));
+  for (int t = 0; t < T; ++t) {
+    Var u = no_input;
+    if (I > 0) {
+      Var xenc = drop(tape.concat_cols(hf[size_t(t)], hb[size_t(t)]), dr.drop_enc, t);
+      c = step(cn, c, tape.concat_cols(xenc, f));
+      Var co = affine(c, co_w, co_b);
+      Var mu = tape.cols(co, 0, I), lv = tape.cols(co, I, I);
+      u = tape.sample_gaussian(mu, lv, dr.eps_u[size_t(t)], vm);
+      // KL by sampling: a fresh z ~ q, log q(z) − log p(z) under the AR(1) prior.
+      Var z = tape.sample_gaussian(mu, lv, dr.eps_kl[size_t(t)], vm);
+      Var logq = tape.gaussian_logpdf(z, mu, lv, vm);
+      Var mean = t == 0 ? tape.input(Mat::Zero(B, I)) : tape.mul_row(z_prev, phi);
+      Var logp = tape.gaussian_logpdf(z, mean, tape.broadcast_rows(t == 0 ? process_lv : noise_lv, B), vm);
+      Var k = tape.add(logq, tape.scale(logp, S(-1)));
+      kl_ii = t == 0 ? k : tape.add(kl_ii, k);
+      z_prev = z;
+      if (trace) {
+        trace->con[size_t(t)] = tape.value(c);
+        trace->ii[size_t(t)] = tape.value(u);
+        trace->ii_mean[size_t(t)] = tape.value(mu);
+        trace->ii_logvar[size_t(t)] = tape.value(lv);
+      }
+    }
+    g = drop(step(gn, g, u), dr.drop_gen, t);
+    f = tape.matmul_t(g, Wf);
+    Var lr = affine(f, wr, br);
+    Var n = tape.poisson_nll(lr, x[size_t(t)]);
+    nll = t == 0 ? n : tape.add(nll, n);
+    if (trace) {
+      trace->lograte[size_t(t)] = tape.value(lr);
+      trace->factors[size_t(t)] = tape.value(f);
+      trace->gen[size_t(t)] = tape.value(g);
+    }
+  }
+  if (trace) {
+    trace->g0_mean = tape.value(g0_mean);
+    trace->g0_logvar = tape.value(g0_logvar);
+  }
+  LfadsLoss out;
+  out.nll = double(tape.scalar(nll));
+  out.kl_ic = double(tape.scalar(kl_ic));
+  out.kl_ii = I > 0 ? double(tape.scalar(kl_ii)) : 0.0;
+  if (grad) {
+    Var kl = I > 0 ? tape.add(kl_ic, kl_ii) : kl_ic;
+    Var loss = tape.scale(tape.add(nll, tape.scale(kl, S(kl_weight))), S(1.0 / norm_B));
+    tape.backward(loss);
+  }
+  return out;
+}
+
+template LfadsDraws<float> lfads_draws<float>(const LfadsSpec&, int, int, uint64_t, uint64_t, bool);
+template LfadsDraws<double> lfads_draws<double>(const LfadsSpec&, int, int, uint64_t, uint64_t, bool);
+template LfadsLoss lfads_pass<float>(const LfadsSpec&, const float*, float*, const float*, int, int,
+                                     const LfadsDraws<float>&, double, int, LfadsTrace<float>*);
+template LfadsLoss lfads_pass<double>(const LfadsSpec&, const double*, double*, const double*, int, int,
+                                      const LfadsDraws<double>&, double, int, LfadsTrace<double>*);
+
+}  // namespace ctd

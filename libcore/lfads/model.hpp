@@ -1,0 +1,67 @@
+// LFADS (SPEC.md §4): a sequential variational autoencoder for spike counts,
+// with inferred inputs (controller + AR(1) prior) or autonomous (ii = 0).
+// The loss of one batch is built on a Tape (autodiff/tape.hpp), so its
+// gradient is the tape's backward pass; random draws and dropout masks come
+// in from outside, which makes a pass a deterministic function of them (and
+// lets the tests check the whole gradient against finite differences).
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "autodiff/tape.hpp"
+#include "nn/rnn.hpp"
+
+namespace ctd {
+
+struct LfadsSpec {
+  int D = 100;          // recorded units
+  int enc = 128, con = 128, ii = 1, gen = 128, factors = 32;
+  double keep = 0.98;   // dropout keep probability in training (1 at inference)
+  double varmin = 0.001;
+  double bfg = 0.5;
+  double ic_prior_var = 0.1, ar_tau = 1.0, ar_noise_var = 0.1;  // priors' initial values
+};
+
+// Parameters, names mirroring the model: enc/fwd/wRUHX, ..., ic/w, ic/b,
+// ic_prior/mean, ic_prior/logvar, con/..., co/w, co/b, ar_prior/logatau,
+// ar_prior/lognvar, gen/..., factors/w, logrates/w, logrates/b.
+std::vector<ParamEntry> lfads_layout(const LfadsSpec& spec);
+size_t lfads_param_count(const LfadsSpec& spec);
+// GRUs and affine layers as SPEC.md §4; priors at their initial values.
+AlignedVector<float> init_lfads(const LfadsSpec& spec, uint64_t seed);
+
+// Random draws and dropout masks of one batch, [B, ...] per time step.
+template <class S>
+struct LfadsDraws {
+  using Mat = typename Tape<S>::Mat;
+  Mat eps_g0;                        // [B,G]
+  std::vector<Mat> eps_u, eps_kl;    // T × [B,I]: the inferred input's sample, the KL's fresh sample
+  std::vector<Mat> drop_x, drop_enc, drop_gen;  // T × masks (entries 0 or 1/keep); empty: no dropout
+  Mat drop_g0;                       // [B,2E]
+};
+
+// Draws for trials first..first+B-1 of a batch: trial b from its own streams.
+template <class S>
+LfadsDraws<S> lfads_draws(const LfadsSpec& spec, int B, int T, uint64_t seed, uint64_t stream0, bool dropout);
+
+struct LfadsLoss {
+  double nll = 0, kl_ic = 0, kl_ii = 0;  // sums over the batch, time and dims
+  double total(double kl_weight, int B) const { return (nll + kl_weight * (kl_ic + kl_ii)) / B; }
+};
+
+// Everything a pass can report per trial (posterior sample-and-average).
+template <class S>
+struct LfadsTrace {
+  using Mat = typename Tape<S>::Mat;
+  std::vector<Mat> lograte, factors, gen, con, ii, ii_mean, ii_logvar;  // T × [B,·]
+  Mat g0_mean, g0_logvar;                                             // [B,G]
+};
+
+// One pass over counts [B,T,D] (row-major). With `grad` non-null, adds the
+// gradient of (nll + kl_weight·(kl_ic + kl_ii)) / norm_B to it. With `trace`
+// non-null, records the pass.
+template <class S>
+LfadsLoss lfads_pass(const LfadsSpec& spec, const S* params, S* grad, const S* counts, int B, int T,
+                     const LfadsDraws<S>& draws, double kl_weight, int norm_B, LfadsTrace<S>* trace = nullptr);
+
+}  // namespace ctd
