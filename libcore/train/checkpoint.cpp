@@ -15,6 +15,19 @@ std::vector<double>* curve_field(TrainCurve& c, int k) {
 }
 }  // namespace
 
+void write_signature(H5File& out, const RunSignature& signature) {
+  for (const auto& [name, value] : signature) out.write_attribute("run_" + name, value);
+}
+
+void check_signature(const H5File& f, const RunSignature& signature) {
+  for (const auto& [name, value] : signature) {
+    std::string saved = f.has_attribute("run_" + name) ? f.read_attribute_string("run_" + name) : "(absent)";
+    if (saved != value)
+      throw UsageError(f.name() + ": the checkpoint was made with --" + name + " " + saved + " but this run has --" +
+                       name + " " + value + "; resume with the same settings (only --batches may grow)");
+  }
+}
+
 void write_checkpoint(const std::string& path, const TrainState& state, const RunSignature& signature) {
   OutputFile out(path);
   H5File& f = out.h5();
@@ -31,7 +44,7 @@ void write_checkpoint(const std::string& path, const TrainState& state, const Ru
   f.write_attribute("batches_done", int64_t(state.step));
   f.write_attribute("cell", std::string(cell_name(state.model.spec.cell)));
   f.write_attribute("bfg", state.model.spec.bfg);
-  for (const auto& [name, value] : signature) f.write_attribute("run_" + name, value);
+  write_signature(f, signature);
   f.write_attribute("ctd_kind", std::string("rnn-checkpoint"));
   f.write_attribute("ctd_version", std::string(ctd_version()));
   out.commit();
@@ -41,12 +54,7 @@ TrainState read_checkpoint(const std::string& path, const RunSignature& signatur
   H5File f = H5File::open(path);
   if (!f.has_attribute("ctd_kind") || f.read_attribute_string("ctd_kind") != "rnn-checkpoint")
     throw Error(path + ": not a train-rnn checkpoint (ctd_kind is not 'rnn-checkpoint')");
-  for (const auto& [name, value] : signature) {
-    std::string saved = f.has_attribute("run_" + name) ? f.read_attribute_string("run_" + name) : "(absent)";
-    if (saved != value)
-      throw UsageError(path + ": the checkpoint was made with --" + name + " " + saved + " but this run has --" +
-                       name + " " + value + "; resume with the same settings (only --batches may grow)");
-  }
+  check_signature(f, signature);
   TrainState s;
   RnnSpec spec;
   spec.cell = parse_cell(f.read_attribute_string("cell"));

@@ -6,12 +6,17 @@
 #include <utility>
 #include <vector>
 
+#include "io/hdf5.hpp"
 #include "train/trainer.hpp"
 
 namespace ctd {
 
 // Settings a checkpoint must agree with to be resumed (name, value as text).
 using RunSignature = std::vector<std::pair<std::string, std::string>>;
+
+// The signature as attributes run_<name>, and its check on reading.
+void write_signature(H5File& out, const RunSignature& signature);
+void check_signature(const H5File& in, const RunSignature& signature);
 
 void write_checkpoint(const std::string& path, const TrainState& state, const RunSignature& signature);
 

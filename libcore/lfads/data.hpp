@@ -1,0 +1,25 @@
+// Spike counts in the LFADS layout (FORMATS.md): train_data / valid_data
+// [trials,T,D], optional *_truth rates, *_inputs, *_lowd, conversion_factor.
+#pragma once
+#include "io/hdf5.hpp"
+
+namespace ctd {
+
+struct LfadsSplit {
+  Array<float> data;    // counts [B,T,D]
+  Array<float> truth;   // rates [B,T,D] (empty if absent)
+  Array<float> inputs;  // known inputs [B,T,U] (empty if absent)
+  Array<float> lowd;    // latent state [B,T,L] (empty if absent)
+};
+
+struct LfadsData {
+  LfadsSplit train, valid;
+  double conversion_factor = 0;  // truth = expected counts per bin × this; 0 if absent
+  std::string history;
+};
+
+// Checks shapes (both splits [·,T,D] with the same T and D), counts that are
+// finite and not negative, and truths of the data's shape.
+LfadsData read_lfads_data(const H5File& in);
+
+}  // namespace ctd

@@ -1,0 +1,46 @@
+#include "lfads/model_file.hpp"
+
+#include "util/error.hpp"
+
+namespace ctd {
+
+void write_lfads_model(H5File& out, const LfadsSpec& s, const AlignedVector<float>& params) {
+  for (const auto& e : lfads_layout(s)) out.write(e.name, e.shape, params.data() + e.offset);
+  out.write_attribute("D", int64_t(s.D));
+  out.write_attribute("enc_dim", int64_t(s.enc));
+  out.write_attribute("con_dim", int64_t(s.con));
+  out.write_attribute("ii_dim", int64_t(s.ii));
+  out.write_attribute("gen_dim", int64_t(s.gen));
+  out.write_attribute("factors_dim", int64_t(s.factors));
+  out.write_attribute("keep_rate", s.keep);
+  out.write_attribute("varmin", s.varmin);
+  out.write_attribute("bfg", s.bfg);
+}
+
+LfadsModel read_lfads_model(const H5File& in) {
+  for (const char* a : {"D", "enc_dim", "con_dim", "ii_dim", "gen_dim", "factors_dim"})
+    if (!in.has_attribute(a)) throw Error(in.name() + ": not an LFADS model file (no attribute '" + a + "')");
+  LfadsModel m;
+  LfadsSpec& s = m.spec;
+  s.D = int(in.read_attribute_double("D"));
+  s.enc = int(in.read_attribute_double("enc_dim"));
+  s.con = int(in.read_attribute_double("con_dim"));
+  s.ii = int(in.read_attribute_double("ii_dim"));
+  s.gen = int(in.read_attribute_double("gen_dim"));
+  s.factors = int(in.read_attribute_double("factors_dim"));
+  if (in.has_attribute("keep_rate")) s.keep = in.read_attribute_double("keep_rate");
+  if (in.has_attribute("varmin")) s.varmin = in.read_attribute_double("varmin");
+  if (in.has_attribute("bfg")) s.bfg = in.read_attribute_double("bfg");
+  m.params.resize(lfads_param_count(s));
+  for (const auto& e : lfads_layout(s)) {
+    Array<float> a = in.read<float>(e.name);
+    if (a.shape != e.shape)
+      throw Error(in.where(e.name) + " has shape " + shape_string(a.shape) + " but " + shape_string(e.shape) +
+                  " is required");
+    require_finite(a, in.where(e.name));
+    std::copy(a.data.begin(), a.data.end(), m.params.begin() + long(e.offset));
+  }
+  return m;
+}
+
+}  // namespace ctd

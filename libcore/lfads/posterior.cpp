@@ -1,0 +1,88 @@
+#include "lfads/posterior.hpp"
+
+#include <Eigen/QR>
+#include <cmath>
+
+namespace ctd {
+
+LfadsPosterior lfads_posterior(const LfadsSpec& s, const AlignedVector<float>& params, const Array<float>& counts,
+                               int samples, uint64_t seed, int threads) {
+  const size_t B = counts.dim(0), T = counts.dim(1), D = counts.dim(2);
+  const size_t G = size_t(s.gen), F = size_t(s.factors), C = size_t(s.con), I = size_t(s.ii);
+  LfadsPosterior p{Array<float>({B, T, D}), Array<float>({B, T, F}), Array<float>({B, T, G}),
+                   Array<float>({B, T, I > 0 ? C : 0}), Array<float>({B, T, I}), Array<float>({B, T, I}),
+                   Array<float>({B, T, I}), Array<float>({B, G}), Array<float>({B, G})};
+  const int S = samples;
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
+  for (long b = 0; b < long(B); ++b) {
+    // `samples` copies of trial b, each with its own draws (keep = 1: no dropout).
+    std::vector<float> x(size_t(S) * T * D);
+    for (int k = 0; k < S; ++k) std::copy_n(counts.ptr() + size_t(b) * T * D, T * D, x.data() + size_t(k) * T * D);
+    LfadsDraws<float> d = lfads_draws<float>(s, S, int(T), seed, uint64_t(b) * uint64_t(S), false);
+    LfadsTrace<float> tr;
+    lfads_pass<float>(s, params.data(), nullptr, x.data(), S, int(T), d, 1.0, S, &tr);
+    auto avg = [&](const std::vector<typename Tape<float>::Mat>& per_t, Array<float>& into, bool exp) {
+      const size_t K = into.dim(2);
+      for (size_t t = 0; t < T && K > 0; ++t) {
+        Eigen::RowVectorXf m = exp ? Eigen::RowVectorXf(per_t[t].array().exp().colwise().mean())
+                                   : Eigen::RowVectorXf(per_t[t].colwise().mean());
+        std::copy_n(m.data(), K, into.ptr() + (size_t(b) * T + t) * K);
+      }
+    };
+    avg(tr.lograte, p.rates, true);
+    avg(tr.factors, p.factors, false);
+    avg(tr.gen, p.gen_states, false);
+    if (I > 0) {
+      avg(tr.con, p.con_states, false);
+      avg(tr.ii, p.inferred_inputs, false);
+      avg(tr.ii_mean, p.ii_mean, false);
+      avg(tr.ii_logvar, p.ii_logvar, false);
+    }
+    Eigen::RowVectorXf gm = tr.g0_mean.colwise().mean(), gl = tr.g0_logvar.colwise().mean();
+    std::copy_n(gm.data(), G, p.g0_mean.ptr() + size_t(b) * G);
+    std::copy_n(gl.data(), G, p.g0_logvar.ptr() + size_t(b) * G);
+  }
+  return p;
+}
+
+double mean_r2_per_unit_trial(const Array<float>& pred, const Array<float>& truth, double scale) {
+  const size_t B = truth.dim(0), T = truth.dim(1), D = truth.dim(2);
+  double sum = 0;
+  size_t n = 0;
+  for (size_t b = 0; b < B; ++b)
+    for (size_t k = 0; k < D; ++k) {
+      double mean = 0;
+      for (size_t t = 0; t < T; ++t) mean += truth[(b * T + t) * D + k];
+      mean /= double(T);
+      double ss_res = 0, ss_tot = 0;
+      for (size_t t = 0; t < T; ++t) {
+        const size_t i = (b * T + t) * D + k;
+        ss_res += std::pow(truth[i] - scale * pred[i], 2);
+        ss_tot += std::pow(truth[i] - mean, 2);
+      }
+      if (ss_tot > 0) {
+        sum += 1 - ss_res / ss_tot;
+        ++n;
+      }
+    }
+  return n ? sum / double(n) : 0.0;
+}
+
+std::vector<double> affine_r2(const Array<float>& x, const Array<float>& y) {
+  const long N = long(x.dim(0) * x.dim(1)), P = long(x.dim(2)), Q = long(y.dim(2));
+  Eigen::MatrixXd X(N, P + 1), Y(N, Q);
+  for (long i = 0; i < N; ++i) {
+    for (long j = 0; j < P; ++j) X(i, j) = x[size_t(i * P + j)];
+    X(i, P) = 1.0;
+    for (long j = 0; j < Q; ++j) Y(i, j) = y[size_t(i * Q + j)];
+  }
+  Eigen::MatrixXd W = X.colPivHouseholderQr().solve(Y), R = Y - X * W;
+  std::vector<double> r2(static_cast<size_t>(Q));
+  for (long j = 0; j < Q; ++j) {
+    double ss_tot = (Y.col(j).array() - Y.col(j).mean()).square().sum();
+    r2[size_t(j)] = ss_tot > 0 ? 1 - R.col(j).squaredNorm() / ss_tot : 0.0;
+  }
+  return r2;
+}
+
+}  // namespace ctd

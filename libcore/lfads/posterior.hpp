@@ -1,0 +1,24 @@
+// Posterior sample-and-average (SPEC.md §4): each trial is run `samples`
+// times with its own draws and no dropout, and every quantity is averaged.
+// Plus the R² measures of the tutorial.
+#pragma once
+#include "io/hdf5.hpp"
+#include "lfads/model.hpp"
+
+namespace ctd {
+
+struct LfadsPosterior {
+  Array<float> rates, factors, gen_states, con_states, inferred_inputs, ii_mean, ii_logvar;  // [B,T,·]
+  Array<float> g0_mean, g0_logvar;                                                          // [B,G]
+};
+
+LfadsPosterior lfads_posterior(const LfadsSpec& spec, const AlignedVector<float>& params, const Array<float>& counts,
+                               int samples, uint64_t seed, int threads);
+
+// Mean over trials and units of R² over time, per (trial, unit): as the tutorial.
+double mean_r2_per_unit_trial(const Array<float>& predicted, const Array<float>& truth, double scale);
+// R² of the best affine map from x [B,T,P] to y [B,T,Q], pooled over trials
+// and time, per output column.
+std::vector<double> affine_r2(const Array<float>& x, const Array<float>& y);
+
+}  // namespace ctd

@@ -1,0 +1,100 @@
+#include "lfads/train.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+#include "nn/batch_loss.hpp"
+#include "util/error.hpp"
+#include "util/rng.hpp"
+
+namespace ctd {
+
+double kl_weight(const LfadsTrainOptions& o, uint64_t step) {
+  if (step < o.kl_warmup_start) return o.kl_min;
+  if (step >= o.kl_warmup_end) return o.kl_max;
+  const double f = double(step - o.kl_warmup_start) / double(o.kl_warmup_end - o.kl_warmup_start);
+  return o.kl_min + f * (o.kl_max - o.kl_min);
+}
+
+namespace {
+// Loss (and gradient) of trials `rows` of `counts`, the batch split across threads.
+LfadsLoss batch_pass(const LfadsSpec& spec, const float* params, float* grad, const Array<float>& counts,
+                     const std::vector<size_t>& rows, double kl_w, uint64_t seed, uint64_t stream0, bool dropout,
+                     int threads, std::vector<AlignedVector<float>>& grads) {
+  const int B = int(rows.size()), T = int(counts.dim(1)), D = int(counts.dim(2));
+  const int nt = std::max(1, std::min(threads, B)), slice = (B + nt - 1) / nt;
+  const size_t P = lfads_param_count(spec);
+  if (grad && grads.size() < size_t(nt)) grads.resize(size_t(nt));
+  std::vector<LfadsLoss> parts(static_cast<size_t>(nt));
+#pragma omp parallel for num_threads(nt) schedule(static, 1)
+  for (int k = 0; k < nt; ++k) {
+    const int b0 = k * slice, nb = std::min(B, b0 + slice) - b0;
+    if (nb <= 0) continue;
+    std::vector<float> x(size_t(nb) * T * D);
+    for (int b = 0; b < nb; ++b)
+      std::copy_n(counts.ptr() + rows[size_t(b0 + b)] * T * D, size_t(T) * D, x.data() + size_t(b) * T * D);
+    LfadsDraws<float> d = lfads_draws<float>(spec, nb, T, seed, stream0 + uint64_t(b0), dropout);
+    float* g = nullptr;
+    if (grad) {
+      grads[size_t(k)].assign(P, 0.0f);
+      g = grads[size_t(k)].data();
+    }
+    parts[size_t(k)] = lfads_pass<float>(spec, params, g, x.data(), nb, T, d, kl_w, B);
+  }
+  LfadsLoss total;
+  for (const auto& p : parts) {
+    total.nll += p.nll;
+    total.kl_ic += p.kl_ic;
+    total.kl_ii += p.kl_ii;
+  }
+  if (grad) {
+    std::fill(grad, grad + P, 0.0f);
+    for (int k = 0; k < nt; ++k)
+      for (size_t i = 0; i < P; ++i) grad[i] += grads[size_t(k)][i];
+  }
+  return total;
+}
+}  // namespace
+
+LfadsLoss lfads_evaluate(const LfadsSpec& spec, const AlignedVector<float>& params, const Array<float>& counts,
+                         const std::vector<size_t>& rows, double kl_w, uint64_t seed, int threads) {
+  std::vector<AlignedVector<float>> unused;
+  return batch_pass(spec, params.data(), nullptr, counts, rows, kl_w, seed, uint64_t(1) << 41, false, threads, unused);
+}
+
+double train_lfads(const LfadsSpec& spec, const LfadsTrainOptions& o, const Array<float>& train, LfadsTrainState& st,
+                   const LfadsHook& hook) {
+  const size_t P = lfads_param_count(spec), n = train.dim(0);
+  if (st.adam.m.size() != P) st.adam = AdamState(P);
+  std::vector<float> grad(P);
+  std::vector<AlignedVector<float>> grads;
+  std::vector<size_t> rows(static_cast<size_t>(o.batch_size));
+  using Clock = std::chrono::steady_clock;
+  const auto start = Clock::now();
+  const uint64_t first = st.step;
+  double ms = 0;
+  while (st.step < o.batches) {
+    const uint64_t step = st.step;
+    RngStream pick(o.seed, RngDomain::Sampling, step);
+    for (auto& r : rows) r = std::min(n - 1, size_t(pick.uniform() * double(n)));
+    const double kw = kl_weight(o, step);
+    LfadsLoss loss = batch_pass(spec, st.params.data(), grad.data(), train, rows, kw, o.seed,
+                                step * uint64_t(o.batch_size), true, o.threads, grads);
+    const double l2 = o.l2 * sum_of_squares(st.params.data(), P);
+    const double total = loss.total(kw, o.batch_size) + l2;
+    if (!std::isfinite(total))
+      throw Error("training diverged at batch " + std::to_string(step) + ": the loss is " +
+                  (std::isnan(total) ? "NaN" : "Inf") + " (try a smaller --lr or --max-grad-norm)");
+    for (size_t i = 0; i < P; ++i) grad[i] += float(2 * o.l2) * st.params[i];
+    const double lr = decayed_learning_rate(o.lr, o.lr_decay, step);
+    clip_global_norm(grad.data(), P, o.max_grad_norm);
+    adam_update(st.params.data(), grad.data(), P, st.adam, o.adam, lr, step);
+    st.step = step + 1;
+    ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count() / double(st.step - first);
+    if (hook && !hook(st, LfadsStepReport{st.step, loss, l2, kw, lr, ms})) break;
+  }
+  return ms;
+}
+
+}  // namespace ctd

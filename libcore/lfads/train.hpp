@@ -1,0 +1,52 @@
+// Training LFADS (SPEC.md §4): batches drawn with replacement from the
+// training split, KL warm-up, L2 over every parameter, global-norm clipping,
+// Adam (eps 0.1) with exponential learning-rate decay. The batch is split
+// across threads; each trial's draws and dropout masks come from its own
+// streams, so the gradient does not depend on the split beyond rounding.
+#pragma once
+#include <functional>
+
+#include "lfads/data.hpp"
+#include "lfads/model.hpp"
+#include "nn/adam.hpp"
+
+namespace ctd {
+
+struct LfadsTrainOptions {
+  uint64_t batches = 20000;
+  int batch_size = 128;
+  double lr = 0.05, lr_decay = 0.9999, max_grad_norm = 10, l2 = 2e-5;
+  AdamSettings adam;  // b1 0.9, b2 0.999, eps 0.1
+  double kl_min = 0.01, kl_max = 1.0;
+  uint64_t kl_warmup_start = 500, kl_warmup_end = 1000;
+  uint64_t seed = 0;
+  int threads = 1;
+};
+
+// κ: kl_min before the warm-up starts, linear to kl_max at its end, then kl_max.
+double kl_weight(const LfadsTrainOptions& o, uint64_t step);
+
+struct LfadsTrainState {
+  AlignedVector<float> params;
+  AdamState adam;
+  uint64_t step = 0;
+};
+
+struct LfadsStepReport {
+  uint64_t step;
+  LfadsLoss train;  // this batch (sums over the batch)
+  double l2, kl_weight, lr, ms_per_batch;
+};
+using LfadsHook = std::function<bool(const LfadsTrainState&, const LfadsStepReport&)>;
+
+// Loss terms of a batch of trials (rows of `counts`), without gradient: for
+// validation. keep = 1 (no dropout).
+LfadsLoss lfads_evaluate(const LfadsSpec& spec, const AlignedVector<float>& params, const Array<float>& counts,
+                         const std::vector<size_t>& rows, double kl_w, uint64_t seed, int threads);
+
+// Trains until state.step == batches or the hook returns false. Throws Error
+// naming the batch if the loss becomes NaN or Inf. Returns ms per batch.
+double train_lfads(const LfadsSpec& spec, const LfadsTrainOptions& o, const Array<float>& train, LfadsTrainState& state,
+                   const LfadsHook& hook);
+
+}  // namespace ctd
