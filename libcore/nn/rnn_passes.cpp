@@ -23,7 +23,7 @@ using CRowMap = Eigen::Map<const Eigen::Matrix<S, 1, Eigen::Dynamic>>;
 // Parameter pointers by name, resolved once per call.
 template <class S, class P>
 struct Views {
-  P h0, wI, wR, wO, bR, bO, wRUHX, wCHX, bRU, bC;
+  P h0{}, wI{}, wR{}, wO{}, bR{}, bO{}, wRUHX{}, wCHX{}, bRU{}, bC{};
   Views(const RnnSpec& spec, P base) {
     for (const auto& e : param_layout(spec)) {
       P p = base + e.offset;
