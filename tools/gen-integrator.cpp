@@ -1,4 +1,5 @@
 // gen-integrator: trials of the integrator or decision task (SPEC.md §1).
+#include "cli/task_options.hpp"
 #include "cli/tool.hpp"
 #include "io/output.hpp"
 #include "tasks/task_file.hpp"
@@ -16,14 +17,7 @@ int main(int argc, char** argv) {
   app.add_option("--task", kind, "integrator: target is the running sum; decision: its sign at the last step")
       ->check(CLI::IsMember({"integrator", "decision"}));
   app.add_option("--trials", trials, "Number of trials (B)")->check(CLI::PositiveNumber);
-  app.add_option("--steps", task.steps, "Time steps per trial (T)")->check(CLI::PositiveNumber);
-  app.add_option("--duration", task.duration, "Trial duration; dt = duration/steps")->check(CLI::PositiveNumber);
-  app.add_option("--bias", task.bias, "Bias scale bval: bias = bval*2*(z0-0.5), z0 ~ N(0,1)");
-  app.add_option("--noise", task.noise, "Noise scale sval: x_t = bias + sval/sqrt(dt)*z_t")
-      ->check(CLI::NonNegativeNumber);
-  app.add_option("--zero-steps", task.zero_steps,
-                 "Extra steps with zero input after the --steps (the target holds its last value)")
-      ->check(CLI::NonNegativeNumber);
+  ctd::add_integrator_task_options(app, task);
   tool.add_output("Output task file")->required();
 
   return tool.run(argc, argv, [&] {

@@ -1,5 +1,6 @@
 // run-rnn: run a trained network (ours or the tutorials') over task trials
 // and write its states.
+#include "cli/task_options.hpp"
 #include "cli/tool.hpp"
 #include "io/dataset_ref.hpp"
 #include "io/output.hpp"
@@ -51,11 +52,7 @@ int main(int argc, char** argv) {
   auto* o_task = app.add_option("--task", task_name, "Run fresh trials of integrator | decision")
                      ->check(CLI::IsMember({"integrator", "decision"}));
   app.add_option("--trials", trials, "--task: number of trials")->check(CLI::PositiveNumber);
-  app.add_option("--steps", task.steps, "--task: time steps T")->check(CLI::PositiveNumber);
-  app.add_option("--duration", task.duration, "--task: duration (dt = duration/steps)")->check(CLI::PositiveNumber);
-  app.add_option("--bias", task.bias, "--task: bias scale bval");
-  app.add_option("--noise", task.noise, "--task: input noise scale sval")->check(CLI::NonNegativeNumber);
-  app.add_option("--zero-steps", task.zero_steps, "--task: zero-input steps appended")->check(CLI::NonNegativeNumber);
+  ctd::add_integrator_task_options(app, task, "--task: ");
   app.add_option("--h0s", h0s_spec,
                  "Per-trial initial states: FILE:DATASET ([B,N], or [B,T,N] whose last step is used), or FILE "
                  "(its 'hiddens' last step, else 'h0s')");

@@ -7,6 +7,7 @@
 #include <memory>
 #include <sys/stat.h>
 
+#include "cli/task_options.hpp"
 #include "cli/tool.hpp"
 #include "io/output.hpp"
 #include "train/checkpoint.hpp"
@@ -91,11 +92,7 @@ int main(int argc, char** argv) {
                  "file's 'task' attribute)")
       ->check(CLI::IsMember({"integrator", "decision", "sentiment"}));
   app.add_option("--eval-input", eval_input, "Task file of held-out trials for the final evaluation (with -i)");
-  app.add_option("--steps", task.steps, "--task trials: time steps T")->check(CLI::PositiveNumber);
-  app.add_option("--duration", task.duration, "--task trials: duration (dt = duration/steps)")
-      ->check(CLI::PositiveNumber);
-  app.add_option("--bias", task.bias, "--task trials: bias scale bval");
-  app.add_option("--noise", task.noise, "--task trials: input noise scale sval")->check(CLI::NonNegativeNumber);
+  ctd::add_integrator_task_options(app, task, "--task: ");
   app.add_option("--eval-trials", eval_trials, "Held-out trials for the final evaluation (l2 = 0)")
       ->check(CLI::PositiveNumber);
   auto* o_curve = app.add_option("--curve-every", opt.curve_every,

@@ -38,13 +38,7 @@ std::vector<ParamEntry> lfads_layout(const LfadsSpec& s) {
   v.push_back({"factors/w", {F, G}});
   v.push_back({"logrates/w", {D, F}});
   v.push_back({"logrates/b", {D}});
-  std::vector<ParamEntry> layout;
-  size_t offset = 0;
-  for (auto& [name, shape] : v) {
-    layout.push_back({name, shape, offset});
-    offset += shape_size(shape);
-  }
-  return layout;
+  return pack_layout(v);
 }
 
 size_t lfads_param_count(const LfadsSpec& spec) {

@@ -83,9 +83,7 @@ double train_lfads(const LfadsSpec& spec, const LfadsTrainOptions& o, const Arra
                                 step * uint64_t(o.batch_size), true, o.threads, grads);
     const double l2 = o.l2 * sum_of_squares(st.params.data(), P);
     const double total = loss.total(kw, o.batch_size) + l2;
-    if (!std::isfinite(total))
-      throw Error("training diverged at batch " + std::to_string(step) + ": the loss is " +
-                  (std::isnan(total) ? "NaN" : "Inf") + " (try a smaller --lr or --max-grad-norm)");
+    require_finite_loss(total, step);
     for (size_t i = 0; i < P; ++i) grad[i] += float(2 * o.l2) * st.params[i];
     const double lr = decayed_learning_rate(o.lr, o.lr_decay, step);
     clip_global_norm(grad.data(), P, o.max_grad_norm);

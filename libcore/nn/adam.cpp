@@ -1,8 +1,17 @@
 #include "nn/adam.hpp"
 
 #include <cmath>
+#include <string>
+
+#include "util/error.hpp"
 
 namespace ctd {
+
+void require_finite_loss(double loss, uint64_t step) {
+  if (!std::isfinite(loss))
+    throw Error("training diverged at batch " + std::to_string(step) + ": the loss is " +
+                (std::isnan(loss) ? "NaN" : "Inf") + " (try a smaller --lr or --max-grad-norm)");
+}
 
 double decayed_learning_rate(double lr0, double decay, uint64_t step) {
   return lr0 * std::pow(decay, double(step));

@@ -17,6 +17,9 @@ struct AdamState {
   explicit AdamState(size_t n = 0) : m(n, 0.0f), v(n, 0.0f) {}
 };
 
+// Stops a run whose loss became NaN or Inf, naming the batch (CONVENTIONS.md).
+void require_finite_loss(double loss, uint64_t step);
+
 // lr0 · decay^step, step counted from 0.
 double decayed_learning_rate(double lr0, double decay, uint64_t step);
 

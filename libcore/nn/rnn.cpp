@@ -22,9 +22,13 @@ std::vector<ParamEntry> param_layout(const RnnSpec& s) {
   else
     named = {{"h0", {N}},      {"wRUHX", {2 * N, N + U}}, {"wCHX", {N, N + U}}, {"bRU", {2 * N}},
              {"bC", {N}},      {"wO", {O, N}},           {"bO", {O}}};
+  return pack_layout(named);
+}
+
+std::vector<ParamEntry> pack_layout(const std::vector<std::pair<std::string, Shape>>& named) {
   std::vector<ParamEntry> layout;
   size_t offset = 0;
-  for (auto& [name, shape] : named) {
+  for (const auto& [name, shape] : named) {
     layout.push_back({name, shape, offset});
     offset += shape_size(shape);
   }

@@ -43,6 +43,8 @@ struct ParamEntry {
 
 // vanilla: h0 wI wR wO bR bO;  gru: h0 wRUHX wCHX bRU bC wO bO
 std::vector<ParamEntry> param_layout(const RnnSpec& spec);
+// Consecutive offsets for named shapes, in the given order.
+std::vector<ParamEntry> pack_layout(const std::vector<std::pair<std::string, Shape>>& named);
 size_t param_count(const RnnSpec& spec);
 const ParamEntry& find_param(const std::vector<ParamEntry>& layout, const std::string& name);
 

@@ -48,9 +48,7 @@ double train_rnn(const TrainOptions& o, TrialSource& source, TrainState& state, 
     source.batch(step, B, x.data(), y.data(), mask.data(), batch.h0s ? h0s.data() : nullptr);
     if (!noise.empty()) fill_state_noise(o.state_noise, o.seed, step, B, T, N, noise.data(), o.threads);
     LossParts parts = loss.loss_and_grad(state.model.params.data(), batch, o.l2, grad.data());
-    if (!std::isfinite(parts.total()))
-      throw Error("training diverged at batch " + std::to_string(step) + ": the loss is " +
-                  (std::isnan(parts.total()) ? "NaN" : "Inf") + " (try a smaller --lr or --max-grad-norm)");
+    require_finite_loss(parts.total(), step);
     const double lr = decayed_learning_rate(o.lr, o.lr_decay, step);
     const double norm = clip_global_norm(grad.data(), P, o.max_grad_norm);
     adam_update(state.model.params.data(), grad.data(), P, state.adam, o.adam, lr, step);
