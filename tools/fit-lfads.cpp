@@ -96,8 +96,10 @@ void infer(ctd::Tool& tool, const std::string& split_name, int samples, size_t m
         scale = sr > 0 ? st / sr : 1.0;
       }
       double r2 = ctd::mean_r2_per_unit_trial(p.rates, sp.truth, scale);
+      double pooled = ctd::mean_r2_per_unit(p.rates, sp.truth, scale);
       o.write_attribute("rate_r2", r2, split);
-      line += ", rate R2 " + fmt("%.3f", r2);
+      o.write_attribute("rate_r2_pooled", pooled, split);
+      line += ", rate R2 " + fmt("%.3f", r2) + " (per unit and trial; per unit over all trials " + fmt("%.3f", pooled) + ")";
     }
     if (sp.inputs.size() && model.spec.ii > 0) {
       std::vector<double> r2 = ctd::affine_r2(p.inferred_inputs, sp.inputs);

@@ -68,6 +68,27 @@ double mean_r2_per_unit_trial(const Array<float>& pred, const Array<float>& trut
   return n ? sum / double(n) : 0.0;
 }
 
+double mean_r2_per_unit(const Array<float>& pred, const Array<float>& truth, double scale) {
+  const size_t n = truth.dim(0) * truth.dim(1), D = truth.dim(2);
+  double sum = 0;
+  size_t units = 0;
+  for (size_t k = 0; k < D; ++k) {
+    double mean = 0;
+    for (size_t i = 0; i < n; ++i) mean += truth[i * D + k];
+    mean /= double(n);
+    double ss_res = 0, ss_tot = 0;
+    for (size_t i = 0; i < n; ++i) {
+      ss_res += std::pow(truth[i * D + k] - scale * pred[i * D + k], 2);
+      ss_tot += std::pow(truth[i * D + k] - mean, 2);
+    }
+    if (ss_tot > 0) {
+      sum += 1 - ss_res / ss_tot;
+      ++units;
+    }
+  }
+  return units ? sum / double(units) : 0.0;
+}
+
 std::vector<double> affine_r2(const Array<float>& x, const Array<float>& y) {
   const long N = long(x.dim(0) * x.dim(1)), P = long(x.dim(2)), Q = long(y.dim(2));
   Eigen::MatrixXd X(N, P + 1), Y(N, Q);

@@ -17,6 +17,9 @@ LfadsPosterior lfads_posterior(const LfadsSpec& spec, const AlignedVector<float>
 
 // Mean over trials and units of R² over time, per (trial, unit): as the tutorial.
 double mean_r2_per_unit_trial(const Array<float>& predicted, const Array<float>& truth, double scale);
+// Mean over units of R² over all trials and time (pooled per unit): robust
+// where single trials of sparse units have almost no variance.
+double mean_r2_per_unit(const Array<float>& predicted, const Array<float>& truth, double scale);
 // R² of the best affine map from x [B,T,P] to y [B,T,Q], pooled over trials
 // and time, per output column.
 std::vector<double> affine_r2(const Array<float>& x, const Array<float>& y);
