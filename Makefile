@@ -31,6 +31,7 @@ bench: all
 	bench/train-rnn-speed $(BUILD)/bin
 	bench/run-esn-bench $(BUILD)/bin
 	bench/find-fixed-points-bench $(BUILD)/bin
+	bench/fit-lfads-bench $(BUILD)/bin
 	bench/sentiment-bench $(BUILD)/bin
 
 install: all
