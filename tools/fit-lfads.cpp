@@ -91,6 +91,7 @@ void infer(ctd::Tool& tool, const std::string& split_name, int samples, size_t m
       // Truth is in its own units: counts per bin × conversion factor (estimated when the file has none).
       double scale = data.conversion_factor;
       if (scale <= 0) {
+        ctd::log_warning(tool.input + " has no conversion_factor: the scale from rates to truth is estimated from their means");
         double st = 0, sr = 0;
         for (size_t i = 0; i < sp.truth.size(); ++i) st += sp.truth[i], sr += p.rates[i];
         scale = sr > 0 ? st / sr : 1.0;
