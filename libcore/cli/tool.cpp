@@ -72,19 +72,24 @@ RunInfo Tool::run_info() const {
     if (opt->get_lnames().empty()) continue;
     const std::string& name = opt->get_lnames().front();
     if (is_run_option(name)) continue;
+    const bool flag = opt->get_expected_max() == 0;
     std::string value;
-    if (opt->count() > 0) {
+    if (flag) {
+      value = opt->count() > 0 ? "true" : "false";
+    } else if (opt->count() > 0) {
       for (const auto& r : opt->results()) value += (value.empty() ? "" : ",") + r;
-      if (opt->get_type_size() == 0 && value.empty()) value = "true";
     } else {
       value = opt->get_default_str();
-      if (opt->get_type_size() == 0 && value.empty()) value = "false";
+      if (value == "[]") value.clear();  // an empty list option
     }
+    if (value.empty()) continue;  // neither given nor defaulted: nothing to record
     const std::string type = opt->get_type_name();
-    char kind = opt->get_type_size() == 0                 ? 'b'
-                : type.rfind("FLOAT", 0) == 0             ? 'f'
+    const bool many = opt->get_expected_max() > 1;  // list options stay text ("1e-4,1e-5")
+    char kind = flag                                                 ? 'b'
+                : many                                               ? 's'
+                : type.rfind("FLOAT", 0) == 0                        ? 'f'
                 : type.rfind("INT", 0) == 0 || type.rfind("UINT", 0) == 0 ? 'i'
-                                                                           : 's';
+                                                                     : 's';
     info.options.push_back({name, value, kind});
   }
   return info;
