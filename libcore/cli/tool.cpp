@@ -1,6 +1,7 @@
 #include "cli/tool.hpp"
 
 #include <iostream>
+#include <sstream>
 #include <new>
 
 #include "util/cleanup.hpp"
@@ -121,7 +122,19 @@ int Tool::run(int argc, char** argv, const std::function<void()>& body) {
   try {
     if (on_parsed_) on_parsed_();
     if (print_config_) {
-      std::cout << app_.config_to_str(true, true);
+      // Options without a value (name="" or name=[]) are left out, with their
+      // comment, so that the printed file reads back with --config.
+      std::istringstream all(app_.config_to_str(true, true));
+      std::string line, comment;
+      for (std::string l; std::getline(all, l);) {
+        if (l.empty() || l.rfind('#', 0) == 0) {
+          comment += l + "\n";
+          continue;
+        }
+        const bool empty = l.size() > 3 && (l.compare(l.size() - 3, 3, "=\"\"") == 0 || l.compare(l.size() - 3, 3, "=[]") == 0);
+        if (!empty) std::cout << comment << l << "\n";
+        comment.clear();
+      }
       return kExitOk;
     }
     body();

@@ -32,6 +32,11 @@ ctd-info dec.h5 | grep -q '^  eval_sign_accuracy = ' && ok || fail "no eval_sign
 ctd-info dec.h5 | grep -q '^  lr = 0.04$' && ok || fail "decision default lr is not 0.04"
 train-rnn --task decision --print-config | grep -q '^lr_decay=0.9999\|^lr-decay=0.9999' && ok || fail "--print-config lacks the task's lr-decay"
 
+# --print-config writes a file that --config reads back (empty options left out).
+train-rnn --task decision --hidden 8 --batches 5 --eval-trials 8 --print-config > run.toml
+expect_ok train-rnn --config run.toml -q -o fromcfg.h5
+ctd-info fromcfg.h5 | grep -q '^  hidden = 8$' && ok || fail "--config did not apply hidden = 8"
+
 # --- resume equals an uninterrupted run ---------------------------------------------------------
 common=(--task integrator --hidden 32 --batch-size 64 --seed 9 -t 2 -q)
 expect_ok train-rnn "${common[@]}" --batches 120 -o straight.h5
