@@ -1,7 +1,6 @@
 // fit-lfads: train LFADS on spike counts (SPEC.md §4), or with --infer run
 // the posterior sample-and-average of a trained model over a split.
 #include <chrono>
-#include <csignal>
 #include <sys/stat.h>
 
 #include "cli/tool.hpp"
@@ -11,10 +10,10 @@
 #include "lfads/posterior.hpp"
 #include "lfads/train.hpp"
 #include "train/checkpoint.hpp"
+#include "train/checkpoint_policy.hpp"
 #include "util/error.hpp"
 #include "util/format.hpp"
 #include "util/log.hpp"
-#include "util/signals.hpp"
 #include "util/threads.hpp"
 
 namespace {
@@ -196,7 +195,6 @@ int main(int argc, char** argv) {
     } else {
       st.params = ctd::init_lfads(spec, tool.seed);
     }
-    if (!checkpoint.empty()) ctd::install_checkpoint_signals();
     ctd::log_info("LFADS on " + std::to_string(data.train.data.dim(0)) + " training trials (T=" +
                   std::to_string(data.train.data.dim(1)) + ", D=" + std::to_string(spec.D) + "), " +
                   (spec.ii > 0 ? std::to_string(spec.ii) + " inferred input(s)" : std::string("autonomous")) + ", " +
@@ -204,8 +202,7 @@ int main(int argc, char** argv) {
     std::vector<size_t> valid_rows;
     for (size_t i = 0; i < std::min<size_t>(data.valid.data.dim(0), size_t(opt.batch_size)); ++i) valid_rows.push_back(i);
     ctd::Progress progress;
-    auto last_save = std::chrono::steady_clock::now();
-    int stopped_by = 0;
+    ctd::CheckpointPolicy saving(checkpoint, checkpoint_every, [&] { write_lfads_checkpoint(checkpoint, spec, st, sig); });
     std::string last;
     // The curve: training and validation loss every --valid-every batches (and the first and last).
     std::vector<double> c_step, c_train, c_valid, c_valid_nll;
@@ -226,23 +223,9 @@ int main(int argc, char** argv) {
           c_valid_nll.push_back(v.nll / Bv);
         }
       }
-      if (checkpoint.empty()) return true;
-      int sig_no = ctd::take_pending_signal();
-      double since = std::chrono::duration<double>(std::chrono::steady_clock::now() - last_save).count();
-      if (sig_no || since >= checkpoint_every) {
-        write_lfads_checkpoint(checkpoint, spec, s, sig);
-        last_save = std::chrono::steady_clock::now();
-      }
-      if (sig_no && sig_no != SIGUSR1) {
-        stopped_by = sig_no;
-        return false;
-      }
-      return true;
+      return saving.after_batch();
     });
-    if (!checkpoint.empty()) write_lfads_checkpoint(checkpoint, spec, st, sig);
-    if (stopped_by)
-      throw ctd::Error("stopped by signal " + std::to_string(stopped_by) + " at batch " + std::to_string(st.step) +
-                       "; the state is saved in " + checkpoint + " (continue with --resume)");
+    saving.finish(st.step);
     progress.finish(last.empty() ? "done" : last);
     ctd::write_lfads_model(out.h5(), spec, st.params);
     ctd::write_provenance(out.h5(), "lfads-model", tool.run_info(), data.history);

@@ -2,7 +2,6 @@
 // any task file) with the tutorials' recipe (SPEC.md §2).
 #include <chrono>
 #include <cmath>
-#include <csignal>
 #include <cstdio>
 #include <memory>
 #include <sys/stat.h>
@@ -11,11 +10,11 @@
 #include "cli/tool.hpp"
 #include "io/output.hpp"
 #include "train/checkpoint.hpp"
+#include "train/checkpoint_policy.hpp"
 #include "train/trainer.hpp"
 #include "util/error.hpp"
 #include "util/format.hpp"
 #include "util/log.hpp"
-#include "util/signals.hpp"
 #include "util/threads.hpp"
 
 namespace {
@@ -172,40 +171,23 @@ int main(int argc, char** argv) {
     } else {
       state.model = ctd::init_rnn(spec, init, tool.seed);
     }
-    if (!checkpoint.empty()) ctd::install_checkpoint_signals();
 
     ctd::log_info(std::string("training a ") + ctd::cell_name(spec.cell) + " RNN (N=" + std::to_string(spec.N) +
                   ") on " + (file ? tool.input : task_name + " trials") + ": " + std::to_string(opt.batches) +
                   " batches of " + std::to_string(opt.batch_size) + ", " + std::to_string(opt.threads) + " threads");
     ctd::Progress progress;
-    auto last_save = std::chrono::steady_clock::now();
+    ctd::CheckpointPolicy saving(checkpoint, checkpoint_every,
+                                 [&] { ctd::write_checkpoint(checkpoint, state, signature); });
     auto line = [&](const ctd::StepReport& r) {
       return "batch " + std::to_string(r.step) + "/" + std::to_string(opt.batches) + "  loss " +
              fmt("%.4e", r.loss.total()) + "  lms " + fmt("%.4e", r.loss.data) + "  lr " + fmt("%.3e", r.lr) +
              "  " + fmt("%.2f", r.ms_per_batch) + " ms/batch";
     };
-    std::string last_line;
-    int stopped_by = 0;
-    double ms = ctd::train_rnn(opt, *source, state, [&](const ctd::TrainState& s, const ctd::StepReport& r) {
+    double ms = ctd::train_rnn(opt, *source, state, [&](const ctd::TrainState&, const ctd::StepReport& r) {
       if (progress.due()) progress.update(line(r));
-      if (checkpoint.empty()) return true;
-      int sig = ctd::take_pending_signal();
-      double since = std::chrono::duration<double>(std::chrono::steady_clock::now() - last_save).count();
-      if (sig || since >= checkpoint_every) {
-        ctd::write_checkpoint(checkpoint, s, signature);
-        last_save = std::chrono::steady_clock::now();
-        ctd::log_verbose("checkpoint at batch " + std::to_string(s.step) + " saved to " + checkpoint);
-      }
-      if (sig && sig != SIGUSR1) {
-        stopped_by = sig;
-        return false;
-      }
-      return true;
+      return saving.after_batch();
     });
-    if (!checkpoint.empty()) ctd::write_checkpoint(checkpoint, state, signature);
-    if (stopped_by)
-      throw ctd::Error("stopped by signal " + std::to_string(stopped_by) + " at batch " + std::to_string(state.step) +
-                       "; the state is saved in " + checkpoint + " (continue with --resume)");
+    saving.finish(state.step);
     if (!state.curve.loss.empty())
       progress.finish("batch " + std::to_string(state.step) + "/" + std::to_string(opt.batches) + "  loss " +
                       fmt("%.4e", state.curve.loss.back()) + "  " + fmt("%.2f", ms) + " ms/batch");

@@ -1,0 +1,39 @@
+#include "train/checkpoint_policy.hpp"
+
+#include <csignal>
+
+#include "util/error.hpp"
+#include "util/log.hpp"
+#include "util/signals.hpp"
+
+namespace ctd {
+
+CheckpointPolicy::CheckpointPolicy(std::string path, double every_seconds, std::function<void()> save)
+    : path_(std::move(path)), every_(every_seconds), save_(std::move(save)), last_(Clock::now()) {
+  if (!path_.empty()) install_checkpoint_signals();
+}
+
+bool CheckpointPolicy::after_batch() {
+  if (path_.empty()) return true;
+  const int sig = take_pending_signal();
+  if (sig || std::chrono::duration<double>(Clock::now() - last_).count() >= every_) {
+    save_();
+    last_ = Clock::now();
+    log_verbose("checkpoint saved to " + path_);
+  }
+  if (sig && sig != SIGUSR1) {
+    stopped_by_ = sig;
+    return false;
+  }
+  return true;
+}
+
+void CheckpointPolicy::finish(uint64_t step) {
+  if (path_.empty()) return;
+  save_();
+  if (stopped_by_)
+    throw Error("stopped by signal " + std::to_string(stopped_by_) + " at batch " + std::to_string(step) +
+                "; the state is saved in " + path_ + " (continue with --resume)");
+}
+
+}  // namespace ctd

@@ -1,0 +1,34 @@
+// When a long training run saves its state (CONVENTIONS.md): every few
+// minutes, when SIGTERM/SIGINT/SIGUSR1 arrives, and at the end; SIGTERM and
+// SIGINT then stop the run with an error that says how to resume. Shared by
+// train-rnn and fit-lfads; the save itself is the caller's.
+#pragma once
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <string>
+
+namespace ctd {
+
+class CheckpointPolicy {
+ public:
+  // An empty path disables checkpoints (and leaves signals at their defaults).
+  CheckpointPolicy(std::string path, double every_seconds, std::function<void()> save);
+
+  // Call after every batch: saves when due; returns false when a signal asks
+  // the run to stop.
+  bool after_batch();
+  // Call when training returns: the final save, then the stop error if a
+  // signal ended the run (`step` = batches done).
+  void finish(uint64_t step);
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  std::string path_;
+  double every_;
+  std::function<void()> save_;
+  Clock::time_point last_;
+  int stopped_by_ = 0;
+};
+
+}  // namespace ctd
