@@ -6,6 +6,7 @@
 #include <omp.h>
 
 #include "util/rng.hpp"
+#include "util/spin_barrier.hpp"
 #include "util/threads.hpp"
 
 namespace ctd {
@@ -51,99 +52,100 @@ void rls_update(Eigen::Matrix<S, -1, -1>& P, Eigen::Matrix<S, -1, -1>& wO, const
   wO.noalias() -= (c * e) * k.transpose();
 }
 
-namespace {
-// One row of the symmetric rank-1 update fused with the next product:
-// P_ij −= c·(k_i·k_j) for all j, then returns Σ_j P_ij·h_j. The product
-// k_i·k_j is the same for (i,j) and (j,i), so P stays exactly symmetric.
-template <class S>
-S update_row_and_dot(S* __restrict row, S c, S ki, const S* __restrict k, const S* __restrict h, int n) {
-  S acc = 0;
-#pragma omp simd reduction(+ : acc)
-  for (int j = 0; j < n; ++j) {
-    S p = row[j] - c * (ki * k[j]);
-    row[j] = p;
-    acc += p * h[j];
-  }
-  return acc;
-}
-}  // namespace
-
 template <class S>
 ForceNetwork<S>::ForceNetwork(const EsnParams& p, int threads)
-    : base_(p), threads_(std::max(1, std::min(threads > 0 ? threads : thread_count(), p.spec.N))) {
+    : base_(p), threads_(std::max(1, std::min(threads > 0 ? threads : thread_count(), p.spec.N))), P_(p.spec.N) {
+  constexpr int line = 64 / int(sizeof(S));  // entries per cache line
   wI_ = p.wI.cast<S>();
   wR_ = p.wR.cast<S>();
-  wO_ = p.wO.cast<S>();
   wF_ = p.wF.cast<S>();
   a0_ = p.a0.cast<S>();
   const int N = p.spec.N, M = p.spec.M;
   a_.resize(N);
   z_.resize(M);
+  rows_per_thread_ = ((N + threads_ - 1) / threads_ + line - 1) / line * line;
+  mpad_ = (M + line - 1) / line * line;
+  for (int t = 0; t < threads_; ++t) wO_parts_.push_back(p.wO.middleCols(first_row(t), row_count(t)).template cast<S>());
   for (int b = 0; b < 2; ++b) {
-    h_[b] = Vec::Zero(N);
-    k_[b] = Vec::Zero(N);
-    zpart_[b] = Eigen::Matrix<S, -1, -1>::Zero(M, threads_);
-    hkpart_[b] = Eigen::Matrix<S, -1, 1>::Zero(threads_);
+    h_[b] = Vec::Zero(P_.padded());
+    zpart_[b].assign(size_t(threads_) * mpad_, S(0));
   }
+  p_blocks_ = P_.balanced_blocks(threads_);
+  kpart_.assign(size_t(threads_) * P_.padded(), S(0));
+  hkpart_.assign(size_t(threads_) * line, S(0));
   reset_rls(1.0, PInit::Alpha);
 }
 
 template <class S>
 void ForceNetwork<S>::reset_rls(double alpha, PInit init) {
-  const int N = base_.spec.N;
-  P_ = Mat::Identity(N, N) * S(init == PInit::Alpha ? alpha : 1.0 / alpha);
+  P_.set_identity(S(init == PInit::Alpha ? alpha : 1.0 / alpha));
 }
 
 template <class S>
 void ForceNetwork<S>::set_P(const Eigen::MatrixXd& P) {
-  P_ = P.cast<S>();
+  P_.set(P);
 }
 
 template <class S>
 Eigen::MatrixXd ForceNetwork<S>::P() const {
-  return P_.template cast<double>();
+  return P_.full();
 }
 
 template <class S>
 EsnParams ForceNetwork<S>::params() const {
   EsnParams p = base_;
-  p.wO = wO_.template cast<double>();
+  for (int t = 0; t < threads_; ++t) p.wO.middleCols(first_row(t), row_count(t)) = wO_parts_[t].template cast<double>();
   return p;
 }
 
 template <class S>
 PassStats ForceNetwork<S>::pass(int T, const double* inputs, const double* targets, int learn_every, S* h_out,
                                 S* z_out, double* err_out, bool reset) {
-  const int N = base_.spec.N, U = base_.spec.U, M = base_.spec.M, nt = threads_;
+  const int N = base_.spec.N, U = base_.spec.U, M = base_.spec.M, nt = threads_, np = P_.padded();
   const S alpha = S(base_.spec.dt / base_.spec.tau);
   // h_[0] holds the state the pass starts from.
   if (reset) {
     a_ = a0_;
-    h_[0] = a_.array().tanh();
-    z_.noalias() = wO_ * h_[0];
+    h_[0].head(N) = a_.array().tanh();
+    z_.setZero();
+    for (int t = 0; t < nt; ++t) z_.noalias() += wO_parts_[t] * h_[0].segment(first_row(t), row_count(t));
   }
   double sse = 0, sum = 0, sum2 = 0, zsum = 0, zsum2 = 0, zf = 0;
-  const int rows = (N + nt - 1) / nt;
+  constexpr int line = 64 / int(sizeof(S));
+  SpinBarrier barrier(nt);
 
 #pragma omp parallel num_threads(nt)
   {
     const int id = omp_get_thread_num();
-    const int r0 = std::min(N, id * rows), nr = std::min(N, r0 + rows) - r0;
+    const int r0 = first_row(id), nr = row_count(id);
+    const int b0 = p_blocks_[id], b1 = p_blocks_[id + 1];
     auto wR = wR_.middleRows(r0, nr);
     auto wF = wF_.middleRows(r0, nr);
     auto wI = wI_.middleRows(r0, nr);
-    auto Prows = P_.middleRows(r0, nr);
-    auto wOcols = wO_.middleCols(r0, nr);
+    Mat& wOcols = wO_parts_[id];
     auto a = a_.segment(r0, nr);
-    Vec x = Vec::Zero(U), v(nr), z = z_, e(M);
-    S pending_c = S(0);           // the last RLS step's P update, not yet applied
-    const Vec* pending_k = nullptr;
-    int learn_steps = 0;
+    S* my_kpart = kpart_.data() + size_t(id) * np;
+    Vec x = Vec::Zero(U), v(nr), z = z_, e(M), k = Vec::Zero(np);
+    S pending_c = S(0);   // the last learning step's P update, P ← P − c·k·kᵀ, not yet applied
+    bool learned = false;  // a learning step's P·h waits to be turned into c and k
+    // After a learning step's sweep: every thread sums the parts of k = P·h
+    // and hᵀk in the same order, then updates its columns of wO.
+    auto finish_learning_step = [&] {
+      k.setZero();
+      for (int p = 0; p < nt; ++p) k += Eigen::Map<const Vec>(kpart_.data() + size_t(p) * np, np);
+      S hk = 0;
+      for (int p = 0; p < nt; ++p) hk += hkpart_[size_t(p) * line];
+      const S c = S(1) / (S(1) + hk);
+      wOcols.noalias() -= (c * e) * k.segment(r0, nr).transpose();
+      pending_c = c;
+      learned = false;
+    };
     for (int t = 0; t < T; ++t) {
       const int cur = t & 1, nxt = cur ^ 1;
-      const Vec& h = h_[cur];
+      if (learned) finish_learning_step();
+      const auto h = h_[cur].head(N);
       auto hn = h_[nxt].segment(r0, nr);
-      // 1. This thread's rows of the new state.
+      // 1. This thread's rows of the new state and its part of the readout.
       v.noalias() = wR * h;
       v.noalias() += wF * z;
       if (inputs) {
@@ -152,11 +154,11 @@ PassStats ForceNetwork<S>::pass(int T, const double* inputs, const double* targe
       }
       a += alpha * (v - a);
       hn = a.array().tanh().matrix();
-      zpart_[cur].col(id).noalias() = wOcols * hn;
-#pragma omp barrier
+      Eigen::Map<Vec>(zpart_[cur].data() + size_t(id) * mpad_, M).noalias() = wOcols * hn;
+      barrier.wait();
       // 2. Every thread sums the readout parts in the same order.
-      z = zpart_[cur].rowwise().sum();
-      const Vec& hnew = h_[nxt];
+      z.setZero();
+      for (int p = 0; p < nt; ++p) z += Eigen::Map<const Vec>(zpart_[cur].data() + size_t(p) * mpad_, M);
       double err = 0;
       if (targets) {
         for (int m = 0; m < M; ++m) {
@@ -166,23 +168,12 @@ PassStats ForceNetwork<S>::pass(int T, const double* inputs, const double* targe
         err /= M;
       }
       if (targets && learn_every > 0 && (t + 1) % learn_every == 0) {
-        // 3. One sweep over this thread's rows of P: apply the previous
-        //    update (deferred to here, so P is read once per step), then
-        //    k_i = P_i·h while the row is in L1.
-        // k and h·k alternate by learning step: the deferred update still reads the last k.
-        const int kb = learn_steps++ & 1;
-        auto k = k_[kb].segment(r0, nr);
-        for (int i = 0; i < nr; ++i) {
-          S* row = Prows.row(i).data();
-          k(i) = pending_c != S(0) ? update_row_and_dot(row, pending_c, (*pending_k)(r0 + i), pending_k->data(), hnew.data(), N)
-                                   : Eigen::Map<const Vec>(row, N).dot(hnew);
-        }
-        hkpart_[kb](id) = k.dot(hnew.segment(r0, nr));
-#pragma omp barrier
-        const S c = S(1) / (S(1) + hkpart_[kb].sum());
-        wOcols.noalias() -= (c * e) * k.transpose();
-        pending_c = c;
-        pending_k = &k_[kb];
+        // 3. One sweep over this thread's rows of P: the deferred update of
+        //    the last learning step, then this thread's part of P·h.
+        hkpart_[size_t(id) * line] = P_.update_and_multiply(b0, b1, pending_c, k.data(), h_[nxt].data(), my_kpart);
+        pending_c = S(0);
+        learned = true;
+        barrier.wait();
       }
       if (h_out) Eigen::Map<Vec>(h_out + size_t(t) * N + r0, nr) = hn;
       if (id == 0) {
@@ -201,9 +192,8 @@ PassStats ForceNetwork<S>::pass(int T, const double* inputs, const double* targe
         }
       }
     }
-    if (pending_c != S(0))
-      for (int i = 0; i < nr; ++i)
-        Prows.row(i).array() -= pending_c * ((*pending_k)(r0 + i) * pending_k->transpose().array());
+    if (learned) finish_learning_step();
+    if (pending_c != S(0)) P_.update(b0, b1, pending_c, k.data());
     if (id == 0) z_ = z;
   }
   if (T & 1) h_[0] = h_[1];  // the next pass (with reset = false) starts from the last state

@@ -4,7 +4,11 @@
 // updated (a symmetric rank-1 update), so it stays exactly symmetric.
 #pragma once
 #include <Eigen/Core>
+#include <algorithm>
 #include <cstdint>
+#include <vector>
+
+#include "esn/packed_symmetric.hpp"
 
 namespace ctd {
 
@@ -44,11 +48,13 @@ template <class S>
 void rls_update(Eigen::Matrix<S, -1, -1>& P, Eigen::Matrix<S, -1, -1>& wO, const Eigen::Matrix<S, -1, 1>& h,
                 const Eigen::Matrix<S, -1, 1>& e, Eigen::Matrix<S, -1, 1>& k);
 
-// The network and its learner, laid out for speed: every matrix row-major,
-// P stored in full (updated as P_ij −= c·(k_i·k_j), which keeps it exactly
-// symmetric), and each thread owning a block of rows of wR, wF, wI and P and
-// the matching columns of wO, so that a thread's share stays in its core's
-// cache across the steps of a pass. Two barriers per step.
+// The network and its learner, laid out for speed: the weights row-major,
+// each thread owning a block of rows of wR, wF, wI (and the matching columns
+// of wO) and a block of rows of P's upper triangle, so that a thread's share
+// stays in its core's cache across the steps of a pass. A learning step meets
+// twice (after the new state, after P·h) on a spinning barrier; the P update
+// of one learning step is applied during the next step's sweep over P, so P
+// is read once per step.
 template <class S>
 class ForceNetwork {
  public:
@@ -75,11 +81,23 @@ class ForceNetwork {
  private:
   EsnParams base_;
   int threads_;
-  Mat wI_, wR_, wO_, wF_, P_;
+  Mat wR_;
+  // Column-major, so the narrow wI and wF multiply as a few long axpys rather
+  // than many short dots.
+  Eigen::Matrix<S, -1, -1> wI_, wF_;
+  std::vector<Mat> wO_parts_;          // thread t's columns of wO, in memory of its own
+  PackedSymmetric<S> P_;
+  int rows_per_thread_;                // a multiple of 16, so threads never write the same cache line
+  int first_row(int thread) const { return std::min(base_.spec.N, thread * rows_per_thread_); }
+  int row_count(int thread) const { return first_row(thread + 1) - first_row(thread); }
+  std::vector<int> p_blocks_;          // thread t sweeps P's row blocks [p_blocks_[t], p_blocks_[t+1])
   Vec a0_, a_, z_;
-  Vec h_[2], k_[2];                       // double-buffered by step parity
-  Eigen::Matrix<S, -1, -1> zpart_[2];     // [M, threads] partial readouts
-  Eigen::Matrix<S, -1, 1> hkpart_[2];     // [threads] partial h·k
+  Vec h_[2];                           // double-buffered by step parity, zero-padded to P_.padded()
+  // Per-thread partial sums, each thread's part starting on its own cache line.
+  int mpad_;                           // M rounded up to 64 bytes
+  AlignedVector<S> zpart_[2];          // [threads, mpad_] partial readouts
+  AlignedVector<S> kpart_;             // [threads, P_.padded()] partial P·h
+  AlignedVector<S> hkpart_;            // [threads, 64 bytes] partial hᵀ·P·h
 };
 
 }  // namespace ctd

@@ -49,10 +49,12 @@ expect_error 2 'made with --lr 0.025 but this run has --lr 0.03' '' -- \
   train-rnn "${common[@]}" --batches 130 --lr 0.03 --checkpoint ck.h5 --resume -o other.h5
 
 # SIGTERM saves a checkpoint and stops; --resume finishes to the same result.
-long=(--task integrator --hidden 64 --seed 3 -t 2 -q --batches 1500)
-train-rnn "${long[@]}" --checkpoint sig.h5 -o sig_out.h5 2>term.log &
+# The signal goes once the first timed checkpoint exists, so training is
+# surely under way and (thousands of batches to go) not yet finished.
+long=(--task integrator --hidden 64 --seed 3 -t 2 -q --batches 4000)
+train-rnn "${long[@]}" --checkpoint sig.h5 --checkpoint-every 0.2 -o sig_out.h5 2>term.log &
 pid=$!
-sleep 1.5
+for _ in $(seq 300); do [ -f sig.h5 ] && break; sleep 0.05; done
 kill -TERM $pid
 wait $pid
 rc=$?

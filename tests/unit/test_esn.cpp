@@ -2,12 +2,14 @@
 
 #include <Eigen/Dense>
 #include <cmath>
+#include <omp.h>
 
 #include "esn/esn_file.hpp"
 #include "esn/targets.hpp"
 #include "helpers.hpp"
 #include "io/output.hpp"
 #include "util/rng.hpp"
+#include "util/spin_barrier.hpp"
 
 using namespace ctd;
 
@@ -119,7 +121,7 @@ TEST_CASE("data-ESN targets are the data network's first units; sines have the r
   CHECK(std::fabs(s(10, 0) - s(70, 0)) > 1e-3);
 }
 
-TEST_CASE("the fast pass learns exactly as the reference RLS update, for 1 and 2 threads") {
+TEST_CASE("the fast pass learns exactly as the reference RLS update, for 1, 2 and 3 threads") {
   EsnSpec spec;
   spec.N = 41;
   spec.M = 3;
@@ -128,7 +130,7 @@ TEST_CASE("the fast pass learns exactly as the reference RLS update, for 1 and 2
   EsnSpec data = spec;
   data.g = 1.8;
   TimeSeries f = data_esn_targets(data, 3, 60, 8);
-  for (int threads : {1, 2}) {
+  for (int threads : {1, 2, 3}) {
     ForceNetwork<double> net(p, threads);
     net.reset_rls(0.7, PInit::Alpha);
     std::vector<double> h(60 * 41);
@@ -148,4 +150,72 @@ TEST_CASE("the fast pass learns exactly as the reference RLS update, for 1 and 2
     CHECK((net.P() - full).norm() < 1e-10 * full.norm());
     CHECK(net.P() == net.P().transpose());  // exactly symmetric
   }
+}
+
+TEST_CASE("the packed triangle's sweep is the dense update followed by P·h, over any partition of its rows") {
+  for (int n : {1, 3, 4, 5, 16, 17, 37, 41}) {
+    RngStream r(uint64_t(n), RngDomain::Task, 0);
+    Eigen::MatrixXd A(n, n);
+    for (int i = 0; i < n; ++i)
+      for (int j = 0; j < n; ++j) A(i, j) = r.normal();
+    Eigen::MatrixXd dense = A * A.transpose() / n + Eigen::MatrixXd::Identity(n, n);
+    dense = (dense + dense.transpose()).eval() / 2;  // exactly symmetric
+    PackedSymmetric<double> P(n);
+    P.set(dense);
+    CHECK(P.full() == dense);
+    const int np = P.padded();
+    CHECK(np % PackedSymmetric<double>::kAlign == 0);
+    Eigen::VectorXd k = Eigen::VectorXd::Zero(np), h = Eigen::VectorXd::Zero(np);
+    k.head(n) = random_vector(n, r, 0.3);
+    h.head(n) = random_vector(n, r);
+    const double c = 0.37;
+    Eigen::MatrixXd updated = dense - c * k.head(n) * k.head(n).transpose();
+    Eigen::VectorXd want = updated * h.head(n);
+    for (int parts : {1, 2, 3}) {
+      PackedSymmetric<double> Q(n);
+      Q.set(dense);
+      std::vector<int> cut = Q.balanced_blocks(parts);
+      REQUIRE(cut.size() == size_t(parts) + 1);
+      CHECK(cut.front() == 0);
+      CHECK(cut.back() == Q.blocks());
+      Eigen::VectorXd sum = Eigen::VectorXd::Zero(np);
+      double hk = 0;
+      for (int p = 0; p < parts; ++p) {
+        REQUIRE(cut[p] <= cut[p + 1]);
+        Eigen::VectorXd part = Eigen::VectorXd::Constant(np, 99.0);  // overwritten from the part's first row on
+        part.head(4 * cut[p]).setZero();
+        hk += Q.update_and_multiply(cut[p], cut[p + 1], c, k.data(), h.data(), part.data());
+        sum += part;
+      }
+      CAPTURE(n);
+      CAPTURE(parts);
+      CHECK((sum.head(n) - want).norm() < 1e-12 * want.norm());
+      CHECK(sum.tail(np - n).norm() == 0);
+      CHECK(hk == doctest::Approx(h.head(n).dot(want)).epsilon(1e-12));
+      CHECK((Q.full() - updated).norm() < 1e-14 * updated.norm());
+      // The update alone (the last step of a pass) gives the same matrix.
+      PackedSymmetric<double> U(n);
+      U.set(dense);
+      U.update(0, U.blocks(), c, k.data());
+      CHECK((U.full() - Q.full()).norm() < 1e-14 * updated.norm());
+    }
+  }
+}
+
+TEST_CASE("the spinning barrier lets no thread past before all have arrived") {
+  const int threads = 3, rounds = 2000;
+  SpinBarrier barrier(threads);
+  std::vector<int> slot(threads, 0);
+  int bad = 0;
+#pragma omp parallel num_threads(threads) reduction(+ : bad)
+  {
+    const int id = omp_get_thread_num();
+    for (int round = 1; round <= rounds; ++round) {
+      slot[id] = round;
+      barrier.wait();
+      for (int t = 0; t < threads; ++t) bad += slot[t] != round;
+      barrier.wait();
+    }
+  }
+  CHECK(bad == 0);
 }

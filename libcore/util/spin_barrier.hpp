@@ -1,0 +1,27 @@
+// A barrier for a fixed team of threads that meets every few microseconds.
+// OpenMP's barrier costs ~1.6 µs on two cores of the development machine; this
+// one ~0.35 µs, which matters for a network that meets twice per time step
+// (run-esn). Waiters spin briefly, then yield, so an oversubscribed machine
+// (more threads than cores) still makes progress.
+#pragma once
+#include <atomic>
+
+namespace ctd {
+
+class SpinBarrier {
+ public:
+  explicit SpinBarrier(int threads) : threads_(threads) {}
+  SpinBarrier(const SpinBarrier&) = delete;
+  SpinBarrier& operator=(const SpinBarrier&) = delete;
+
+  // Returns when all `threads` have called wait(); memory written before the
+  // call is visible to every thread after it.
+  void wait();
+
+ private:
+  alignas(64) std::atomic<int> arrived_{0};
+  alignas(64) std::atomic<unsigned> generation_{0};
+  const int threads_;
+};
+
+}  // namespace ctd
