@@ -158,7 +158,7 @@ int main(int argc, char** argv) {
   tool.add_params("Start from a network saved by run-esn (parameters and, with --resume, P)");
   auto* o_preset = app.add_option("--preset", preset,
                                   "tutorial: SPEC.md §5 (N 500, 20 data-ESN targets, 15 passes); force: Sussillo & "
-                                  "Abbott 2009 (N 1000, sparse, sum of sines, learn every 2 steps)")
+                                  "Abbott 2009 (N 1000, sparse, sum of sines, learn every 2 steps, 4 passes)")
                        ->check(CLI::IsMember({"tutorial", "force"}));
   auto* o_n = app.add_option("--n", s.spec.N, "Units N")->check(CLI::PositiveNumber);
   auto* o_m = app.add_option("--outputs", s.spec.M, "Outputs M")->check(CLI::PositiveNumber);
@@ -198,7 +198,10 @@ int main(int argc, char** argv) {
       ctd::Tool::set_default(o_sp, s.spec.sparsity, 0.1);
       ctd::Tool::set_default(o_kind, s.target_kind, std::string("sines"));
       ctd::Tool::set_default(o_steps, s.steps, 14400);  // 1440 time units: 12 periods of the target
-      ctd::Tool::set_default(o_passes, s.passes, 2);
+      // SPEC.md leaves the training time open; with 2 passes (twice the
+      // paper's 1440 time units) 2 of seeds 1-6 drifted below a test
+      // correlation of 0.99, with 4 passes 1 of seeds 1-12 (bench/RESULTS.md).
+      ctd::Tool::set_default(o_passes, s.passes, 4);
       ctd::Tool::set_default(o_every, s.update_every, 2);
       if (o_carry->count() == 0) s.carry_state = true;
       if (o_zero->count() == 0) s.zero_readout = true;

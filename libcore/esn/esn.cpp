@@ -55,7 +55,6 @@ void rls_update(Eigen::Matrix<S, -1, -1>& P, Eigen::Matrix<S, -1, -1>& wO, const
 template <class S>
 ForceNetwork<S>::ForceNetwork(const EsnParams& p, int threads)
     : base_(p), threads_(std::max(1, std::min(threads > 0 ? threads : thread_count(), p.spec.N))), P_(p.spec.N) {
-  constexpr int line = 64 / int(sizeof(S));  // entries per cache line
   wI_ = p.wI.cast<S>();
   wR_ = p.wR.cast<S>();
   wF_ = p.wF.cast<S>();
@@ -63,8 +62,8 @@ ForceNetwork<S>::ForceNetwork(const EsnParams& p, int threads)
   const int N = p.spec.N, M = p.spec.M;
   a_.resize(N);
   z_.resize(M);
-  rows_per_thread_ = ((N + threads_ - 1) / threads_ + line - 1) / line * line;
-  mpad_ = (M + line - 1) / line * line;
+  rows_per_thread_ = ((N + threads_ - 1) / threads_ + kLine - 1) / kLine * kLine;
+  mpad_ = (M + kLine - 1) / kLine * kLine;
   for (int t = 0; t < threads_; ++t) wO_parts_.push_back(p.wO.middleCols(first_row(t), row_count(t)).template cast<S>());
   for (int b = 0; b < 2; ++b) {
     h_[b] = Vec::Zero(P_.padded());
@@ -72,7 +71,7 @@ ForceNetwork<S>::ForceNetwork(const EsnParams& p, int threads)
   }
   p_blocks_ = P_.balanced_blocks(threads_);
   kpart_.assign(size_t(threads_) * P_.padded(), S(0));
-  hkpart_.assign(size_t(threads_) * line, S(0));
+  hkpart_.assign(size_t(threads_) * kLine, S(0));
   reset_rls(1.0, PInit::Alpha);
 }
 
@@ -111,7 +110,6 @@ PassStats ForceNetwork<S>::pass(int T, const double* inputs, const double* targe
     for (int t = 0; t < nt; ++t) z_.noalias() += wO_parts_[t] * h_[0].segment(first_row(t), row_count(t));
   }
   double sse = 0, sum = 0, sum2 = 0, zsum = 0, zsum2 = 0, zf = 0;
-  constexpr int line = 64 / int(sizeof(S));
   SpinBarrier barrier(nt);
 
 #pragma omp parallel num_threads(nt)
@@ -134,7 +132,7 @@ PassStats ForceNetwork<S>::pass(int T, const double* inputs, const double* targe
       k.setZero();
       for (int p = 0; p < nt; ++p) k += Eigen::Map<const Vec>(kpart_.data() + size_t(p) * np, np);
       S hk = 0;
-      for (int p = 0; p < nt; ++p) hk += hkpart_[size_t(p) * line];
+      for (int p = 0; p < nt; ++p) hk += hkpart_[size_t(p) * kLine];
       const S c = S(1) / (S(1) + hk);
       wOcols.noalias() -= (c * e) * k.segment(r0, nr).transpose();
       pending_c = c;
@@ -170,7 +168,7 @@ PassStats ForceNetwork<S>::pass(int T, const double* inputs, const double* targe
       if (targets && learn_every > 0 && (t + 1) % learn_every == 0) {
         // 3. One sweep over this thread's rows of P: the deferred update of
         //    the last learning step, then this thread's part of P·h.
-        hkpart_[size_t(id) * line] = P_.update_and_multiply(b0, b1, pending_c, k.data(), h_[nxt].data(), my_kpart);
+        hkpart_[size_t(id) * kLine] = P_.update_and_multiply(b0, b1, pending_c, k.data(), h_[nxt].data(), my_kpart);
         pending_c = S(0);
         learned = true;
         barrier.wait();

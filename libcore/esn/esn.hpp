@@ -79,6 +79,7 @@ class ForceNetwork {
                  double* err_out, bool reset = true);
 
  private:
+  static constexpr int kLine = 64 / int(sizeof(S));  // entries per cache line
   EsnParams base_;
   int threads_;
   Mat wR_;
