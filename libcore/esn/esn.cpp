@@ -5,6 +5,7 @@
 
 #include <omp.h>
 
+#include "util/error.hpp"
 #include "util/rng.hpp"
 #include "util/spin_barrier.hpp"
 #include "util/threads.hpp"
@@ -54,24 +55,34 @@ void rls_update(Eigen::Matrix<S, -1, -1>& P, Eigen::Matrix<S, -1, -1>& wO, const
 
 template <class S>
 ForceNetwork<S>::ForceNetwork(const EsnParams& p, int threads)
-    : base_(p), threads_(std::max(1, std::min(threads > 0 ? threads : thread_count(), p.spec.N))), P_(p.spec.N) {
+    : base_(p),
+      threads_(std::max(1, std::min({threads > 0 ? threads : thread_count(), p.spec.N, omp_get_thread_limit()}))),
+      P_(p.spec.N) {
+  const int N = p.spec.N, M = p.spec.M;
+  rows_per_thread_ = ((N + threads_ - 1) / threads_ + kLine - 1) / kLine * kLine;
   wI_ = p.wI.cast<S>();
   wR_ = p.wR.cast<S>();
   wF_ = p.wF.cast<S>();
   a0_ = p.a0.cast<S>();
-  const int N = p.spec.N, M = p.spec.M;
-  a_.resize(N);
-  z_.resize(M);
-  rows_per_thread_ = ((N + threads_ - 1) / threads_ + kLine - 1) / kLine * kLine;
-  mpad_ = (M + kLine - 1) / kLine * kLine;
-  for (int t = 0; t < threads_; ++t) wO_parts_.push_back(p.wO.middleCols(first_row(t), row_count(t)).template cast<S>());
-  for (int b = 0; b < 2; ++b) {
-    h_[b] = Vec::Zero(P_.padded());
-    zpart_[b].assign(size_t(threads_) * mpad_, S(0));
-  }
+  z_ = Vec::Zero(M);
+  for (int b = 0; b < 2; ++b) h_[b] = Vec::Zero(P_.padded());
   p_blocks_ = P_.balanced_blocks(threads_);
-  kpart_.assign(size_t(threads_) * P_.padded(), S(0));
-  hkpart_.assign(size_t(threads_) * kLine, S(0));
+  shares_.resize(static_cast<size_t>(threads_));
+  auto make_share = [&](int t) {
+    auto share = std::make_unique<Share>();
+    share->wO = p.wO.middleCols(first_row(t), row_count(t)).template cast<S>();
+    share->a = a0_.segment(first_row(t), row_count(t));
+    share->kpart.assign(static_cast<size_t>(P_.padded()), S(0));
+    for (auto& z : share->zpart) z.assign(static_cast<size_t>(M), S(0));
+    shares_[t] = std::move(share);
+  };
+#pragma omp parallel num_threads(threads_)
+  {
+    const int id = omp_get_thread_num();
+    if (id < threads_) make_share(id);
+  }
+  for (int t = 0; t < threads_; ++t)  // a smaller team than asked for: the rest here
+    if (!shares_[t]) make_share(t);
   reset_rls(1.0, PInit::Alpha);
 }
 
@@ -93,7 +104,7 @@ Eigen::MatrixXd ForceNetwork<S>::P() const {
 template <class S>
 EsnParams ForceNetwork<S>::params() const {
   EsnParams p = base_;
-  for (int t = 0; t < threads_; ++t) p.wO.middleCols(first_row(t), row_count(t)) = wO_parts_[t].template cast<double>();
+  for (int t = 0; t < threads_; ++t) p.wO.middleCols(first_row(t), row_count(t)) = shares_[t]->wO.template cast<double>();
   return p;
 }
 
@@ -104,25 +115,27 @@ PassStats ForceNetwork<S>::pass(int T, const double* inputs, const double* targe
   const S alpha = S(base_.spec.dt / base_.spec.tau);
   // h_[0] holds the state the pass starts from.
   if (reset) {
-    a_ = a0_;
-    h_[0].head(N) = a_.array().tanh();
+    h_[0].head(N) = a0_.array().tanh();
     z_.setZero();
-    for (int t = 0; t < nt; ++t) z_.noalias() += wO_parts_[t] * h_[0].segment(first_row(t), row_count(t));
+    for (int t = 0; t < nt; ++t) z_.noalias() += shares_[t]->wO * h_[0].segment(first_row(t), row_count(t));
   }
   double sse = 0, sum = 0, sum2 = 0, zsum = 0, zsum2 = 0, zf = 0;
   SpinBarrier barrier(nt);
+  bool short_team = false;
 
 #pragma omp parallel num_threads(nt)
-  {
+  if (omp_get_num_threads() != nt) {
+#pragma omp single
+    short_team = true;
+  } else {
     const int id = omp_get_thread_num();
     const int r0 = first_row(id), nr = row_count(id);
     const int b0 = p_blocks_[id], b1 = p_blocks_[id + 1];
     auto wR = wR_.middleRows(r0, nr);
     auto wF = wF_.middleRows(r0, nr);
     auto wI = wI_.middleRows(r0, nr);
-    Mat& wOcols = wO_parts_[id];
-    auto a = a_.segment(r0, nr);
-    S* my_kpart = kpart_.data() + size_t(id) * np;
+    Share& my = *shares_[id];
+    if (reset) my.a = a0_.segment(r0, nr);
     Vec x = Vec::Zero(U), v(nr), z = z_, e(M), k = Vec::Zero(np);
     S pending_c = S(0);   // the last learning step's P update, P ← P − c·k·kᵀ, not yet applied
     bool learned = false;  // a learning step's P·h waits to be turned into c and k
@@ -130,11 +143,13 @@ PassStats ForceNetwork<S>::pass(int T, const double* inputs, const double* targe
     // and hᵀk in the same order, then updates its columns of wO.
     auto finish_learning_step = [&] {
       k.setZero();
-      for (int p = 0; p < nt; ++p) k += Eigen::Map<const Vec>(kpart_.data() + size_t(p) * np, np);
       S hk = 0;
-      for (int p = 0; p < nt; ++p) hk += hkpart_[size_t(p) * kLine];
+      for (int p = 0; p < nt; ++p) {
+        k += Eigen::Map<const Vec>(shares_[p]->kpart.data(), np);
+        hk += shares_[p]->hk;
+      }
       const S c = S(1) / (S(1) + hk);
-      wOcols.noalias() -= (c * e) * k.segment(r0, nr).transpose();
+      my.wO.noalias() -= (c * e) * k.segment(r0, nr).transpose();
       pending_c = c;
       learned = false;
     };
@@ -150,13 +165,13 @@ PassStats ForceNetwork<S>::pass(int T, const double* inputs, const double* targe
         for (int u = 0; u < U; ++u) x(u) = S(inputs[size_t(t) * U + u]);
         v.noalias() += wI * x;
       }
-      a += alpha * (v - a);
-      hn = a.array().tanh().matrix();
-      Eigen::Map<Vec>(zpart_[cur].data() + size_t(id) * mpad_, M).noalias() = wOcols * hn;
+      my.a += alpha * (v - my.a);
+      hn = my.a.array().tanh().matrix();
+      Eigen::Map<Vec>(my.zpart[cur].data(), M).noalias() = my.wO * hn;
       barrier.wait();
       // 2. Every thread sums the readout parts in the same order.
       z.setZero();
-      for (int p = 0; p < nt; ++p) z += Eigen::Map<const Vec>(zpart_[cur].data() + size_t(p) * mpad_, M);
+      for (int p = 0; p < nt; ++p) z += Eigen::Map<const Vec>(shares_[p]->zpart[cur].data(), M);
       double err = 0;
       if (targets) {
         for (int m = 0; m < M; ++m) {
@@ -168,7 +183,7 @@ PassStats ForceNetwork<S>::pass(int T, const double* inputs, const double* targe
       if (targets && learn_every > 0 && (t + 1) % learn_every == 0) {
         // 3. One sweep over this thread's rows of P: the deferred update of
         //    the last learning step, then this thread's part of P·h.
-        hkpart_[size_t(id) * kLine] = P_.update_and_multiply(b0, b1, pending_c, k.data(), h_[nxt].data(), my_kpart);
+        my.hk = P_.update_and_multiply(b0, b1, pending_c, k.data(), h_[nxt].data(), my.kpart.data());
         pending_c = S(0);
         learned = true;
         barrier.wait();
@@ -194,6 +209,7 @@ PassStats ForceNetwork<S>::pass(int T, const double* inputs, const double* targe
     if (pending_c != S(0)) P_.update(b0, b1, pending_c, k.data());
     if (id == 0) z_ = z;
   }
+  if (short_team) throw Error("OpenMP started fewer than the " + std::to_string(nt) + " threads the network was laid out for (is OMP_DYNAMIC or OMP_THREAD_LIMIT set?)");
   if (T & 1) h_[0] = h_[1];  // the next pass (with reset = false) starts from the last state
   PassStats st;
   if (targets) {

@@ -6,6 +6,7 @@
 #include <Eigen/Core>
 #include <algorithm>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "esn/packed_symmetric.hpp"
@@ -80,25 +81,34 @@ class ForceNetwork {
 
  private:
   static constexpr int kLine = 64 / int(sizeof(S));  // entries per cache line
+
+  // What one thread writes during a pass, allocated by that thread itself so
+  // that it lies in the thread's own malloc arena, away from what the other
+  // cores write: measured on the development machine, the same wO update ran
+  // 8× slower on columns allocated next to the other thread's.
+  struct Share {
+    Mat wO;                     // its columns of wO [M, rows]
+    Vec a;                      // its rows of the state a
+    AlignedVector<S> kpart;     // its part of P·h [P_.padded()]
+    AlignedVector<S> zpart[2];  // its part of the readout [M], by step parity
+    S hk = 0;                   // its part of hᵀ·P·h
+  };
+
+  int first_row(int thread) const { return std::min(base_.spec.N, thread * rows_per_thread_); }
+  int row_count(int thread) const { return first_row(thread + 1) - first_row(thread); }
+
   EsnParams base_;
   int threads_;
+  int rows_per_thread_;               // a multiple of 16, so threads never write the same cache line of h
   Mat wR_;
   // Column-major, so the narrow wI and wF multiply as a few long axpys rather
   // than many short dots.
   Eigen::Matrix<S, -1, -1> wI_, wF_;
-  std::vector<Mat> wO_parts_;          // thread t's columns of wO, in memory of its own
   PackedSymmetric<S> P_;
-  int rows_per_thread_;                // a multiple of 16, so threads never write the same cache line
-  int first_row(int thread) const { return std::min(base_.spec.N, thread * rows_per_thread_); }
-  int row_count(int thread) const { return first_row(thread + 1) - first_row(thread); }
-  std::vector<int> p_blocks_;          // thread t sweeps P's row blocks [p_blocks_[t], p_blocks_[t+1])
-  Vec a0_, a_, z_;
-  Vec h_[2];                           // double-buffered by step parity, zero-padded to P_.padded()
-  // Per-thread partial sums, each thread's part starting on its own cache line.
-  int mpad_;                           // M rounded up to 64 bytes
-  AlignedVector<S> zpart_[2];          // [threads, mpad_] partial readouts
-  AlignedVector<S> kpart_;             // [threads, P_.padded()] partial P·h
-  AlignedVector<S> hkpart_;            // [threads, 64 bytes] partial hᵀ·P·h
+  std::vector<int> p_blocks_;         // thread t sweeps P's row blocks [p_blocks_[t], p_blocks_[t+1])
+  std::vector<std::unique_ptr<Share>> shares_;
+  Vec a0_, z_;
+  Vec h_[2];                          // double-buffered by step parity, zero-padded to P_.padded()
 };
 
 }  // namespace ctd

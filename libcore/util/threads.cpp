@@ -36,6 +36,9 @@ int default_thread_count() {
 void set_thread_count(int n) {
   g_threads = n > 0 ? n : default_thread_count();
   omp_set_num_threads(g_threads);
+  // Work is split into exactly --threads parts that meet at barriers; a
+  // runtime shrinking teams by load (OMP_DYNAMIC) would leave parts undone.
+  omp_set_dynamic(0);
   openblas_set_num_threads(1);
   Eigen::setNbThreads(1);
 }
