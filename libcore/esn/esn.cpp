@@ -72,7 +72,7 @@ ForceNetwork<S>::ForceNetwork(const EsnParams& p, int threads)
     auto share = std::make_unique<Share>();
     share->wO = p.wO.middleCols(first_row(t), row_count(t)).template cast<S>();
     share->a = a0_.segment(first_row(t), row_count(t));
-    share->kpart.assign(static_cast<size_t>(P_.padded()), S(0));
+    for (auto& k : share->kpart) k.assign(static_cast<size_t>(P_.padded()), S(0));
     for (auto& z : share->zpart) z.assign(static_cast<size_t>(M), S(0));
     shares_[t] = std::move(share);
   };
@@ -136,77 +136,96 @@ PassStats ForceNetwork<S>::pass(int T, const double* inputs, const double* targe
     auto wI = wI_.middleRows(r0, nr);
     Share& my = *shares_[id];
     if (reset) my.a = a0_.segment(r0, nr);
-    Vec x = Vec::Zero(U), v(nr), z = z_, e(M), k = Vec::Zero(np);
-    S pending_c = S(0);   // the last learning step's P update, P ← P − c·k·kᵀ, not yet applied
-    bool learned = false;  // a learning step's P·h waits to be turned into c and k
-    // After a learning step's sweep: every thread sums the parts of k = P·h
-    // and hᵀk in the same order, then updates its columns of wO.
-    auto finish_learning_step = [&] {
-      k.setZero();
-      S hk = 0;
-      for (int p = 0; p < nt; ++p) {
-        k += Eigen::Map<const Vec>(shares_[p]->kpart.data(), np);
-        hk += shares_[p]->hk;
-      }
-      const S c = S(1) / (S(1) + hk);
-      my.wO.noalias() -= (c * e) * k.segment(r0, nr).transpose();
-      pending_c = c;
-      learned = false;
-    };
-    for (int t = 0; t < T; ++t) {
-      const int cur = t & 1, nxt = cur ^ 1;
-      if (learned) finish_learning_step();
+    Vec x = Vec::Zero(U), v(nr), z = z_, e = Vec::Zero(M), k = Vec::Zero(np);
+    S c = S(0);            // the last RLS update: P ← P − c·k·kᵀ, wO ← wO − c·e·kᵀ
+    bool p_pending = false;  // its P update still to be applied (during the next sweep)
+    // Phase n (n = 0 … T) knows h_n and, from phase n − 1, the readout parts
+    // of wO·h_n and the parts of P·h_{n−1} if step n − 1 learned. It
+    // completes z_n and the update of step n − 1, learns from z_n against
+    // targets row n − 1 (the sweep over P with h_n), and makes h_{n+1}.
+    bool learned = false;  // phase n − 1 swept P
+    for (int n = 0; n <= T; ++n) {
+      const int cur = n & 1, prev = cur ^ 1;
       const auto h = h_[cur].head(N);
-      auto hn = h_[nxt].segment(r0, nr);
-      // 1. This thread's rows of the new state and its part of the readout.
-      v.noalias() = wR * h;
-      v.noalias() += wF * z;
-      if (inputs) {
-        for (int u = 0; u < U; ++u) x(u) = S(inputs[size_t(t) * U + u]);
-        v.noalias() += wI * x;
-      }
-      my.a += alpha * (v - my.a);
-      hn = my.a.array().tanh().matrix();
-      Eigen::Map<Vec>(my.zpart[cur].data(), M).noalias() = my.wO * hn;
-      barrier.wait();
-      // 2. Every thread sums the readout parts in the same order.
-      z.setZero();
-      for (int p = 0; p < nt; ++p) z += Eigen::Map<const Vec>(shares_[p]->zpart[cur].data(), M);
       double err = 0;
-      if (targets) {
-        for (int m = 0; m < M; ++m) {
-          e(m) = z(m) - S(targets[size_t(t) * M + m]);
-          err += double(e(m)) * double(e(m));
+      if (n > 0) {
+        S correction = 0;  // the readout parts lack the last update: wO·h − c·e·(kᵀh)
+        if (learned) {
+          k.setZero();
+          S hk = 0;
+          for (int p = 0; p < nt; ++p) {
+            k += Eigen::Map<const Vec>(shares_[p]->kpart[prev].data(), np);
+            hk += shares_[p]->hk[prev];
+          }
+          c = S(1) / (S(1) + hk);
+          correction = c * k.head(N).dot(h);
+          for (int m = 0; m < M; ++m) my.wO.row(m) -= (c * e(m)) * k.segment(r0, nr).transpose();
+          p_pending = true;
         }
-        err /= M;
-      }
-      if (targets && learn_every > 0 && (t + 1) % learn_every == 0) {
-        // 3. One sweep over this thread's rows of P: the deferred update of
-        //    the last learning step, then this thread's part of P·h.
-        my.hk = P_.update_and_multiply(b0, b1, pending_c, k.data(), h_[nxt].data(), my.kpart.data());
-        pending_c = S(0);
-        learned = true;
-        barrier.wait();
-      }
-      if (h_out) Eigen::Map<Vec>(h_out + size_t(t) * N + r0, nr) = hn;
-      if (id == 0) {
-        if (z_out) Eigen::Map<Vec>(z_out + size_t(t) * M, M) = z;
-        if (err_out) err_out[t] = err;
+        z.setZero();
+        for (int p = 0; p < nt; ++p) z += Eigen::Map<const Vec>(shares_[p]->zpart[cur].data(), M);
+        if (learned) z -= correction * e;
+        learned = false;
         if (targets) {
-          sse += err;
           for (int m = 0; m < M; ++m) {
-            double f = targets[size_t(t) * M + m], zm = double(z(m));
-            sum += f;
-            sum2 += f * f;
-            zsum += zm;
-            zsum2 += zm * zm;
-            zf += zm * f;
+            e(m) = z(m) - S(targets[size_t(n - 1) * M + m]);
+            err += double(e(m)) * double(e(m));
+          }
+          err /= M;
+        }
+        if (targets && learn_every > 0 && n % learn_every == 0) {
+          // One sweep over this thread's rows of P: the deferred P update of
+          // the last learning step, then this thread's part of P·h.
+          my.hk[cur] = P_.update_and_multiply(b0, b1, p_pending ? c : S(0), k.data(), h_[cur].data(), my.kpart[cur].data());
+          p_pending = false;
+          learned = true;
+        }
+        if (id == 0) {
+          const size_t t = size_t(n - 1);
+          if (z_out) Eigen::Map<Vec>(z_out + t * M, M) = z;
+          if (err_out) err_out[t] = err;
+          if (targets) {
+            sse += err;
+            for (int m = 0; m < M; ++m) {
+              double f = targets[t * M + m], zm = double(z(m));
+              sum += f;
+              sum2 += f * f;
+              zsum += zm;
+              zsum2 += zm * zm;
+              zf += zm * f;
+            }
           }
         }
       }
+      if (n < T) {
+        // This thread's rows of h_{n+1} and its part of the readout.
+        auto hn = h_[prev].segment(r0, nr);
+        v.noalias() = wR * h;
+        v.noalias() += wF * z;
+        if (inputs) {
+          for (int u = 0; u < U; ++u) x(u) = S(inputs[size_t(n) * U + u]);
+          v.noalias() += wI * x;
+        }
+        my.a += alpha * (v - my.a);
+        hn = my.a.array().tanh().matrix();
+        Eigen::Map<Vec>(my.zpart[prev].data(), M).noalias() = my.wO * hn;
+        if (h_out) Eigen::Map<Vec>(h_out + size_t(n) * N + r0, nr) = hn;
+      }
+      if (n < T || learned) barrier.wait();
     }
-    if (learned) finish_learning_step();
-    if (pending_c != S(0)) P_.update(b0, b1, pending_c, k.data());
+    if (learned) {  // the last step's update, in full
+      const int last = T & 1;
+      k.setZero();
+      S hk = 0;
+      for (int p = 0; p < nt; ++p) {
+        k += Eigen::Map<const Vec>(shares_[p]->kpart[last].data(), np);
+        hk += shares_[p]->hk[last];
+      }
+      c = S(1) / (S(1) + hk);
+      for (int m = 0; m < M; ++m) my.wO.row(m) -= (c * e(m)) * k.segment(r0, nr).transpose();
+      p_pending = true;
+    }
+    if (p_pending) P_.update(b0, b1, c, k.data());
     if (id == 0) z_ = z;
   }
   if (short_team) throw Error("OpenMP started fewer than the " + std::to_string(nt) + " threads the network was laid out for (is OMP_DYNAMIC or OMP_THREAD_LIMIT set?)");

@@ -52,10 +52,11 @@ void rls_update(Eigen::Matrix<S, -1, -1>& P, Eigen::Matrix<S, -1, -1>& wO, const
 // The network and its learner, laid out for speed: the weights row-major,
 // each thread owning a block of rows of wR, wF, wI (and the matching columns
 // of wO) and a block of rows of P's upper triangle, so that a thread's share
-// stays in its core's cache across the steps of a pass. A learning step meets
-// twice (after the new state, after P·h) on a spinning barrier; the P update
-// of one learning step is applied during the next step's sweep over P, so P
-// is read once per step.
+// stays in its core's cache across the steps of a pass. The threads meet once
+// per step, on a spinning barrier: a step's RLS update is completed in the
+// next step (its P update during that step's sweep over P, so P is read once
+// per step; its wO update before the readout is summed, the readout parts
+// having been computed with the old wO and corrected by c·e·(kᵀh)).
 template <class S>
 class ForceNetwork {
  public:
@@ -89,9 +90,11 @@ class ForceNetwork {
   struct Share {
     Mat wO;                     // its columns of wO [M, rows]
     Vec a;                      // its rows of the state a
-    AlignedVector<S> kpart;     // its part of P·h [P_.padded()]
-    AlignedVector<S> zpart[2];  // its part of the readout [M], by step parity
-    S hk = 0;                   // its part of hᵀ·P·h
+    // Partial sums for the other threads, double-buffered by step parity
+    // (written in one phase, read in the next).
+    AlignedVector<S> kpart[2];  // its part of P·h [P_.padded()]
+    AlignedVector<S> zpart[2];  // its part of the readout [M] (wO without the last RLS update)
+    S hk[2] = {0, 0};           // its part of hᵀ·P·h
   };
 
   int first_row(int thread) const { return std::min(base_.spec.N, thread * rows_per_thread_); }

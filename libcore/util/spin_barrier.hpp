@@ -1,6 +1,6 @@
 // A barrier for a fixed team of threads that meets every few microseconds.
 // OpenMP's barrier costs ~1.6 µs on two cores of the development machine; this
-// one ~0.35 µs, which matters for a network that meets twice per time step
+// one ~0.35 µs, which matters for a network that meets at every time step
 // (run-esn). Waiters spin briefly, then yield, so an oversubscribed machine
 // (more threads than cores) still makes progress.
 #pragma once

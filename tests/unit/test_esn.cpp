@@ -121,35 +121,47 @@ TEST_CASE("data-ESN targets are the data network's first units; sines have the r
   CHECK(std::fabs(s(10, 0) - s(70, 0)) > 1e-3);
 }
 
-TEST_CASE("the fast pass learns exactly as the reference RLS update, for 1, 2 and 3 threads") {
+TEST_CASE("the fast pass learns and reads out exactly as the reference RLS update, for 1, 2 and 3 threads") {
   EsnSpec spec;
   spec.N = 41;
   spec.M = 3;
-  EsnParams p = init_esn(spec, 4);
-  p.wF.setZero();  // no feedback: the states do not depend on learning
   EsnSpec data = spec;
   data.g = 1.8;
-  TimeSeries f = data_esn_targets(data, 3, 60, 8);
-  for (int threads : {1, 2, 3}) {
-    ForceNetwork<double> net(p, threads);
-    net.reset_rls(0.7, PInit::Alpha);
-    std::vector<double> h(60 * 41);
-    net.pass(60, nullptr, f.data(), 2, h.data(), nullptr, nullptr);
-    // Replay: the same states through the reference update.
-    Eigen::MatrixXd P = 0.7 * Eigen::MatrixXd::Identity(41, 41), wO = p.wO;
-    Eigen::VectorXd k(41);
-    for (int t = 1; t < 60; t += 2) {
-      Eigen::VectorXd ht = Eigen::Map<Eigen::VectorXd>(h.data() + t * 41, 41);
-      Eigen::VectorXd e = wO * ht - f.row(t).transpose();
-      rls_update(P, wO, ht, e, k);
-    }
-    Eigen::MatrixXd full = P;
-    full.triangularView<Eigen::StrictlyLower>() = full.transpose();
-    CAPTURE(threads);
-    CHECK((net.params().wO - wO).norm() < 1e-10 * wO.norm());
-    CHECK((net.P() - full).norm() < 1e-10 * full.norm());
-    CHECK(net.P() == net.P().transpose());  // exactly symmetric
-  }
+  const int T = 60;
+  TimeSeries f = data_esn_targets(data, 3, T, 8);
+  for (bool feedback : {false, true})
+    for (int every : {1, 2})
+      for (int threads : {1, 2, 3}) {
+        EsnParams p = init_esn(spec, 4);
+        if (!feedback) p.wF.setZero();  // the states do not depend on learning
+        ForceNetwork<double> net(p, threads);
+        net.reset_rls(0.7, PInit::Alpha);
+        std::vector<double> h(size_t(T) * 41), z(size_t(T) * 3);
+        net.pass(T, nullptr, f.data(), every, h.data(), z.data(), nullptr);
+        // Replay: the same states through the reference update; every
+        // readout is wO·h with the updates of the steps before.
+        Eigen::MatrixXd P = 0.7 * Eigen::MatrixXd::Identity(41, 41), wO = p.wO;
+        Eigen::VectorXd k(41);
+        double z_error = 0;
+        for (int t = 0; t < T; ++t) {
+          Eigen::VectorXd ht = Eigen::Map<Eigen::VectorXd>(h.data() + t * 41, 41);
+          Eigen::VectorXd zt = wO * ht;
+          z_error = std::max(z_error, (zt - Eigen::Map<Eigen::VectorXd>(z.data() + t * 3, 3)).norm() / zt.norm());
+          if ((t + 1) % every == 0) {
+            Eigen::VectorXd e = zt - f.row(t).transpose();
+            rls_update(P, wO, ht, e, k);
+          }
+        }
+        Eigen::MatrixXd full = P;
+        full.triangularView<Eigen::StrictlyLower>() = full.transpose();
+        CAPTURE(feedback);
+        CAPTURE(every);
+        CAPTURE(threads);
+        CHECK(z_error < 1e-10);
+        CHECK((net.params().wO - wO).norm() < 1e-10 * wO.norm());
+        CHECK((net.P() - full).norm() < 1e-10 * full.norm());
+        CHECK(net.P() == net.P().transpose());  // exactly symmetric
+      }
 }
 
 TEST_CASE("the packed triangle's sweep is the dense update followed by P·h, over any partition of its rows") {
