@@ -144,6 +144,19 @@ PassStats ForceNetwork<S>::pass(int T, const double* inputs, const double* targe
     // completes z_n and the update of step n − 1, learns from z_n against
     // targets row n − 1 (the sweep over P with h_n), and makes h_{n+1}.
     bool learned = false;  // phase n − 1 swept P
+    // Completes that learning step from all threads' parts (buffer b):
+    // k = P·h, c = 1/(1 + hᵀk), and this thread's columns of wO ← wO − c·e·kᵀ.
+    auto complete_update = [&](int b) {
+      k.setZero();
+      S hk = 0;
+      for (int p = 0; p < nt; ++p) {
+        k += Eigen::Map<const Vec>(shares_[p]->kpart[b].data(), np);
+        hk += shares_[p]->hk[b];
+      }
+      c = S(1) / (S(1) + hk);
+      for (int m = 0; m < M; ++m) my.wO.row(m) -= (c * e(m)) * k.segment(r0, nr).transpose();
+      p_pending = true;
+    };
     for (int n = 0; n <= T; ++n) {
       const int cur = n & 1, prev = cur ^ 1;
       const auto h = h_[cur].head(N);
@@ -151,16 +164,8 @@ PassStats ForceNetwork<S>::pass(int T, const double* inputs, const double* targe
       if (n > 0) {
         S correction = 0;  // the readout parts lack the last update: wO·h − c·e·(kᵀh)
         if (learned) {
-          k.setZero();
-          S hk = 0;
-          for (int p = 0; p < nt; ++p) {
-            k += Eigen::Map<const Vec>(shares_[p]->kpart[prev].data(), np);
-            hk += shares_[p]->hk[prev];
-          }
-          c = S(1) / (S(1) + hk);
+          complete_update(prev);
           correction = c * k.head(N).dot(h);
-          for (int m = 0; m < M; ++m) my.wO.row(m) -= (c * e(m)) * k.segment(r0, nr).transpose();
-          p_pending = true;
         }
         z.setZero();
         for (int p = 0; p < nt; ++p) z += Eigen::Map<const Vec>(shares_[p]->zpart[cur].data(), M);
@@ -213,18 +218,7 @@ PassStats ForceNetwork<S>::pass(int T, const double* inputs, const double* targe
       }
       if (n < T || learned) barrier.wait();
     }
-    if (learned) {  // the last step's update, in full
-      const int last = T & 1;
-      k.setZero();
-      S hk = 0;
-      for (int p = 0; p < nt; ++p) {
-        k += Eigen::Map<const Vec>(shares_[p]->kpart[last].data(), np);
-        hk += shares_[p]->hk[last];
-      }
-      c = S(1) / (S(1) + hk);
-      for (int m = 0; m < M; ++m) my.wO.row(m) -= (c * e(m)) * k.segment(r0, nr).transpose();
-      p_pending = true;
-    }
+    if (learned) complete_update(T & 1);  // the last step learned
     if (p_pending) P_.update(b0, b1, c, k.data());
     if (id == 0) z_ = z;
   }
