@@ -12,7 +12,7 @@
 #include <Eigen/Core>
 #include <vector>
 
-#include "nn/rnn.hpp"  // AlignedVector
+#include "util/aligned_vector.hpp"
 
 namespace ctd {
 

@@ -14,14 +14,9 @@
 #include <Eigen/Core>
 
 #include "io/array.hpp"
+#include "util/aligned_vector.hpp"
 
 namespace ctd {
-
-// Buffers that the matrix products touch. Eigen's kernels take different
-// paths (and round differently) for differently aligned data, so a fixed
-// alignment is what makes a run repeatable bit for bit.
-template <class T>
-using AlignedVector = std::vector<T, Eigen::aligned_allocator<T>>;
 
 enum class Cell { Vanilla, Gru };
 Cell parse_cell(const std::string& name);  // "vanilla" | "gru"; throws UsageError
