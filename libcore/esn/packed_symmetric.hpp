@@ -22,10 +22,8 @@ class PackedSymmetric {
   static constexpr int kAlign = 64 / int(sizeof(S));  // columns per 64 bytes
   static constexpr int kBlock = 4;                    // rows sharing one sweep
 
-  PackedSymmetric() = default;
   explicit PackedSymmetric(int n);
 
-  int size() const { return n_; }
   int padded() const { return npad_; }  // length of the vectors a sweep reads
   int blocks() const { return (n_ + kBlock - 1) / kBlock; }
 
