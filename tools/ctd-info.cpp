@@ -7,6 +7,7 @@
 
 #include "cli/tool.hpp"
 #include "io/hdf5.hpp"
+#include "io/provenance.hpp"
 
 namespace {
 std::string summary(const ctd::H5File& f, const std::string& ds) {
@@ -55,11 +56,18 @@ int main(int argc, char** argv) {
   ctd::Tool tool("ctd-info",
                  "Describe an HDF5 file: its kind, datasets (shape, type, min/mean/max), attributes and history.",
                  "gen-integrator -o - | ctd-info -");
-  bool history_only = false;
-  tool.add_input("HDF5 file to describe")->required();
-  tool.app().add_flag("--history-only", history_only, "Print only the history attribute");
+  bool history_only = false, as_config = false;
+  tool.add_input("HDF5 file to describe").needed();
+  tool.options().add("history-only", history_only, "Print only the history attribute").unrecorded();
+  tool.options().add("as-config", as_config,
+                     "Print the options the file was made with as a config file: PROGRAM --config FILE reruns it")
+      .unrecorded();
   return tool.run(argc, argv, [&] {
     ctd::H5File f = ctd::H5File::open(tool.input);
+    if (as_config) {
+      std::cout << ctd::config_from_file(f);
+      return;
+    }
     if (history_only) {
       if (f.has_attribute("history")) std::cout << f.read_attribute_string("history") << "\n";
       return;

@@ -1,4 +1,4 @@
-// gen-sentiment: reviews of the contextual-processing toy language (SPEC.md
+// gen-sentiment: reviews of the contextual-processing toy language (docs/methods.md
 // §6) and its probe families, as a task file — or printed as words next to
 // their running sentiment.
 #include <cstdio>
@@ -16,21 +16,14 @@ int main(int argc, char** argv) {
                  "flips the next 4 positions, very1 doubles the next one) with their running sentiment as target, "
                  "or one of the probe families of the contextual-processing analysis.",
                  "gen-sentiment --trials 100000 --seed 1 -o reviews.h5");
-  auto& app = tool.app();
+  auto& o = tool.options();
   ctd::SentimentTask task;
-  size_t trials = 1024;
+  uint64_t trials = 1024;
   int print = 0;
-  std::string kinds;
-  for (const auto& k : ctd::sentiment_kinds()) kinds += (kinds.empty() ? "" : "|") + k;
-  app.add_option("--kind", task.kind, "random (training reviews), noise, or a probe: " + kinds)
-      ->check(CLI::IsMember(ctd::sentiment_kinds()));
-  app.add_option("--trials", trials, "Number of reviews")->check(CLI::PositiveNumber);
-  app.add_option("--length", task.length, "Words per review")->check(CLI::PositiveNumber);
-  app.add_option("--input-noise", task.input_noise, "Std of Gaussian noise added to the one-hot inputs")
-      ->check(CLI::NonNegativeNumber);
-  app.add_option("--print", print, "Print this many reviews as words with their running target (no file)")
-      ->check(CLI::NonNegativeNumber);
   tool.add_output("Output task file");
+  ctd::register_options(o, task);
+  o.add("trials", trials, "Number of reviews").range(1, 1e8);
+  o.add("print", print, "Print this many reviews as words with their running target (no file)").range(0, 1e6).unrecorded();
 
   return tool.run(argc, argv, [&] {
     if (print > 0) {
@@ -50,11 +43,10 @@ int main(int argc, char** argv) {
     if (tool.output.empty()) throw ctd::UsageError("--output is required (or --print N)");
     ctd::OutputFile out(tool.output);
     ctd::SentimentData d = ctd::generate_sentiment(task, tool.seed, trials);
-    ctd::write_task_datasets(out.h5(), d.task);
+    ctd::write_task_datasets(out.h5(), d.task, "sentiment");
     out.h5().write("tokens", d.tokens);
     out.h5().write_attribute("vocabulary", ctd::sentiment_vocabulary());
     ctd::write_provenance(out.h5(), "task", tool.run_info());
-    out.h5().write_attribute("task", std::string("sentiment"));
     out.commit();
   });
 }

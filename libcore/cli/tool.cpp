@@ -1,7 +1,7 @@
 #include "cli/tool.hpp"
 
+#include <CLI/CLI.hpp>
 #include <iostream>
-#include <sstream>
 #include <new>
 
 #include "util/cleanup.hpp"
@@ -13,13 +13,8 @@
 namespace ctd {
 
 namespace {
-// Options that describe how to run, not what was computed: not provenance.
-bool is_run_option(const std::string& name) {
-  for (const char* s : {"help", "version", "config", "print-config", "input", "output", "params", "verbose",
-                        "quiet", "threads", "no-history"})
-    if (name == s) return true;
-  return false;
-}
+
+constexpr int kMaxThreads = 1024;  // beyond this libgomp's per-thread stacks exhaust memory
 
 std::string shell_quote(const std::string& arg) {
   if (!arg.empty() && arg.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -29,112 +24,141 @@ std::string shell_quote(const std::string& arg) {
   for (char c : arg) out += (c == '\'') ? std::string("'\\''") : std::string(1, c);
   return out + "'";
 }
+
+const char* type_name(const OptionSpec& s) {
+  struct {
+    const char* operator()(const double*) const { return "FLOAT"; }
+    const char* operator()(const int*) const { return "INT"; }
+    const char* operator()(const uint64_t*) const { return "UINT"; }
+    const char* operator()(const std::string*) const { return "TEXT"; }
+    const char* operator()(const bool*) const { return ""; }
+    const char* operator()(const std::vector<double>*) const { return "FLOAT ..."; }
+  } visit;
+  return std::visit(visit, s.target);
+}
+
+// --help's default: the value at registration, unquoted; nothing for an empty text or list.
+std::string help_default(const OptionSpec& s) {
+  if (!s.default_text.empty() || s.is_flag()) return s.default_text;
+  if (auto* t = std::get_if<std::string*>(&s.target)) return **t;
+  if (auto* l = std::get_if<std::vector<double>*>(&s.target); l && (*l)->empty()) return "";
+  return s.literal();
+}
+
+// Binds every registered option to the parser: each stores its text values in
+// the spec; OptionSet::apply converts and checks them after --config is read.
+void bind(CLI::App& app, OptionSet& options) {
+  for (OptionSpec& s : options.all()) {
+    std::string names = (s.short_name.empty() ? "" : s.short_name + ",") + s.flag() + (s.positional ? "," + s.name : "");
+    const std::string& help = s.help;
+    CLI::Option* o;
+    if (s.is_flag()) {
+      o = app.add_flag_callback(names, [&s] { s.raw = {"true"}; s.set = true; }, help);
+    } else {
+      o = app.add_option(names, [&s](const CLI::results_t& r) {
+            s.raw.insert(s.raw.end(), r.begin(), r.end());
+            s.set = true;
+            return true;
+          }, help);
+      o->type_name(type_name(s))->default_str(help_default(s));
+      o->multi_option_policy(s.is_list() ? CLI::MultiOptionPolicy::TakeAll : CLI::MultiOptionPolicy::TakeLast);
+    }
+    o->group(s.group);
+  }
+}
+
 }  // namespace
 
 Tool::Tool(std::string name, std::string description, std::string example)
-    : name_(std::move(name)), app_(std::move(description), name_) {
+    : name_(std::move(name)), description_(std::move(description)), example_(std::move(example)) {
   set_program_name(name_);
-  app_.option_defaults()->always_capture_default();
-  app_.footer("Example:\n  " + example + "\n\nSee man " + name_ + "(1) for details.");
-  app_.get_formatter()->column_width(34);
-  app_.set_version_flag("-V,--version", std::string(name_) + " (ctd) " + ctd_version());
-  app_.set_config("--config", "", "Read options from a TOML/INI file; command-line values win");
-  app_.add_flag("--print-config", print_config_, "Print the effective configuration (TOML) and exit")
-      ->configurable(false);
-  app_.add_flag("-v,--verbose", verbose_, "More messages on stderr (repeatable)")->configurable(false);
-  app_.add_flag("-q,--quiet", quiet_, "Only errors on stderr")->configurable(false);
-  app_.add_option("-t,--threads", threads_,
-                  "Worker threads (0: OMP_NUM_THREADS, else SLURM_CPUS_PER_TASK, else all cores)")
-      ->check(CLI::NonNegativeNumber)
-      ->configurable(false);
-  app_.add_option("--seed", seed, "Random seed: same seed, same output");
-  app_.add_flag("--no-history", no_history_, "Do not add this run to the output's history attribute")
-      ->configurable(false);
+  options_.group("Common options");
+  options_.add("seed", seed, "Random seed: same seed, same output").max(9.2e18);
+  options_.group("Options");
 }
 
-CLI::Option* Tool::add_input(const std::string& help, bool positional) {
-  return app_.add_option(positional ? "-i,--input,input" : "-i,--input", input, help + " ('-' = stdin)");
+OptionSpec& Tool::add_input(const std::string& help, bool positional) {
+  OptionSpec& s = options_.add("input", input, help + " ('-' = stdin)").unrecorded();
+  s.short_name = "-i";
+  s.positional = positional;
+  s.group = "Files";
+  return s;
 }
 
-CLI::Option* Tool::add_output(const std::string& help, bool positional) {
-  return app_.add_option(positional ? "-o,--output,output" : "-o,--output", output, help + " ('-' = stdout)");
+OptionSpec& Tool::add_output(const std::string& help, bool positional) {
+  OptionSpec& s = options_.add("output", output, help + " ('-' = stdout)").unrecorded();
+  s.short_name = "-o";
+  s.positional = positional;
+  s.group = "Files";
+  return s;
 }
 
-CLI::Option* Tool::add_params(const std::string& help) {
-  return app_.add_option("-p,--params", params, help);
+OptionSpec& Tool::add_params(const std::string& help) {
+  OptionSpec& s = options_.add("params", params, help).unrecorded();
+  s.short_name = "-p";
+  s.group = "Files";
+  return s;
 }
 
 RunInfo Tool::run_info() const {
   RunInfo info;
   info.program = name_;
   info.command_line = command_line_;
+  info.options = &options_;
   info.record_history = !no_history_;
-  for (const CLI::Option* opt : app_.get_options()) {
-    if (opt->get_lnames().empty()) continue;
-    const std::string& name = opt->get_lnames().front();
-    if (is_run_option(name)) continue;
-    const bool flag = opt->get_expected_max() == 0;
-    std::string value;
-    if (flag) {
-      value = opt->count() > 0 ? "true" : "false";
-    } else if (opt->count() > 0) {
-      for (const auto& r : opt->results()) value += (value.empty() ? "" : ",") + r;
-    } else {
-      value = opt->get_default_str();
-      if (value == "[]") value.clear();  // an empty list option
-    }
-    if (value.empty()) continue;  // neither given nor defaulted: nothing to record
-    const std::string type = opt->get_type_name();
-    const bool many = opt->get_expected_max() > 1;  // list options stay text ("1e-4,1e-5")
-    char kind = flag                                                 ? 'b'
-                : many                                               ? 's'
-                : type.rfind("FLOAT", 0) == 0                        ? 'f'
-                : type.rfind("INT", 0) == 0 || type.rfind("UINT", 0) == 0 ? 'i'
-                                                                     : 's';
-    info.options.push_back({name, value, kind});
-  }
   return info;
 }
 
-int Tool::run(int argc, char** argv, const std::function<void()>& body) {
-  for (int i = 0; i < argc; ++i) {
-    command_line_ += (i ? " " : "") + shell_quote(argv[i]);
-    // --print-config must work before the required options are known.
-    if (std::string(argv[i]) == "--print-config")
-      for (CLI::Option* opt : app_.get_options()) opt->required(false);
-  }
+int Tool::parse(int argc, char** argv) {
+  CLI::App app(description_, name_);
+  app.footer("Example:\n  " + example_ + "\n\nSee man " + name_ + "(1) for details.");
+  app.get_formatter()->column_width(34);
+  app.get_formatter()->label("REQUIRED", "(required)");
+  bind(app, options_);
+  const std::string common = "Common options";
+  app.set_version_flag("-V,--version", name_ + " (ctd) " + ctd_version())->group(common);
+  app.add_option("--config", config_, "Read options from a TOML/INI file (`key = value`); command-line values win")
+      ->type_name("FILE")->group(common);
+  app.add_flag("--print-config", print_config_, "Print the effective configuration (TOML) and exit")->group(common);
+  app.add_flag("-v,--verbose", verbose_, "More messages on stderr (repeatable)")->group(common);
+  app.add_flag("-q,--quiet", quiet_, "Only errors on stderr")->group(common);
+  app.add_option("-t,--threads", threads_,
+                 "Worker threads (0: OMP_NUM_THREADS, else SLURM_CPUS_PER_TASK, else all cores)")
+      ->check(CLI::Range(0, kMaxThreads))->group(common);
+  app.add_flag("--no-history", no_history_, "Do not add this run to the output's history attribute")->group(common);
   try {
-    app_.parse(argc, argv);
+    app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
-    return app_.exit(e);
+    return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
-    return app_.exit(e);
+    return app.exit(e);
   } catch (const CLI::CallForVersion& e) {
-    return app_.exit(e);
+    return app.exit(e);
   } catch (const CLI::ParseError& e) {
     log_error(std::string(e.what()) + " (see " + name_ + " --help)");
     return kExitUsage;
   }
+  return -1;
+}
+
+int Tool::run(int argc, char** argv, const std::function<void()>& body) {
+  for (int i = 0; i < argc; ++i) command_line_ += (i ? " " : "") + shell_quote(argv[i]);
+  if (int code = parse(argc, argv); code >= 0) return code;
   set_log_level(quiet_ ? LogLevel::Quiet : LogLevel(std::min(3, 1 + verbose_)));
-  set_thread_count(threads_);
-  keep_freed_memory();
-  install_cleanup_handlers();
   try {
+    if (!config_.empty()) options_.read_config(config_, name_);
+    if (!print_config_)
+      for (const OptionSpec& s : options_.all())
+        if (s.required && !s.set) throw UsageError(s.flag() + " is required");
+    options_.apply();
+    set_thread_count(threads_);
+    keep_freed_memory();
+    install_cleanup_handlers();
     if (on_parsed_) on_parsed_();
+    options_.validate();
     if (print_config_) {
-      // Options without a value (name="" or name=[]) are left out, with their
-      // comment, so that the printed file reads back with --config.
-      std::istringstream all(app_.config_to_str(true, true));
-      std::string line, comment;
-      for (std::string l; std::getline(all, l);) {
-        if (l.empty() || l.rfind('#', 0) == 0) {
-          comment += l + "\n";
-          continue;
-        }
-        const bool empty = l.size() > 3 && (l.compare(l.size() - 3, 3, "=\"\"") == 0 || l.compare(l.size() - 3, 3, "=[]") == 0);
-        if (!empty) std::cout << comment << l << "\n";
-        comment.clear();
-      }
+      std::cout << "# " << name_ << " (ctd " << ctd_version() << "): the effective configuration\n"
+                << options_.config_text();
       return kExitOk;
     }
     body();

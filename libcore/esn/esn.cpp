@@ -6,11 +6,23 @@
 #include <omp.h>
 
 #include "util/error.hpp"
+#include "util/options.hpp"
 #include "util/rng.hpp"
 #include "util/spin_barrier.hpp"
 #include "util/threads.hpp"
 
 namespace ctd {
+
+void register_options(OptionSet& o, EsnSpec& s) {
+  o.group("Network");
+  o.add("n", s.N, "Units N").min(1);
+  o.add("outputs", s.M, "Outputs M").min(1);
+  o.add("inputs-dim", s.U, "Inputs U (zeros unless --inputs)").min(1);
+  o.add("g", s.g, "Gain of the trained network's recurrent weights").range(0, 1e3);
+  o.add("sparsity", s.sparsity, "Share of non-zero recurrent weights (1 = dense)").range(1e-6, 1);
+  o.add("dt", s.dt, "Euler step").positive();
+  o.add("tau", s.tau, "Time constant").positive();
+}
 
 EsnParams init_esn(const EsnSpec& s, uint64_t seed) {
   EsnParams p;

@@ -19,6 +19,9 @@ struct EsnSpec {
   double sparsity = 1.0;       // share of non-zero recurrent weights (1 = dense)
   double dt = 0.1, tau = 1.0;
 };
+class OptionSet;
+// --n, --outputs, --inputs-dim, --g, --sparsity, --dt, --tau.
+void register_options(OptionSet& o, EsnSpec& s);
 
 // Parameters, kept in double; a run casts them to its precision.
 struct EsnParams {

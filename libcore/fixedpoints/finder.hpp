@@ -14,10 +14,10 @@
 #include <vector>
 
 #include "fixedpoints/rnn_map.hpp"
+#include "io/dataset_ref.hpp"
 
 namespace ctd {
 
-using RowMatD = Eigen::Matrix<double, -1, -1, Eigen::RowMajor>;
 
 struct AdamFpSettings {
   int max_steps = 10000;

@@ -1,61 +1,20 @@
 #include "fixedpoints/fp_file.hpp"
 
-#include <sstream>
-
-#include "io/dataset_ref.hpp"
-#include "io/provenance.hpp"
-#include "util/error.hpp"
+#include "util/options.hpp"
 
 namespace ctd {
 
-RowMatD read_states(const std::string& spec, int N, std::string* history, int time) {
-  auto [path, dataset] = parse_dataset_ref(spec);
-  H5File f = H5File::open(path);
-  if (dataset.empty()) dataset = "hiddens";
-  Array<double> a = f.read<double>(dataset);
-  if (a.rank() != 2 && a.rank() != 3)
-    throw Error(f.where(dataset) + " has shape " + shape_string(a.shape) + " but [K,N] or [B,T,N] is required");
-  require_finite(a, f.where(dataset));
-  if (int(a.shape.back()) != N)
-    throw Error(f.where(dataset) + " has shape " + shape_string(a.shape) + " but the network has N=" +
-                std::to_string(N) + " units");
-  const long K = long(a.size() / size_t(N));
-  if (K == 0) throw Error(f.where(dataset) + " holds no states");
-  if (history) *history = read_history(f);
-  if (time < 0) return Eigen::Map<RowMatD>(a.ptr(), K, N);
-  if (a.rank() != 3) throw Error(f.where(dataset) + " has no time axis: --time needs [B,T,N] states");
-  const long B = long(a.dim(0)), T = long(a.dim(1));
-  if (time >= T)
-    throw Error(f.where(dataset) + " has " + std::to_string(T) + " steps, so step " + std::to_string(time) +
-                " does not exist");
-  RowMatD out(B, N);
-  for (long b = 0; b < B; ++b) out.row(b) = Eigen::Map<Eigen::RowVectorXd>(a.ptr() + (b * T + time) * N, N);
-  return out;
-}
-
-Eigen::VectorXd parse_vector(const std::string& text, int U, const char* option) {
-  Eigen::VectorXd v = Eigen::VectorXd::Zero(U);
-  if (text.empty()) return v;
-  std::stringstream ss(text);
-  std::string item;
-  int i = 0;
-  while (std::getline(ss, item, ',')) {
-    if (i >= U) throw UsageError(std::string(option) + " has more than U=" + std::to_string(U) + " values");
-    try {
-      size_t used = 0;
-      v(i) = std::stod(item, &used);
-      if (used != item.size()) throw std::invalid_argument(item);
-    } catch (const std::exception&) {
-      throw UsageError(std::string(option) + ": '" + item + "' is not a number");
-    }
-    ++i;
-  }
-  if (i != U) throw UsageError(std::string(option) + " needs U=" + std::to_string(U) + " values, not " + std::to_string(i));
-  return v;
+void register_options(OptionSet& o, LinearizationSettings& s) {
+  o.group("Linearisation");
+  o.add("x-star", s.x_star, "The held input x*: U comma-separated values (default zeros)");
+  o.add("eig-sort", s.eig_sort, "Sort eigenvalues by real part or magnitude (descending)").one_of({"real", "magnitude"});
+  o.add("stability-tol", s.stability_tol, "Largest |eigenvalue| within 1 +- this is 'marginal'").range(0, 1);
+  o.add("jacobians", s.jacobians, "Also write dF/dh [K,N,N] and dF/dx [K,N,U]");
+  o.add("eigvecs", s.eigvecs, "Also write right and left eigenvectors [K,N,N] (left = pinv(right)^T)");
 }
 
 void write_fixed_points(H5File& out, const std::string& group, const FixedPointSet& set, const RnnMap<double>& map,
-                        const Eigen::VectorXd& x_star, const LinearOutputs& lo) {
+                        const Eigen::VectorXd& x_star, const LinearizationSettings& lo, int threads) {
   const std::string g = group.empty() ? "" : group + "/";
   if (!group.empty()) out.create_group(group);
   const size_t K = size_t(set.points.rows()), N = size_t(map.N()), U = size_t(map.U());
@@ -63,22 +22,22 @@ void write_fixed_points(H5File& out, const std::string& group, const FixedPointS
   out.write(g + "q", Shape{K}, set.q.data());
   out.write(g + "candidate_index", Shape{K}, set.candidate.data());
   out.write(g + "x_star", Shape{U}, x_star.data());
-  write_linearization(out, group, set.points, map, lo);
+  write_linearization(out, group, set.points, map, lo, threads);
 }
 
 void write_linearization(H5File& out, const std::string& group, const RowMatD& points, const RnnMap<double>& map,
-                         const LinearOutputs& lo) {
+                         const LinearizationSettings& lo, int threads) {
   const std::string g = group.empty() ? "" : group + "/";
   if (!group.empty()) out.create_group(group);
   const size_t K = size_t(points.rows()), N = size_t(map.N()), U = size_t(map.U());
-  Linearization lin = linearize_points(map, points, lo.sort, lo.eigvecs, lo.stability_tol, lo.threads);
+  Linearization lin = linearize_points(map, points, lo.sort(), lo.eigvecs, lo.stability_tol, threads);
   Eigen::Matrix<std::complex<double>, -1, -1, Eigen::RowMajor> ev = lin.eigvals;
   out.write(g + "eigvals", Shape{K, N}, ev.data());
   out.write(g + "stability", Shape{K}, reinterpret_cast<const uint8_t*>(lin.stability.data()));
   out.write_attribute("stability_labels", std::vector<std::string>{"stable", "marginal", "unstable"},
                       group.empty() ? "/" : group);
   out.write_attribute("stability_tol", lo.stability_tol, group.empty() ? "/" : group);
-  out.write_attribute("eigval_sort", std::string(lo.sort == EigSort::Real ? "real" : "magnitude"),
+  out.write_attribute("eigval_sort", lo.eig_sort,
                       group.empty() ? "/" : group);
   if (lo.jacobians) {
     std::vector<double> J(K * N * N), Jx(K * N * U);

@@ -35,6 +35,7 @@ class RnnMap {
   // The readout wO h + bO.
   Vec readout(const Vec& h) const;
   const Mat& wO() const { return wO_; }
+  const Eigen::VectorXd& x_star() const { return x_star_; }
 
  private:
   // The GRU's gates at h and the factors both Jacobians share.

@@ -1,8 +1,11 @@
 #include "io/provenance.hpp"
 
-#include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <ctime>
+
+#include "util/error.hpp"
+#include "util/format.hpp"
 
 #ifndef CTD_VERSION
 #define CTD_VERSION "0.0.0"
@@ -27,51 +30,62 @@ std::string read_history(const H5File& in) {
 }
 
 namespace {
-bool parse_int(const std::string& s, int64_t& v) {
-  if (s.empty()) return false;
-  char* end = nullptr;
-  errno = 0;
-  long long x = std::strtoll(s.c_str(), &end, 10);
-  if (*end || errno) return false;
-  v = x;
-  return true;
-}
+// One option's value as the attribute type that fits it.
+struct WriteValue {
+  H5File& out;
+  const std::string& key;
+  bool operator()(const double* v) const { return out.write_attribute(key, *v), true; }
+  bool operator()(const int* v) const { return out.write_attribute(key, int64_t(*v)), true; }
+  bool operator()(const uint64_t* v) const { return out.write_attribute(key, int64_t(*v)), true; }
+  bool operator()(const bool* v) const { return out.write_attribute(key, int64_t(*v)), true; }
+  bool operator()(const std::string* v) const { return !v->empty() && (out.write_attribute(key, *v), true); }
+  bool operator()(const std::vector<double>* v) const { return !v->empty() && (out.write_attribute(key, *v), true); }
+};
 
-bool parse_double(const std::string& s, double& v) {
-  if (s.empty()) return false;
-  char* end = nullptr;
-  double x = std::strtod(s.c_str(), &end);
-  if (*end) return false;
-  v = x;
-  return true;
-}
 }  // namespace
 
 void write_provenance(H5File& out, const std::string& kind, const RunInfo& run,
                       const std::string& earlier_history) {
-  for (const auto& opt : run.options) {
-    std::string attr = opt.name;
-    for (char& c : attr)
-      if (c == '-') c = '_';
-    int64_t i;
-    double d;
-    if (opt.kind == 'b')
-      out.write_attribute(attr, int64_t(opt.value == "true" || opt.value == "1"));
-    else if (opt.kind == 'i' && parse_int(opt.value, i))
-      out.write_attribute(attr, i);
-    else if (opt.kind == 'f' && parse_double(opt.value, d))
-      out.write_attribute(attr, d);
-    else
-      out.write_attribute(attr, opt.value);
-  }
+  std::vector<std::string> keys;
+  if (run.options)
+    for (const OptionSpec& s : run.options->all())
+      if (s.recorded && std::visit(WriteValue{out, s.key()}, s.target)) keys.push_back(s.key());
   out.write_attribute("ctd_kind", kind);
   out.write_attribute("ctd_version", std::string(ctd_version()));
+  out.write_attribute("ctd_program", run.program);
+  if (!keys.empty()) out.write_attribute("ctd_options", keys);
   std::string history = earlier_history;
   if (run.record_history) {
     std::string line = iso_time_now() + " " + run.command_line;
     history = history.empty() ? line : line + "\n" + history;
   }
   if (!history.empty()) out.write_attribute("history", history);
+}
+
+std::string config_from_file(const H5File& in) {
+  if (!in.has_attribute("ctd_options") || !in.has_attribute("ctd_program"))
+    throw Error(in.name() + ": no recorded options (attributes 'ctd_program' and 'ctd_options'); "
+                "the file was not written by ctd 0.2 or later");
+  std::string text = "# " + in.read_attribute_string("ctd_program") + " configuration recorded in " + in.name() + "\n";
+  for (const std::string& key : in.read_attribute_strings("ctd_options")) {
+    if (!in.has_attribute(key)) throw Error(in.name() + ": recorded option '" + key + "' has no attribute");
+    text += key + " = ";
+    if (in.attribute_is_string(key)) {
+      std::string v = in.read_attribute_string(key), q = "\"";
+      for (char c : v) q += (c == '"' || c == '\\') ? std::string("\\") + c : std::string(1, c);
+      text += q + "\"\n";
+      continue;
+    }
+    std::vector<double> v = in.read_attribute_doubles(key);
+    if (v.size() == 1) {
+      text += shortest_text(v[0]) + "\n";
+      continue;
+    }
+    text += "[";
+    for (size_t i = 0; i < v.size(); ++i) text += (i ? ", " : "") + shortest_text(v[i]);
+    text += "]\n";
+  }
+  return text;
 }
 
 }  // namespace ctd

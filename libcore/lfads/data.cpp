@@ -1,5 +1,7 @@
 #include "lfads/data.hpp"
 
+#include <cmath>
+
 #include "io/provenance.hpp"
 #include "util/error.hpp"
 
@@ -25,6 +27,7 @@ LfadsSplit read_split(const H5File& in, const std::string& name) {
   optional("truth", s.truth, true);
   optional("inputs", s.inputs, false);
   optional("lowd", s.lowd, false);
+  if (in.has_dataset(name + "_inds")) s.inds = in.read<int64_t>(name + "_inds").data;
   return s;
 }
 }  // namespace
@@ -36,9 +39,24 @@ LfadsData read_lfads_data(const H5File& in) {
   if (d.train.data.dim(1) != d.valid.data.dim(1) || d.train.data.dim(2) != d.valid.data.dim(2))
     throw Error(in.where("valid_data") + " has shape " + shape_string(d.valid.data.shape) + " but train_data is " +
                 shape_string(d.train.data.shape) + ": T and D must agree");
-  if (in.has_dataset("conversion_factor")) d.conversion_factor = in.read<double>("conversion_factor").data.at(0);
+  if (in.has_dataset("conversion_factor")) {
+    d.conversion_factor = in.read<double>("conversion_factor").data.at(0);
+    if (!(d.conversion_factor > 0) || !std::isfinite(d.conversion_factor))
+      throw Error(in.where("conversion_factor") + " must be a positive number");
+  }
   d.history = read_history(in);
   return d;
+}
+
+void write_lfads_data(H5File& out, const LfadsData& d) {
+  for (const auto& [name, split] : {std::pair<std::string, const LfadsSplit*>{"train", &d.train}, {"valid", &d.valid}}) {
+    out.write(name + "_data", split->data);
+    if (split->truth.size()) out.write(name + "_truth", split->truth);
+    if (split->inputs.size()) out.write(name + "_inputs", split->inputs);
+    if (split->lowd.size()) out.write(name + "_lowd", split->lowd);
+    if (!split->inds.empty()) out.write(name + "_inds", Shape{split->inds.size()}, split->inds.data());
+  }
+  if (d.conversion_factor > 0) out.write("conversion_factor", Shape{1}, &d.conversion_factor);
 }
 
 }  // namespace ctd

@@ -1,11 +1,24 @@
 #include "lfads/model.hpp"
 
+#include "util/options.hpp"
+
 #include <cmath>
 #include <cstring>
 
 #include "util/rng.hpp"
 
 namespace ctd {
+
+void register_options(OptionSet& o, LfadsSpec& s) {
+  o.group("Model");
+  o.add("enc-dim", s.enc, "Encoder GRU units (each direction)").min(1);
+  o.add("con-dim", s.con, "Controller GRU units").min(1);
+  o.add("ii-dim", s.ii, "Inferred inputs (0: the autonomous model)").non_negative();
+  o.add("gen-dim", s.gen, "Generator GRU units").min(1);
+  o.add("factors-dim", s.factors, "Factors").min(1);
+  o.add("keep-rate", s.keep, "Dropout keep probability in training").range(1e-3, 1);
+  o.add("varmin", s.varmin, "Variance floor").positive();
+}
 
 namespace {
 void add_gru(std::vector<std::pair<std::string, Shape>>& v, const std::string& name, size_t H, size_t I, bool h0) {

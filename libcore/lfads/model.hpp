@@ -21,6 +21,9 @@ struct LfadsSpec {
   double bfg = 0.5;
   double ic_prior_var = 0.1, ar_tau = 1.0, ar_noise_var = 0.1;  // priors' initial values
 };
+class OptionSet;
+// --enc-dim, --con-dim, --ii-dim, --gen-dim, --factors-dim, --keep-rate, --varmin (D comes from the data).
+void register_options(OptionSet& o, LfadsSpec& s);
 
 // Parameters, names mirroring the model: enc/fwd/wRUHX, ..., ic/w, ic/b,
 // ic_prior/mean, ic_prior/logvar, con/..., co/w, co/b, ar_prior/logatau,

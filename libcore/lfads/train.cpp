@@ -6,9 +6,20 @@
 
 #include "nn/batch_loss.hpp"
 #include "util/error.hpp"
+#include "util/options.hpp"
 #include "util/rng.hpp"
 
 namespace ctd {
+
+void register_options(OptionSet& o, LfadsTrainOptions& s) {
+  register_options(o, static_cast<OptimizerSettings&>(s));
+  o.find("batch-size")->help = "Trials per batch (drawn with replacement)";
+  o.group("KL warm-up");
+  o.add("kl-warmup-start", s.kl_warmup_start, "KL weight kl-min before this batch");
+  o.add("kl-warmup-end", s.kl_warmup_end, "... rising linearly to kl-max at this batch");
+  o.add("kl-min", s.kl_min, "KL weight before the warm-up").non_negative();
+  o.add("kl-max", s.kl_max, "KL weight after the warm-up").non_negative();
+}
 
 double kl_weight(const LfadsTrainOptions& o, uint64_t step) {
   if (step < o.kl_warmup_start) return o.kl_min;

@@ -12,16 +12,18 @@
 
 namespace ctd {
 
-struct LfadsTrainOptions {
-  uint64_t batches = 20000;
-  int batch_size = 128;
-  double lr = 0.05, lr_decay = 0.9999, max_grad_norm = 10, l2 = 2e-5;
-  AdamSettings adam;  // b1 0.9, b2 0.999, eps 0.1
+struct LfadsTrainOptions : OptimizerSettings {
+  LfadsTrainOptions() {
+    batches = 20000;
+    lr = 0.05, lr_decay = 0.9999, l2 = 2e-5;  // batch 128, clipping at 10, Adam eps 0.1 as for RNNs
+  }
   double kl_min = 0.01, kl_max = 1.0;
   uint64_t kl_warmup_start = 500, kl_warmup_end = 1000;
   uint64_t seed = 0;
   int threads = 1;
 };
+// The optimiser's options and the KL warm-up's.
+void register_options(OptionSet& o, LfadsTrainOptions& s);
 
 // κ: kl_min before the warm-up starts, linear to kl_max at its end, then kl_max.
 double kl_weight(const LfadsTrainOptions& o, uint64_t step);

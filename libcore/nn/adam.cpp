@@ -4,8 +4,26 @@
 #include <string>
 
 #include "util/error.hpp"
+#include "util/options.hpp"
 
 namespace ctd {
+
+void register_options(OptionSet& o, AdamSettings& s) {
+  o.add("adam-b1", s.b1, "Adam b1").range(0, 1).max(1, true);
+  o.add("adam-b2", s.b2, "Adam b2").range(0, 1).max(1, true);
+  o.add("adam-eps", s.eps, "Adam eps (the tutorials use 0.1)").positive();
+}
+
+void register_options(OptionSet& o, OptimizerSettings& s) {
+  o.group("Optimisation");
+  o.add("batches", s.batches, "Training batches").min(1);
+  o.add("batch-size", s.batch_size, "Trials per batch").min(1);
+  o.add("lr", s.lr, "Initial learning rate lr0: lr = lr0*decay^batch").positive();
+  o.add("lr-decay", s.lr_decay, "Learning-rate decay per batch").range(0, 1).min(0, true);
+  o.add("l2", s.l2, "L2 weight over every parameter").non_negative();
+  o.add("max-grad-norm", s.max_grad_norm, "Clip the gradient's global L2 norm to this").positive();
+  register_options(o, s.adam);
+}
 
 void require_finite_loss(double loss, uint64_t step) {
   if (!std::isfinite(loss))

@@ -8,9 +8,24 @@
 
 namespace ctd {
 
+class OptionSet;
+
 struct AdamSettings {
   double b1 = 0.9, b2 = 0.999, eps = 0.1;
 };
+// --adam-b1, --adam-b2, --adam-eps.
+void register_options(OptionSet& o, AdamSettings& s);
+
+// The schedule every trainer shares: batches, lr0·decay^step, L2, clipping, Adam.
+struct OptimizerSettings {
+  uint64_t batches = 10000;
+  int batch_size = 128;
+  double lr = 0.025, lr_decay = 0.99975;
+  double l2 = 2e-4, max_grad_norm = 10.0;
+  AdamSettings adam;
+};
+// --batches, --batch-size, --lr, --lr-decay, --l2, --max-grad-norm and Adam's.
+void register_options(OptionSet& o, OptimizerSettings& s);
 
 struct AdamState {
   std::vector<float> m, v;  // first and second moments

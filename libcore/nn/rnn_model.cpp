@@ -3,9 +3,17 @@
 #include <cmath>
 
 #include "util/error.hpp"
+#include "util/options.hpp"
 #include "util/rng.hpp"
 
 namespace ctd {
+
+void register_options(OptionSet& o, RnnSpec& spec, RnnInit& init) {
+  o.group("Network");
+  o.add("hidden", spec.N, "Hidden units N").min(1);
+  o.add("init-scale", init.recurrent_scale, "g: recurrent weights ~ g*N(0,1)/sqrt(N)").range(0, 1e3);
+  o.add("bfg", spec.bfg, "GRU: fixed bias on the update gate").range(-1e3, 1e3);
+}
 
 const float* RnnModel::param(const std::string& name) const {
   return params.data() + find_param(param_layout(spec), name).offset;

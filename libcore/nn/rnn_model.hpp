@@ -22,6 +22,9 @@ struct RnnInit {
   double input_scale = 1.0;       // i_factor (GRU)
   double h0_scale = 0.1;
 };
+class OptionSet;
+// --hidden, --init-scale, --bfg (the cell is chosen by name, by the caller).
+void register_options(OptionSet& o, RnnSpec& spec, RnnInit& init);
 
 // Draws every parameter from its own random stream of the seed.
 RnnModel init_rnn(const RnnSpec& spec, const RnnInit& init, uint64_t seed);

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 
+#include "io/dataset_ref.hpp"
 #include "nn/batch_loss.hpp"
+#include "util/error.hpp"
 
 namespace ctd {
 
@@ -38,6 +40,48 @@ Array<float> readout(const RnnModel& model, const Array<float>& states) {
       out[b * O + k] = float(s);
     }
   return out;
+}
+
+Array<float> read_initial_states(const std::string& spec, size_t trials, size_t N) {
+  OpenedRef ref = open_dataset_ref(spec, {"hiddens", "h0s"});
+  const std::string where = ref.where();
+  Array<float> a = ref.file.read<float>(ref.dataset);
+  if (a.rank() != 2 && a.rank() != 3)
+    throw Error(where + " has shape " + shape_string(a.shape) + " but [B,N] or [B,T,N] is required");
+  require_finite(a, where);
+  if (a.dim(0) != trials || a.shape.back() != N || (a.rank() == 3 && a.dim(1) == 0))
+    throw Error(where + " has shape " + shape_string(a.shape) + " but " + std::to_string(trials) + " trials of N=" +
+                std::to_string(N) + " units" + (a.rank() == 3 ? " and at least one step" : "") + " are required");
+  if (a.rank() == 2) return a;
+  const size_t T = a.dim(1);
+  Array<float> last({trials, N});
+  for (size_t b = 0; b < trials; ++b) std::copy_n(a.ptr() + (b * T + T - 1) * N, N, last.ptr() + b * N);
+  return last;
+}
+
+TaskRun run_task(const RnnModel& model, const TaskFile& task, const Array<float>& h0s_given, bool offset_targets,
+                 const std::string& source, int threads) {
+  const TaskData& d = task.data;
+  const size_t B = d.inputs.dim(0), N = size_t(model.spec.N);
+  if (int(d.inputs.dim(2)) != model.spec.U)
+    throw Error(source + ": dataset 'inputs' has " + std::to_string(d.inputs.dim(2)) + " inputs per step but the "
+                "network expects U=" + std::to_string(model.spec.U));
+  if (task.has_targets && int(d.targets.dim(2)) != model.spec.O)
+    throw Error(source + ": dataset 'targets' has " + std::to_string(d.targets.dim(2)) + " outputs per step but the "
+                "network has O=" + std::to_string(model.spec.O));
+  const Array<float>& h0s = h0s_given.size() ? h0s_given : task.h0s;
+  if (h0s.size() && h0s.dim(1) != N)
+    throw Error(source + ": dataset 'h0s' has " + std::to_string(h0s.dim(1)) + " units but the network has N=" +
+                std::to_string(N));
+  TaskRun r{run_rnn(model, d.inputs, h0s, threads), d.targets};
+  if (offset_targets) {
+    Array<float> o = readout(model, r.run.h0s);
+    const size_t T = r.targets.dim(1), O = r.targets.dim(2);
+    for (size_t b = 0; b < B; ++b)
+      for (size_t t = 0; t < T; ++t)
+        for (size_t k = 0; k < O; ++k) r.targets[(b * T + t) * O + k] += o[b * O + k];
+  }
+  return r;
 }
 
 }  // namespace ctd

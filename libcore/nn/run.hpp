@@ -1,8 +1,11 @@
 // Running a trained network over many trials (run-rnn): chunks of trials
 // through the batched forward pass, so memory stays bounded for any B.
 #pragma once
+#include <string>
+
 #include "io/array.hpp"
 #include "nn/rnn_model.hpp"
+#include "tasks/task_file.hpp"
 
 namespace ctd {
 
@@ -18,5 +21,21 @@ RnnRun run_rnn(const RnnModel& model, const Array<float>& inputs, const Array<fl
 
 // The readout o = wO h + bO of states [B,N]: [B,O].
 Array<float> readout(const RnnModel& model, const Array<float>& states);
+
+// Initial states from FILE[:DATASET]: a [B,N] dataset as it is, of a [B,T,N]
+// one (a states file's hiddens) the last step; without DATASET the file's
+// `hiddens`, else its `h0s`. B and N must match.
+Array<float> read_initial_states(const std::string& spec, size_t trials, size_t N);
+
+// run-rnn's whole job: checks the trials against the model (`source` names
+// them in messages), runs them from `h0s` (empty: the file's h0s, else the
+// trained h0), and with `offset_targets` adds each trial's readout of its
+// initial state to its targets.
+struct TaskRun {
+  RnnRun run;
+  Array<float> targets;  // the task's targets, offset if asked
+};
+TaskRun run_task(const RnnModel& model, const TaskFile& task, const Array<float>& h0s, bool offset_targets,
+                 const std::string& source, int threads);
 
 }  // namespace ctd

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "util/error.hpp"
+#include "util/options.hpp"
 #include "util/rng.hpp"
 
 namespace ctd {
@@ -15,6 +16,16 @@ IntegratorKind parse_integrator_kind(const std::string& name) {
 
 const char* integrator_kind_name(IntegratorKind kind) {
   return kind == IntegratorKind::Integrator ? "integrator" : "decision";
+}
+
+void register_options(OptionSet& o, IntegratorTask& task, const std::string& prefix) {
+  o.group("Task");
+  o.add("steps", task.steps, prefix + "Time steps per trial (T)").min(1);
+  o.add("duration", task.duration, prefix + "Trial duration; dt = duration/steps").positive();
+  o.add("bias", task.bias, prefix + "Bias scale bval: bias = bval*2*(z0-0.5), z0 ~ N(0,1)").range(-1e6, 1e6);
+  o.add("noise", task.noise, prefix + "Noise scale sval: x_t = bias + sval/sqrt(dt)*z_t").range(0, 1e6);
+  o.add("zero-steps", task.zero_steps, prefix + "Extra steps with zero input after the --steps (the target holds its last value)")
+      .non_negative();
 }
 
 void validate(const IntegratorTask& t) {

@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <string>
 
-#include "io/array.hpp"
+#include "tasks/task_data.hpp"
 
 namespace ctd {
 
@@ -24,6 +24,10 @@ struct IntegratorTask {
   int total_steps() const { return steps + zero_steps; }
 };
 
+class OptionSet;
+// --steps, --duration, --bias, --noise, --zero-steps; `prefix` starts each help text.
+void register_options(OptionSet& o, IntegratorTask& task, const std::string& prefix = "");
+
 // Checks sizes and values; throws UsageError naming the offending option.
 void validate(const IntegratorTask& task);
 
@@ -32,10 +36,6 @@ void validate(const IntegratorTask& task);
 void generate_integrator_trials(const IntegratorTask& task, uint64_t seed, uint64_t first_trial, size_t count,
                                 float* inputs, float* targets, float* mask);
 
-// A task file's three arrays.
-struct TaskData {
-  Array<float> inputs, targets, target_mask;
-};
 
 TaskData generate_integrator_task(const IntegratorTask& task, uint64_t seed, size_t trials,
                                   uint64_t first_trial = 0);

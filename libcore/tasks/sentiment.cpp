@@ -1,6 +1,7 @@
 #include "tasks/sentiment.hpp"
 
 #include "util/error.hpp"
+#include "util/options.hpp"
 #include "util/rng.hpp"
 
 namespace ctd {
@@ -132,6 +133,15 @@ SentimentData generate_sentiment(const SentimentTask& task, uint64_t seed, size_
     }
   }
   return d;
+}
+
+void register_options(OptionSet& o, SentimentTask& task) {
+  std::string kinds;
+  for (const auto& k : sentiment_kinds()) kinds += (kinds.empty() ? "" : "|") + k;
+  o.group("Task");
+  o.add("kind", task.kind, "random (training reviews), noise, or a probe: " + kinds).one_of(sentiment_kinds());
+  o.add("length", task.length, "Words per review").min(1);
+  o.add("input-noise", task.input_noise, "Std of Gaussian noise added to the one-hot inputs").range(0, 1e6);
 }
 
 }  // namespace ctd

@@ -35,6 +35,9 @@ struct SentimentTask {
   int length = 50;
   double input_noise = 0.0;  // σ of Gaussian noise added to the one-hot inputs
 };
+class OptionSet;
+// --kind, --length, --input-noise.
+void register_options(OptionSet& o, SentimentTask& task);
 
 struct SentimentData {
   TaskData task;          // inputs [B,T,12], targets [B,T,1], target_mask ones

@@ -6,6 +6,9 @@ namespace ctd {
 
 TaskFile read_task_file(const H5File& in, bool targets_required) {
   TaskFile f;
+  // The task's kind: task_kind, or (files of ctd 0.1) the generator's --task / gen-sentiment's task attribute.
+  for (const char* a : {"task_kind", "task"})
+    if (f.kind.empty() && in.has_attribute(a) && in.attribute_is_string(a)) f.kind = in.read_attribute_string(a);
   f.data.inputs = in.read_finite("inputs", "[B,T,U]");
   if (!targets_required && !in.has_dataset("targets")) {
     const Shape& xs = f.data.inputs.shape;
@@ -43,7 +46,8 @@ TaskFile read_task_file(const H5File& in, bool targets_required) {
   return f;
 }
 
-void write_task_datasets(H5File& out, const TaskData& data) {
+void write_task_datasets(H5File& out, const TaskData& data, const std::string& kind) {
+  out.write_attribute("task_kind", kind);
   out.write("inputs", data.inputs);
   out.write("targets", data.targets);
   out.write("target_mask", data.target_mask);

@@ -1,4 +1,4 @@
-// Reading and writing `task` files (FORMATS.md): inputs [B,T,U], targets
+// Reading and writing `task` files (docs/formats.md): inputs [B,T,U], targets
 // [B,T,O], target_mask [B,T,O], optional h0s [B,N] and tokens [B,T].
 #pragma once
 #include <string>
@@ -14,6 +14,7 @@ struct TaskFile {
   Array<float> h0s;  // empty when the file has none
   std::string history;
   bool has_targets = true;  // false: read without targets (zeros stand in)
+  std::string kind;         // the task_kind attribute: integrator | decision | sentiment ("" if absent)
 };
 
 // Reads and validates a task file: ranks, agreeing B and T, same shape of
@@ -22,6 +23,8 @@ struct TaskFile {
 // (e.g. inputs and states only) reads with zero targets and a zero mask.
 TaskFile read_task_file(const H5File& in, bool targets_required = true);
 
-void write_task_datasets(H5File& out, const TaskData& data);
+// inputs, targets, target_mask and the root attribute task_kind (the task the
+// trials are of, which chooses train-rnn's recipe).
+void write_task_datasets(H5File& out, const TaskData& data, const std::string& kind);
 
 }  // namespace ctd

@@ -15,6 +15,17 @@ std::vector<double>* curve_field(TrainCurve& c, int k) {
 }
 }  // namespace
 
+RunSignature run_signature(const OptionSet& options, const std::vector<std::string>& free) {
+  RunSignature sig;
+  for (const OptionSpec& s : options.all()) {
+    if (!s.recorded) continue;
+    bool is_free = false;
+    for (const auto& f : free) is_free = is_free || f == s.name;
+    if (!is_free) sig.emplace_back(s.key(), s.literal());
+  }
+  return sig;
+}
+
 void write_signature(H5File& out, const RunSignature& signature) {
   for (const auto& [name, value] : signature) out.write_attribute("run_" + name, value);
 }
@@ -22,9 +33,12 @@ void write_signature(H5File& out, const RunSignature& signature) {
 void check_signature(const H5File& f, const RunSignature& signature) {
   for (const auto& [name, value] : signature) {
     std::string saved = f.has_attribute("run_" + name) ? f.read_attribute_string("run_" + name) : "(absent)";
+    std::string flag = name;
+    for (char& c : flag)
+      if (c == '_') c = '-';
     if (saved != value)
-      throw UsageError(f.name() + ": the checkpoint was made with --" + name + " " + saved + " but this run has --" +
-                       name + " " + value + "; resume with the same settings (only --batches may grow)");
+      throw UsageError(f.name() + ": the checkpoint was made with --" + flag + " " + saved + " but this run has --" +
+                       flag + " " + value + "; resume with the same settings (only --batches may grow)");
   }
 }
 

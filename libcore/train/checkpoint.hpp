@@ -7,12 +7,17 @@
 #include <vector>
 
 #include "io/hdf5.hpp"
+#include "util/options.hpp"
 #include "train/trainer.hpp"
 
 namespace ctd {
 
 // Settings a checkpoint must agree with to be resumed (name, value as text).
 using RunSignature = std::vector<std::pair<std::string, std::string>>;
+
+// Every recorded option of the run but `free` ones (those a resumed run may
+// change, such as --batches), with its value as it ran.
+RunSignature run_signature(const OptionSet& options, const std::vector<std::string>& free);
 
 // The signature as attributes run_<name>, and its check on reading.
 void write_signature(H5File& out, const RunSignature& signature);

@@ -2,15 +2,29 @@
 
 #include <csignal>
 
+#include "io/output.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
+#include "util/options.hpp"
 #include "util/signals.hpp"
 
 namespace ctd {
 
+void register_options(OptionSet& o, CheckpointSettings& s) {
+  o.group("Checkpoints");
+  o.add("checkpoint", s.path,
+        "Save the training state here every --checkpoint-every seconds, on SIGTERM/SIGINT/SIGUSR1 and at the end")
+      .unrecorded();
+  o.add("checkpoint-every", s.every, "Seconds between checkpoints").positive().unrecorded();
+  o.add("resume", s.resume, "Continue from --checkpoint (also to a larger --batches)").unrecorded();
+}
+
 CheckpointPolicy::CheckpointPolicy(std::string path, double every_seconds, std::function<void()> save)
     : path_(std::move(path)), every_(every_seconds), save_(std::move(save)), last_(Clock::now()) {
-  if (!path_.empty()) install_checkpoint_signals();
+  if (path_.empty()) return;
+  // A checkpoint that cannot be written must fail now, not after the first minutes of training.
+  { OutputFile probe(path_); }
+  install_checkpoint_signals();
 }
 
 bool CheckpointPolicy::after_batch() {

@@ -10,6 +10,17 @@
 
 namespace ctd {
 
+class OptionSet;
+
+struct CheckpointSettings {
+  std::string path;     // empty: no checkpoints
+  double every = 300;   // seconds between timed saves
+  bool resume = false;  // continue from `path`
+};
+// --checkpoint, --checkpoint-every, --resume (not recorded: they say how a run
+// is carried out, not what it computes).
+void register_options(OptionSet& o, CheckpointSettings& s);
+
 class CheckpointPolicy {
  public:
   // An empty path disables checkpoints (and leaves signals at their defaults).

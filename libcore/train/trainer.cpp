@@ -4,9 +4,16 @@
 #include <cmath>
 
 #include "util/error.hpp"
+#include "util/options.hpp"
 #include "util/rng.hpp"
 
 namespace ctd {
+
+void register_options(OptionSet& o, TrainOptions& s) {
+  register_options(o, static_cast<OptimizerSettings&>(s));
+  o.add("state-noise", s.state_noise, "Std of noise added to every new state in training").non_negative();
+  o.add("curve-every", s.curve_every, "Record the training curve every this many batches").min(1);
+}
 
 namespace {
 // State noise for trial b of a step: its own stream, so it does not depend on

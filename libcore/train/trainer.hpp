@@ -15,17 +15,14 @@
 
 namespace ctd {
 
-struct TrainOptions {
-  uint64_t batches = 10000;
-  int batch_size = 128;
-  double lr = 0.025, lr_decay = 0.99975;
-  double l2 = 2e-4, max_grad_norm = 10.0;
-  AdamSettings adam;
+struct TrainOptions : OptimizerSettings {
   double state_noise = 0.0;  // σ of the noise added to every new state in training
   int curve_every = 10;      // record the training curve every this many batches
   uint64_t seed = 0;
   int threads = 1;
 };
+// The optimiser's options, --state-noise and --curve-every.
+void register_options(OptionSet& o, TrainOptions& s);
 
 struct TrainCurve {
   std::vector<double> step, loss, lms, l2, lr;

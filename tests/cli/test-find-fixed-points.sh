@@ -31,9 +31,11 @@ expect_ok find-fixed-points -p "$GRU" -i fps.h5:fps --outlier-tol 10 -o refound.
 # Bad input.
 expect_error 1 "inputs.*but the network has N=100 units" out.h5 -- \
   find-fixed-points -p "$GRU" -i states.h5:inputs -o out.h5
-expect_error 2 'x-star has more than U=1 values' out.h5 -- find-fixed-points -p "$GRU" -i states.h5 --x-star 1,2 -o out.h5
-expect_error 2 "x-star: 'a' is not a number" out.h5 -- find-fixed-points -p "$GRU" -i states.h5 --x-star a -o out.h5
-expect_error 2 'tol must be positive' out.h5 -- find-fixed-points -p "$GRU" -i states.h5 --tol 0 -o out.h5
+expect_error 2 'x-star needs U=1 values, not 2' out.h5 -- find-fixed-points -p "$GRU" -i states.h5 --x-star 1,2 -o out.h5
+expect_error 2 "x-star: expected a number, got 'a'" out.h5 -- find-fixed-points -p "$GRU" -i states.h5 --x-star a -o out.h5
+expect_error 2 '--tol: must be > 0, got 0' out.h5 -- find-fixed-points -p "$GRU" -i states.h5 --tol 0 -o out.h5
+expect_error 2 '--tol: must be a finite number' out.h5 -- find-fixed-points -p "$GRU" -i states.h5 --tol 1e-4,nan -o out.h5
+expect_error 2 '--unique-tol: must be a finite number' out.h5 -- find-fixed-points -p "$GRU" -i states.h5 --unique-tol inf -o out.h5
 expect_error 1 'not an RNN parameter file' out.h5 -- find-fixed-points -p states.h5 -i states.h5 -o out.h5
 expect_error 2 'method' out.h5 -- find-fixed-points -p "$GRU" -i states.h5 --method sgd -o out.h5
 

@@ -42,7 +42,7 @@ h5diff int100.h5 int100t1.h5 /inputs /inputs >/dev/null && ok || fail "thread co
 
 # --- config files ----------------------------------------------------------------------
 gen-integrator --print-config --trials 7 --task decision --seed 5 > run.toml && ok || fail "--print-config failed"
-grep -q '^trials=7' run.toml && ok || fail "--print-config lacks trials=7"
+grep -q '^trials = 7$' run.toml && ok || fail "--print-config lacks trials=7"
 expect_ok gen-integrator --config run.toml -o fromcfg.h5
 expect_ok gen-integrator --trials 7 --task decision --seed 5 -o direct.h5
 h5diff fromcfg.h5 direct.h5 /targets /targets >/dev/null && ok || fail "config run differs from the command line run"

@@ -163,11 +163,26 @@ TEST_CASE("bad files and datasets give one clear message naming them") {
 
 TEST_CASE("provenance: kind, version, typed options, history newest first") {
   TempDir dir;
+  OptionSet options;
+  uint64_t trials = 5;
+  double bias = 0.01, duration = 1, lr_decay = 0.99;
+  std::string task = "decision", unset, out_path = "x.h5";
+  bool flag = true;
+  std::vector<double> tols = {1e-4, 1e-5}, none;
+  options.add("trials", trials, "");
+  options.add("bias", bias, "");
+  options.add("task", task, "");
+  options.add("flag", flag, "");
+  options.add("duration", duration, "");
+  options.add("lr-decay", lr_decay, "");
+  options.add("tol", tols, "");
+  options.add("empty-text", unset, "");
+  options.add("empty-list", none, "");
+  options.add("output", out_path, "").unrecorded();
   RunInfo run;
   run.program = "tool";
   run.command_line = "tool --trials 5 -o x.h5";
-  run.options = {{"trials", "5", 'i'}, {"bias", "0.01", 'f'}, {"task", "decision", 's'}, {"flag", "true", 'b'},
-                 {"duration", "1", 'f'}, {"lr-decay", "0.99", 'f'}};
+  run.options = &options;
   {
     OutputFile out(dir.file("p.h5"));
     write_provenance(out.h5(), "task", run, "2020-01-01T00:00:00Z earlier --command");
@@ -181,6 +196,18 @@ TEST_CASE("provenance: kind, version, typed options, history newest first") {
   CHECK(f.read_attribute_string("task") == "decision");
   CHECK(f.read_attribute_double("flag") == 1.0);
   CHECK(f.read_attribute_double("lr_decay") == 0.99);
+  CHECK(f.read_attribute_doubles("tol") == std::vector<double>{1e-4, 1e-5});
+  // Options without a value and unrecorded ones leave no attribute.
+  CHECK_FALSE(f.has_attribute("empty_text"));
+  CHECK_FALSE(f.has_attribute("empty_list"));
+  CHECK_FALSE(f.has_attribute("output"));
+  CHECK(f.read_attribute_string("ctd_program") == "tool");
+  CHECK(f.read_attribute_strings("ctd_options") ==
+        std::vector<std::string>{"trials", "bias", "task", "flag", "duration", "lr_decay", "tol"});
+  // The file's options read back as a config for the same program.
+  CHECK(config_from_file(f) == "# tool configuration recorded in " + dir.file("p.h5") +
+                                   "\ntrials = 5\nbias = 0.01\ntask = \"decision\"\nflag = 1\nduration = 1\n"
+                                   "lr_decay = 0.99\ntol = [0.0001, 1e-05]\n");
   // A floating option keeps its type even when its value looks like an integer.
   H5File raw = H5File::open(dir.file("p.h5"));
   hid_t a = H5Aopen(raw.id(), "duration", H5P_DEFAULT);

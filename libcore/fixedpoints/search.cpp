@@ -1,0 +1,171 @@
+#include "fixedpoints/search.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <numeric>
+#include <set>
+
+#include "util/format.hpp"
+#include "util/log.hpp"
+#include "util/options.hpp"
+#include "util/rng.hpp"
+
+namespace ctd {
+
+void register_options(OptionSet& o, FixedPointSearch& s) {
+  o.group("Search");
+  o.add("method", s.method,
+        "newton: Levenberg-Marquardt on h - F(h) in double (fast, converged to q ~ 1e-20 at true fixed points); "
+        "adam: the tutorial's joint Adam on the mean q").one_of({"newton", "adam"});
+  o.add("tol", s.tols, "Keep points with q below this; repeat (or comma-separate) to sweep several into groups "
+                       "tol_<value>").min(0, true).shows("1e-6");
+  o.add("opt-stop-tol", s.opt_stop_tol, "adam: stop when the mean q falls below this (0: each --tol, as the tutorial)")
+      .non_negative();
+  o.add("unique-tol", s.unique_tol, "Drop later points closer than this to an earlier one").non_negative();
+  o.add("outlier-tol", s.outlier_tol, "Drop points whose nearest other point is at least this far").positive();
+  o.add("noise-var", s.noise_var, "Variance of Gaussian noise added to the candidates").range(0, 1e6);
+  o.add("max-candidates", s.max_candidates, "Use a random subset of this many candidates (0: all)");
+  o.group("Optimisers");
+  o.add("max-steps", s.adam.max_steps, "adam: most steps").non_negative();
+  o.add("adam-lr", s.adam.lr, "adam: learning rate (decays as lr*decay^step)").positive();
+  o.add("adam-lr-decay", s.adam.lr_decay, "adam: learning-rate decay per step").range(0, 1).min(0, true);
+  o.add("adam-b1", s.adam.b1, "adam: b1").range(0, 1).max(1, true);
+  o.add("adam-b2", s.adam.b2, "adam: b2").range(0, 1).max(1, true);
+  o.add("adam-eps", s.adam.eps, "adam: eps").positive();
+  o.add("adam-steps", s.adam_steps_first, "newton: Adam steps before refining (0: refine the candidates directly)")
+      .non_negative();
+  o.add("newton-iterations", s.newton.max_iterations, "newton: most iterations per point").min(1);
+}
+
+std::vector<int64_t> choose_candidates(size_t total, uint64_t max, uint64_t seed) {
+  std::vector<int64_t> index(total);
+  std::iota(index.begin(), index.end(), 0);
+  if (max == 0 || max >= total) return index;
+  RngStream rng(seed, RngDomain::Candidates, 1ull << 40);
+  for (size_t i = 0; i < max; ++i) {
+    size_t j = i + std::min(total - i - 1, size_t(rng.uniform() * double(total - i)));
+    std::swap(index[i], index[j]);
+  }
+  index.resize(max);
+  return index;
+}
+
+std::vector<std::string> tolerance_groups(const std::vector<double>& tols) {
+  if (tols.size() == 1) return {""};
+  for (int digits = 0;; ++digits) {
+    std::vector<std::string> names;
+    std::set<std::string> seen;
+    for (double t : tols) {
+      char buf[40];
+      std::snprintf(buf, sizeof buf, "tol_%.*e", digits, t);
+      names.push_back(buf);
+      seen.insert(buf);
+    }
+    if (seen.size() == names.size() || digits >= 16) return names;
+  }
+}
+
+FixedPointGroup select_fixed_points(const RowMatD& pts, const Eigen::VectorXd& q, const std::vector<int64_t>& cand,
+                                    double tol, double unique_tol, double outlier_tol) {
+  FixedPointGroup g;
+  g.tol = tol;
+  std::vector<int> keep = below_tolerance(q, tol);
+  g.below = keep.size();
+  keep = keep_unique(pts, keep, unique_tol);
+  g.unique = keep.size();
+  keep = drop_outliers(pts, keep, outlier_tol);
+  sort_by_q(keep, q);
+  FixedPointSet& s = g.set;
+  s.points.resize(long(keep.size()), pts.cols());
+  s.q.resize(long(keep.size()));
+  for (size_t i = 0; i < keep.size(); ++i) {
+    s.points.row(long(i)) = pts.row(keep[i]);
+    s.q(long(i)) = q(keep[i]);
+    s.candidate.push_back(cand[size_t(keep[i])]);
+  }
+  return g;
+}
+
+namespace {
+using Clock = std::chrono::steady_clock;
+double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+double median(const Eigen::VectorXd& q) {
+  std::vector<double> v(q.data(), q.data() + q.size());
+  std::nth_element(v.begin(), v.begin() + long(v.size() / 2), v.end());
+  return v[v.size() / 2];
+}
+}  // namespace
+
+FixedPointSearchResult find_fixed_points(const RnnModel& model, const Eigen::VectorXd& x_star, const RowMatD& states,
+                                         const FixedPointSearch& s, uint64_t seed, int threads) {
+  const std::vector<int64_t> index = choose_candidates(size_t(states.rows()), s.max_candidates, seed);
+  RowMatD cand(long(index.size()), states.cols());
+  for (size_t i = 0; i < index.size(); ++i) cand.row(long(i)) = states.row(long(index[i]));
+  add_candidate_noise(cand, s.noise_var, seed);
+  log_info(std::to_string(cand.rows()) + " candidates, method " + s.method);
+
+  RnnMap<float> map_f(model, x_star);
+  RnnMap<double> map_d(model, x_star);
+  Progress progress;
+  auto adam_progress = [&](int step, double mean_q) {
+    progress.update("adam step " + std::to_string(step) + "  mean q " + fmt("%.3e", mean_q));
+  };
+  // newton: one refinement serves every tolerance.
+  RowMatD refined;
+  Eigen::VectorXd refined_q;
+  if (s.method == "newton") {
+    auto t0 = Clock::now();
+    refined = cand;
+    if (s.adam_steps_first > 0) {
+      AdamFpSettings a = s.adam;
+      a.max_steps = s.adam_steps_first;
+      a.opt_stop_tol = 0;
+      refined = adam_minimize_q(map_f, cand, a, adam_progress, threads).points;
+    }
+    refined_q = refine_newton(map_d, refined, s.newton, threads);
+    log_info("refined " + std::to_string(refined.rows()) + " points in " + fmt("%.2f", seconds_since(t0)) +
+             " s; median q " + fmt("%.2e", median(refined_q)));
+  }
+  FixedPointSearchResult result;
+  result.candidates = size_t(cand.rows());
+  const std::vector<double> tols = s.tolerances();
+  const std::vector<std::string> names = tolerance_groups(tols);
+  for (size_t i = 0; i < tols.size(); ++i) {
+    auto t0 = Clock::now();
+    const double tol = tols[i];
+    int steps = -1;
+    if (s.method == "adam") {
+      AdamFpSettings a = s.adam;
+      a.opt_stop_tol = s.opt_stop_tol > 0 ? s.opt_stop_tol : tol;
+      AdamFpResult r = adam_minimize_q(map_f, cand, a, adam_progress, threads);
+      refined = r.points;
+      refined_q = q_values(map_d, refined);
+      steps = r.steps;
+    }
+    FixedPointGroup g = select_fixed_points(refined, refined_q, index, tol, s.unique_tol, s.outlier_tol);
+    g.name = names[i];
+    g.adam_steps = steps;
+    g.seconds = seconds_since(t0);
+    log_info((g.name.empty() ? "" : g.name + ": ") + std::to_string(g.below) + " with q < " + fmt("%g", tol) + ", " +
+             std::to_string(g.unique) + " unique, " + std::to_string(g.set.points.rows()) + " kept" +
+             (steps >= 0 ? " after " + std::to_string(steps) + " Adam steps" : "") + " (" + fmt("%.2f", g.seconds) +
+             " s)");
+    result.groups.push_back(std::move(g));
+  }
+  return result;
+}
+
+void write_search_result(H5File& out, const FixedPointSearchResult& r, const RnnMap<double>& map,
+                         const Eigen::VectorXd& x_star, const LinearizationSettings& lin, int threads) {
+  for (const FixedPointGroup& g : r.groups) {
+    write_fixed_points(out, g.name, g.set, map, x_star, lin, threads);
+    const std::string obj = g.name.empty() ? "/" : g.name;
+    out.write_attribute("tol", g.tol, obj);
+    out.write_attribute("n_candidates", int64_t(r.candidates), obj);
+    out.write_attribute("n_kept", int64_t(g.set.points.rows()), obj);
+    if (g.adam_steps >= 0) out.write_attribute("adam_steps_taken", int64_t(g.adam_steps), obj);
+  }
+}
+
+}  // namespace ctd

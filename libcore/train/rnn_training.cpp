@@ -1,0 +1,153 @@
+#include "train/rnn_training.hpp"
+
+#include <sys/stat.h>
+
+#include "train/recipe.hpp"
+#include "util/error.hpp"
+#include "util/format.hpp"
+#include "util/log.hpp"
+#include "util/options.hpp"
+
+namespace ctd {
+
+void register_options(OptionSet& o, RnnTrainingConfig& c) {
+  o.group("Task");
+  o.add("task", c.task, "Fresh trials every batch: integrator | decision (default integrator without -i)")
+      .one_of({"", "integrator", "decision"});
+  o.add("preset", c.preset, "The recipe of a tutorial: integrator | decision | sentiment (default: the task's, or "
+                            "the input file's task_kind)").one_of({"", "integrator", "decision", "sentiment"});
+  register_options(o, c.task_settings, "--task: ");
+  o.add("eval-trials", c.eval_trials, "Held-out trials for the final evaluation (l2 = 0)").min(1);
+  o.add("eval-input", c.eval_input, "Task file of held-out trials for the final evaluation (with -i)");
+  register_options(o, c.spec, c.init);
+  o.add("cell", c.cell, "vanilla | gru (" + recipe_column(&Recipe::cell) + ")").one_of({"", "vanilla", "gru"});
+  o.find("init-scale")->shows("vanilla 0.85, gru 1");
+  register_options(o, c.train);
+  o.find("batches")->shows(recipe_column(&Recipe::batches));
+  o.find("lr")->shows(recipe_column(&Recipe::lr));
+  o.find("lr-decay")->shows(recipe_column(&Recipe::lr_decay));
+  o.find("l2")->shows(recipe_column(&Recipe::l2));
+  o.find("state-noise")->shows(recipe_column(&Recipe::state_noise));
+  o.find("curve-every")->shows("max(10, batches/4000)");
+  register_options(o, c.checkpoint);
+}
+
+void apply_recipe(OptionSet& o, RnnTrainingConfig& c, const std::string& file_kind) {
+  const Recipe& r = recipe_for(!c.preset.empty() ? c.preset : !c.task.empty() ? c.task : file_kind);
+  o.set_default(c.train.state_noise, r.state_noise);
+  o.set_default(c.cell, r.cell);
+  o.set_default(c.train.batches, r.batches);
+  o.set_default(c.train.lr, r.lr);
+  o.set_default(c.train.lr_decay, r.lr_decay);
+  o.set_default(c.train.l2, r.l2);
+  o.set_default(c.init.recurrent_scale, c.cell == "gru" ? 1.0 : 0.85);
+  // The curve is stored as attributes, which HDF5 keeps under 64 KiB each.
+  o.set_default(c.train.curve_every, std::max(10, int(c.train.batches / 4000)));
+}
+
+namespace {
+
+bool file_exists(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0;
+}
+
+// The held-out trials: the source's own, or those of --eval-input.
+TaskFile evaluation_trials(const RnnTrainingConfig& c, TrialSource& source, bool from_file) {
+  TaskFile eval_set = source.evaluation_set(c.eval_trials);
+  if (c.eval_input.empty()) return eval_set;
+  if (!from_file) throw UsageError("--eval-input goes with -i (with --task, evaluation trials are fresh)");
+  TaskFile e = read_task_file(H5File::open(c.eval_input));
+  if (e.data.inputs.dim(1) != size_t(source.steps()) || e.data.inputs.dim(2) != size_t(source.inputs()) ||
+      e.data.targets.dim(2) != size_t(source.outputs()))
+    throw Error(c.eval_input + ": dataset 'inputs' has shape " + shape_string(e.data.inputs.shape) +
+                " but the training trials are [B," + std::to_string(source.steps()) + "," +
+                std::to_string(source.inputs()) + "]");
+  eval_set.data = e.data;
+  eval_set.h0s = e.h0s;
+  return eval_set;
+}
+
+}  // namespace
+
+RnnTrainingResult train_rnn_network(const RnnTrainingConfig& c, std::unique_ptr<TaskFile> file,
+                                    const std::string& input, const RunSignature& signature, uint64_t seed,
+                                    int threads) {
+  TrainOptions opt = c.train;
+  opt.seed = seed;
+  opt.threads = threads;
+  RnnSpec spec = c.spec;
+  spec.cell = parse_cell(c.cell);
+  const bool from_file = file != nullptr;
+  RnnTrainingResult result;
+  std::unique_ptr<TrialSource> source;
+  if (from_file) {
+    result.history = file->history;
+    const std::string kind = file->kind;
+    source = file_source(std::move(*file), kind, seed);
+  } else {
+    IntegratorTask task = c.task_settings;
+    task.kind = parse_integrator_kind(c.task);
+    source = synthetic_integrator_source(task, seed);
+  }
+  spec.U = source->inputs();
+  spec.O = source->outputs();
+  TaskFile eval_set = evaluation_trials(c, *source, from_file);
+  if (eval_set.h0s.size() && int(eval_set.h0s.dim(1)) != spec.N)
+    throw Error(input + ": dataset 'h0s' has " + std::to_string(eval_set.h0s.dim(1)) + " units but --hidden is " +
+                std::to_string(spec.N));
+
+  TrainState& state = result.state;
+  const std::string& ckpt = c.checkpoint.path;
+  if (c.checkpoint.resume) {
+    if (ckpt.empty()) throw UsageError("--resume needs --checkpoint FILE");
+    if (!file_exists(ckpt)) throw Error(ckpt + ": no checkpoint to resume from");
+    state = read_checkpoint(ckpt, signature);
+    log_info("resuming at batch " + std::to_string(state.step) + " from " + ckpt);
+  } else {
+    state.model = init_rnn(spec, c.init, seed);
+  }
+  log_info(std::string("training a ") + cell_name(spec.cell) + " RNN (N=" + std::to_string(spec.N) + ") on " +
+           (from_file ? input : c.task + " trials") + ": " + std::to_string(opt.batches) + " batches of " +
+           std::to_string(opt.batch_size) + ", " + std::to_string(threads) + " threads");
+  Progress progress;
+  CheckpointPolicy saving(ckpt, c.checkpoint.every, [&] { write_checkpoint(ckpt, state, signature); });
+  auto line = [&](uint64_t step, double loss, const std::string& rest) {
+    return "batch " + std::to_string(step) + "/" + std::to_string(opt.batches) + "  loss " + fmt("%.4e", loss) + rest;
+  };
+  result.ms_per_batch = train_rnn(opt, *source, state, [&](const TrainState&, const StepReport& r) {
+    if (progress.due())
+      progress.update(line(r.step, r.loss.total(), "  lms " + fmt("%.4e", r.loss.data) + "  lr " + fmt("%.3e", r.lr) +
+                                                       "  " + fmt("%.2f", r.ms_per_batch) + " ms/batch"));
+    return saving.after_batch();
+  });
+  saving.finish(state.step);
+  if (!state.curve.loss.empty())
+    progress.finish(line(state.step, state.curve.loss.back(), "  " + fmt("%.2f", result.ms_per_batch) + " ms/batch"));
+
+  result.eval = evaluate_rnn(state.model, eval_set, threads);
+  std::string summary = "evaluation loss " + fmt("%.4e", result.eval.loss) + " on " + std::to_string(result.eval.trials) +
+                        (!c.eval_input.empty() ? " trials of " + c.eval_input
+                         : from_file           ? " trials of the input file"
+                                               : " fresh trials");
+  if (result.eval.sign_accuracy >= 0) summary += ", " + fmt("%.2f", 100 * result.eval.sign_accuracy) + " % of signs right";
+  log_info(summary);
+  return result;
+}
+
+void write_rnn_training(H5File& h5, const RnnTrainingResult& r) {
+  write_rnn_params(h5, r.state.model);
+  h5.write_attribute("eval_loss", r.eval.loss);
+  h5.write_attribute("eval_trials_used", int64_t(r.eval.trials));
+  if (r.eval.sign_accuracy >= 0) h5.write_attribute("eval_sign_accuracy", r.eval.sign_accuracy);
+  h5.write_attribute("ms_per_batch", r.ms_per_batch);
+  h5.write_attribute("batches_done", int64_t(r.state.step));
+  const TrainCurve& c = r.state.curve;
+  h5.write_attribute("curve_step", c.step);
+  h5.write_attribute("curve_loss", c.loss);
+  h5.write_attribute("curve_lms", c.lms);
+  h5.write_attribute("curve_l2", c.l2);
+  h5.write_attribute("curve_lr", c.lr);
+}
+
+}  // namespace ctd
