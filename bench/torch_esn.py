@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""The peer of run-esn: the tutorial's FORCE setup (SPEC.md §5) in PyTorch on
+"""The peer of run-esn: the tutorial's FORCE setup (docs/methods.md §5) in PyTorch on
 the CPU, float32: a data ESN makes M targets, the trained ESN learns them by
 RLS over several passes of T steps, then runs without learning.
 

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """The peer of `find-fixed-points --method adam`: the tutorial's algorithm
-(joint Adam on the mean q over all candidates, SPEC.md §3) for a GRU
+(joint Adam on the mean q over all candidates, docs/methods.md §3) for a GRU
 parameter file, in PyTorch on the CPU, float32.
 
 Prints: `torch_fp candidates <K> steps <S> ms_per_step <x> mean_q <y>`.

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""The peer of fit-lfads: the same LFADS model and loss (SPEC.md §4) in
+"""The peer of fit-lfads: the same LFADS model and loss (docs/methods.md §4) in
 PyTorch on the CPU, float32, timed per training batch (forward, backward,
 clipping, Adam) on random counts of the tutorial's sizes.
 

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""The peer of train-rnn: the same models and recipe (SPEC.md §2) in PyTorch
+"""The peer of train-rnn: the same models and recipe (docs/methods.md §2) in PyTorch
 on the CPU — fresh integrator/decision trials every batch, masked MSE + L2 over
 all parameters, global-norm clipping, Adam (eps 0.1) with exponential lr decay.
 
@@ -79,7 +79,7 @@ class GRU(torch.nn.Module):
         return torch.stack(hs, 1) @ self.wO.T + self.bO
 
 
-RECIPES = {  # SPEC.md §2
+RECIPES = {  # docs/methods.md §2
     "integrator": dict(model=Vanilla, lr=0.025, decay=0.99975, l2=2e-4),
     "decision": dict(model=GRU, lr=0.04, decay=0.9999, l2=2e-5),
 }

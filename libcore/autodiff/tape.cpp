@@ -186,7 +186,7 @@ typename Tape<S>::Var Tape<S>::gru_step(Var h, Var x, Var W, Var Wc, Var bRU, Va
   RU.noalias() += X * Wm.rightCols(I).transpose();
   const Mat& bru = value(bRU);
   RU.rowwise() += Eigen::Map<const Eigen::Matrix<S, 1, -1>>(bru.data(), 2 * H);
-  // Gates as in SPEC.md §2, σ(x) = ½(tanh(x/2) + 1).
+  // Gates as in docs/methods.md §2, σ(x) = ½(tanh(x/2) + 1).
   Mat R = (S(0.5) * ((S(0.5) * RU.leftCols(H).array()).tanh() + S(1))).matrix();
   Mat U = (S(0.5) * ((S(0.5) * (RU.rightCols(H).array() + bfg)).tanh() + S(1))).matrix();
   Mat RH = (R.array() * Hp.array()).matrix();

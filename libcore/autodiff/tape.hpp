@@ -41,7 +41,7 @@ class Tape {
   Var broadcast_rows(Var a, int m);  // [1,n] → [m,n]
   Var row_normalize(Var w);          // each row divided by its L2 norm
 
-  // One GRU step (SPEC.md §2): W [2H, H+I], Wc [H, H+I], bRU [2H], bC [H].
+  // One GRU step (docs/methods.md §2): W [2H, H+I], Wc [H, H+I], bRU [2H], bC [H].
   Var gru_step(Var h, Var x, Var W, Var Wc, Var bRU, Var bC, S bfg);
   // μ + exp(½·log(exp(logv) + varmin))·eps, eps a constant of the same shape.
   Var sample_gaussian(Var mu, Var logv, const Mat& eps, S varmin);

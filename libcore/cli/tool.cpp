@@ -1,6 +1,7 @@
 #include "cli/tool.hpp"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <iostream>
 #include <new>
 
@@ -47,10 +48,11 @@ std::string help_default(const OptionSpec& s) {
 
 // Binds every registered option to the parser: each stores its text values in
 // the spec; OptionSet::apply converts and checks them after --config is read.
-void bind(CLI::App& app, OptionSet& options) {
+void bind(CLI::App& app, OptionSet& options, bool common) {
   for (OptionSpec& s : options.all()) {
+    if ((s.group == "Common options") != common) continue;
     std::string names = (s.short_name.empty() ? "" : s.short_name + ",") + s.flag() + (s.positional ? "," + s.name : "");
-    const std::string& help = s.help;
+    const std::string help = s.help + (s.required ? " (required)" : "");
     CLI::Option* o;
     if (s.is_flag()) {
       o = app.add_flag_callback(names, [&s] { s.raw = {"true"}; s.set = true; }, help);
@@ -64,6 +66,37 @@ void bind(CLI::App& app, OptionSet& options) {
       o->multi_option_policy(s.is_list() ? CLI::MultiOptionPolicy::TakeAll : CLI::MultiOptionPolicy::TakeLast);
     }
     o->group(s.group);
+  }
+}
+
+// The OPTIONS section of the man page, from the same definitions as --help,
+// so the two cannot drift apart (scripts/update-man writes it into man/).
+std::string roff(std::string text) {
+  std::string out;
+  for (char c : text) out += c == '-' ? std::string("\\-") : c == '\\' ? std::string("\\e") : std::string(1, c);
+  if (!out.empty() && (out[0] == '.' || out[0] == '\'')) out = "\\&" + out;
+  return out;
+}
+
+void print_man_options(const CLI::App& app) {
+  std::vector<std::string> groups;  // in order of first appearance, the common ones last
+  for (const CLI::Option* o : app.get_options())
+    if (!o->get_group().empty() && std::find(groups.begin(), groups.end(), o->get_group()) == groups.end())
+      groups.push_back(o->get_group());
+  std::stable_partition(groups.begin(), groups.end(), [](const std::string& g) { return g != "Common options"; });
+  for (const std::string& group : groups) {
+    std::cout << ".SS " << group << "\n";
+    for (const CLI::Option* o : app.get_options()) {
+    if (o->get_group() != group) continue;
+    std::string names;
+    for (const auto& s : o->get_snames()) names += (names.empty() ? "-" : ", -") + s;
+    for (const auto& l : o->get_lnames()) names += (names.empty() ? "--" : ", --") + l;
+    std::cout << ".TP\n.B " << roff(names);
+    if (!o->get_type_name().empty() && o->get_expected_max() > 0) std::cout << " \" " << roff(o->get_type_name()) << "\"";
+    std::cout << "\n" << roff(o->get_description());
+    if (!o->get_default_str().empty()) std::cout << " (default: " << roff(o->get_default_str()) << ")";
+    std::cout << "\n";
+    }
   }
 }
 
@@ -114,8 +147,10 @@ int Tool::parse(int argc, char** argv) {
   app.footer("Example:\n  " + example_ + "\n\nSee man " + name_ + "(1) for details.");
   app.get_formatter()->column_width(34);
   app.get_formatter()->label("REQUIRED", "(required)");
-  bind(app, options_);
+  bind(app, options_, false);
   const std::string common = "Common options";
+  app.get_help_ptr()->group(common);
+  bind(app, options_, true);
   app.set_version_flag("-V,--version", name_ + " (ctd) " + ctd_version())->group(common);
   app.add_option("--config", config_, "Read options from a TOML/INI file (`key = value`); command-line values win")
       ->type_name("FILE")->group(common);
@@ -124,8 +159,10 @@ int Tool::parse(int argc, char** argv) {
   app.add_flag("-q,--quiet", quiet_, "Only errors on stderr")->group(common);
   app.add_option("-t,--threads", threads_,
                  "Worker threads (0: OMP_NUM_THREADS, else SLURM_CPUS_PER_TASK, else all cores)")
-      ->check(CLI::Range(0, kMaxThreads))->group(common);
+      ->type_name("INT")->group(common);
   app.add_flag("--no-history", no_history_, "Do not add this run to the output's history attribute")->group(common);
+  bool man = false;
+  app.add_flag("--man-options", man)->group("");  // hidden: the man page's OPTIONS section
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -138,6 +175,10 @@ int Tool::parse(int argc, char** argv) {
     log_error(std::string(e.what()) + " (see " + name_ + " --help)");
     return kExitUsage;
   }
+  if (man) {
+    print_man_options(app);
+    return kExitOk;
+  }
   return -1;
 }
 
@@ -146,6 +187,8 @@ int Tool::run(int argc, char** argv, const std::function<void()>& body) {
   if (int code = parse(argc, argv); code >= 0) return code;
   set_log_level(quiet_ ? LogLevel::Quiet : LogLevel(std::min(3, 1 + verbose_)));
   try {
+    if (threads_ < 0 || threads_ > kMaxThreads)
+      throw UsageError("--threads: must be in [0, " + std::to_string(kMaxThreads) + "], got " + std::to_string(threads_));
     if (!config_.empty()) options_.read_config(config_, name_);
     if (!print_config_)
       for (const OptionSpec& s : options_.all())

@@ -1,4 +1,4 @@
-// Echo-state networks with FORCE learning (SPEC.md §5): a continuous-time
+// Echo-state networks with FORCE learning (docs/methods.md §5): a continuous-time
 // rate network with output feedback, Euler steps, and recursive least squares
 // on the readout. P is symmetric: only its upper triangle is stored and
 // updated (a symmetric rank-1 update), so it stays exactly symmetric.
@@ -34,7 +34,7 @@ struct EsnParams {
 };
 
 // a0 ~ 0.25·N(0,1); wI ~ N(0,1)/√U; wR ~ g·N(0,1)/√(pN) on a random share p
-// of the entries (p = 1: every entry, SPEC.md); wO ~ N(0,1)/√N; wF ~ N(0,1).
+// of the entries (p = 1: every entry, docs/methods.md); wO ~ N(0,1)/√N; wF ~ N(0,1).
 EsnParams init_esn(const EsnSpec& spec, uint64_t seed);
 
 enum class PInit { Alpha, InverseAlpha };  // P0 = α·I (the tutorial) or I/α

@@ -1,4 +1,4 @@
-// The `esn` file (FORMATS.md): parameters a0 wI wR wO wF, the RLS state P
+// The `esn` file (docs/formats.md): parameters a0 wI wR wO wF, the RLS state P
 // (float64), and the attribute dt_over_tau plus the network's settings.
 #pragma once
 #include "esn/esn.hpp"

@@ -1,5 +1,5 @@
 // The RLS matrix P of FORCE learning, stored as its upper triangle and
-// updated in one sweep per learning step (SPEC.md §5).
+// updated in one sweep per learning step (docs/methods.md §5).
 //
 // Why a triangle: a step reads and writes all of P, and for N = 500 the full
 // matrix plus the recurrent weights (2 MB in float) overflow the two cores'

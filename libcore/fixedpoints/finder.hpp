@@ -1,4 +1,4 @@
-// Finding fixed and slow points of F(h) = rnn_step(h, x*) (SPEC.md §3).
+// Finding fixed and slow points of F(h) = rnn_step(h, x*) (docs/methods.md §3).
 //  - adam_minimize_q: the tutorial's optimiser, exactly: all candidates
 //    jointly, Adam on the mean of q, stop checks every 200 steps.
 //  - refine_newton: Levenberg–Marquardt on r(h) = h − F(h) with the analytic

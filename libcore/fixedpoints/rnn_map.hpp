@@ -1,5 +1,5 @@
 // One step of a trained RNN with its input held fixed, F(h) = rnn_step(h, x*),
-// as the fixed-point analysis needs it (SPEC.md §3): the map on many states
+// as the fixed-point analysis needs it (docs/methods.md §3): the map on many states
 // at once with the gradient of q, and, per state, the Jacobians ∂F/∂h and
 // ∂F/∂x in closed form.
 #pragma once

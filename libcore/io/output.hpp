@@ -1,4 +1,4 @@
-// Outputs are never half-written (CONVENTIONS.md): an OutputFile writes into a
+// Outputs are never half-written (docs/conventions.md): an OutputFile writes into a
 // temporary file beside its destination and renames it into place on commit().
 // Destroyed without commit (an error, an exception), it leaves nothing behind
 // and an existing file of the same name untouched. "-" builds the file in

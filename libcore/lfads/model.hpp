@@ -1,4 +1,4 @@
-// LFADS (SPEC.md §4): a sequential variational autoencoder for spike counts,
+// LFADS (docs/methods.md §4): a sequential variational autoencoder for spike counts,
 // with inferred inputs (controller + AR(1) prior) or autonomous (ii = 0).
 // The loss of one batch is built on a Tape (autodiff/tape.hpp), so its
 // gradient is the tape's backward pass; random draws and dropout masks come
@@ -30,7 +30,7 @@ void register_options(OptionSet& o, LfadsSpec& s);
 // ar_prior/lognvar, gen/..., factors/w, logrates/w, logrates/b.
 std::vector<ParamEntry> lfads_layout(const LfadsSpec& spec);
 size_t lfads_param_count(const LfadsSpec& spec);
-// GRUs and affine layers as SPEC.md §4; priors at their initial values.
+// GRUs and affine layers as docs/methods.md §4; priors at their initial values.
 AlignedVector<float> init_lfads(const LfadsSpec& spec, uint64_t seed);
 
 // Random draws and dropout masks of one batch, [B, ...] per time step.

@@ -1,4 +1,4 @@
-// Posterior sample-and-average (SPEC.md §4): each trial is run `samples`
+// Posterior sample-and-average (docs/methods.md §4): each trial is run `samples`
 // times with its own draws and no dropout, and every quantity is averaged.
 // Plus the R² measures of the tutorial.
 #pragma once

@@ -1,4 +1,4 @@
-// Training LFADS (SPEC.md §4): batches drawn with replacement from the
+// Training LFADS (docs/methods.md §4): batches drawn with replacement from the
 // training split, KL warm-up, L2 over every parameter, global-norm clipping,
 // Adam (eps 0.1) with exponential learning-rate decay. The batch is split
 // across threads; each trial's draws and dropout masks come from its own

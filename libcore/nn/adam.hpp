@@ -1,4 +1,4 @@
-// The optimiser of the tutorials (SPEC.md §2): Adam with Kingma & Ba's bias
+// The optimiser of the tutorials (docs/methods.md §2): Adam with Kingma & Ba's bias
 // correction, an exponentially decaying learning rate, and clipping of the
 // gradient by its global L2 norm.
 #pragma once
@@ -32,7 +32,7 @@ struct AdamState {
   explicit AdamState(size_t n = 0) : m(n, 0.0f), v(n, 0.0f) {}
 };
 
-// Stops a run whose loss became NaN or Inf, naming the batch (CONVENTIONS.md).
+// Stops a run whose loss became NaN or Inf, naming the batch (docs/conventions.md).
 void require_finite_loss(double loss, uint64_t step);
 
 // lr0 · decay^step, step counted from 0.

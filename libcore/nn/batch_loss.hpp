@@ -1,7 +1,7 @@
-// The training loss of SPEC.md §2 over one batch and its gradient, with the
+// The training loss of docs/methods.md §2 over one batch and its gradient, with the
 // batch split across threads: each thread runs its slice of trials through
 // single-threaded products with its own workspace, and the slices' gradients
-// are summed afterwards (DESIGN.md: parallelism across trials, not inside
+// are summed afterwards (parallelism across trials, not inside
 // one small product).
 //
 //   loss = Σ mask·(o − y)² / Σ mask  +  l2 · Σ‖p‖²

@@ -1,11 +1,11 @@
-// The recurrent networks of SPEC.md §2 — vanilla RNN and GRU — as a flat
+// The recurrent networks of docs/methods.md §2 — vanilla RNN and GRU — as a flat
 // parameter vector with a named layout, and their batched forward and
 // backward passes (BPTT). Templated on the scalar: float for training, double
 // for gradient checks.
 //
 // Batch-major in, time-major inside: a time step of a batch is one matrix
 // product over all trials, and weight gradients are accumulated over all time
-// steps in one product each (DESIGN.md).
+// steps in one product each.
 #pragma once
 #include <cstddef>
 #include <string>

@@ -1,4 +1,4 @@
-// A network's parameters with its spec: initialisation (SPEC.md §2) and the
+// A network's parameters with its spec: initialisation (docs/methods.md §2) and the
 // tutorials' parameter-file format, both ways.
 #pragma once
 #include <cstdint>

@@ -1,4 +1,4 @@
-// Forward and backward passes of the vanilla RNN and the GRU (SPEC.md §2).
+// Forward and backward passes of the vanilla RNN and the GRU (docs/methods.md §2).
 // Per time step: one product for the recurrence (two for the GRU); weight
 // gradients: one product per weight over all T·B rows at the end.
 #include <Eigen/Core>
@@ -72,7 +72,7 @@ void readout(const RnnSpec& spec, const S* wO_, const S* bO_, RnnWorkspace<S>& w
   Oall.rowwise() += CRowMap<S>(bO_, spec.O);
 }
 
-// σ(x) = ½(tanh(x/2) + 1), as SPEC.md writes it: one vectorised tanh.
+// σ(x) = ½(tanh(x/2) + 1), as docs/methods.md writes it: one vectorised tanh.
 template <class E>
 auto sigmoid(const E& x) {
   using T = typename E::Scalar;

@@ -43,7 +43,7 @@ void generate_integrator_trials(const IntegratorTask& task, uint64_t seed, uint6
   const double scale = task.noise / std::sqrt(dt);
   for (size_t b = 0; b < count; ++b) {
     RngStream rng(seed, RngDomain::Task, first_trial + b);
-    // SPEC.md §1: the bias is drawn from a normal, not a uniform.
+    // docs/methods.md §1: the bias is drawn from a normal, not a uniform.
     const double bias = task.bias * 2.0 * (rng.normal() - 0.5);
     float* x = inputs + b * T;
     float* y = targets + b * T;

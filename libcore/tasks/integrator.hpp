@@ -1,4 +1,4 @@
-// The integrator and decision tasks of SPEC.md §1. Both share one input
+// The integrator and decision tasks of docs/methods.md §1. Both share one input
 // generator; trial k always draws from random stream k of the task domain, so
 // a trial is the same whatever the batch it is generated in.
 #pragma once

@@ -1,4 +1,4 @@
-// The contextual-processing toy language of SPEC.md §6 (Maheswaranathan &
+// The contextual-processing toy language of docs/methods.md §6 (Maheswaranathan &
 // Sussillo 2020): reviews of 12 words whose running sentiment the network
 // must report, with modifiers (not4, very1) that change the words after them.
 #pragma once

@@ -1,4 +1,4 @@
-// When a long training run saves its state (CONVENTIONS.md): every few
+// When a long training run saves its state (docs/conventions.md): every few
 // minutes, when SIGTERM/SIGINT/SIGUSR1 arrives, and at the end; SIGTERM and
 // SIGINT then stop the run with an error that says how to resume. Shared by
 // train-rnn and fit-lfads; the save itself is the caller's.

@@ -1,4 +1,4 @@
-// The training recipe of SPEC.md §2: fresh (or sampled) batches, masked MSE
+// The training recipe of docs/methods.md §2: fresh (or sampled) batches, masked MSE
 // plus L2 over every parameter, global-norm clipping, Adam with an
 // exponentially decaying learning rate; then an evaluation on held-out trials
 // with l2 = 0.

@@ -1,5 +1,5 @@
 // The two kinds of failure a user can cause, and the exit codes they map to
-// (CONVENTIONS.md): 1 for a runtime or data problem, 2 for a usage problem.
+// (docs/conventions.md): 1 for a runtime or data problem, 2 for a usage problem.
 // Bugs are not reported through these: they are internal assertions.
 #pragma once
 #include <stdexcept>

@@ -1,8 +1,8 @@
 // Numbers as text: printf formatting for log lines, and the shortest text
 // that reads back as the same double (config files, provenance).
 #pragma once
+#include <charconv>
 #include <cstdio>
-#include <cstdlib>
 #include <string>
 
 namespace ctd {
@@ -15,11 +15,8 @@ inline std::string fmt(const char* format, double v) {
 
 inline std::string shortest_text(double v) {
   char buf[40];
-  for (int p = 1; p <= 17; ++p) {
-    std::snprintf(buf, sizeof buf, "%.*g", p, v);
-    if (std::strtod(buf, nullptr) == v) break;
-  }
-  return buf;
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, r.ptr);
 }
 
 }  // namespace ctd

@@ -1,4 +1,4 @@
-// Signals that ask a long run to save its state (CONVENTIONS.md): SIGTERM and
+// Signals that ask a long run to save its state (docs/conventions.md): SIGTERM and
 // SIGINT (checkpoint, then stop) and SIGUSR1 (checkpoint, then go on), which
 // cluster schedulers send before they kill a job.
 #pragma once

@@ -9,7 +9,7 @@ int default_thread_count();
 
 // Sets the number of worker threads (0 = default_thread_count()). BLAS itself
 // runs single-threaded: our products are small, and parallelism pays across
-// trials of a batch, not inside one product (DESIGN.md).
+// trials of a batch, not inside one product.
 void set_thread_count(int n);
 int thread_count();
 

@@ -207,7 +207,7 @@ TEST_CASE("provenance: kind, version, typed options, history newest first") {
   // The file's options read back as a config for the same program.
   CHECK(config_from_file(f) == "# tool configuration recorded in " + dir.file("p.h5") +
                                    "\ntrials = 5\nbias = 0.01\ntask = \"decision\"\nflag = 1\nduration = 1\n"
-                                   "lr_decay = 0.99\ntol = [0.0001, 1e-05]\n");
+                                   "lr_decay = 0.99\ntol = [1e-04, 1e-05]\n");
   // A floating option keeps its type even when its value looks like an integer.
   H5File raw = H5File::open(dir.file("p.h5"));
   hid_t a = H5Aopen(raw.id(), "duration", H5P_DEFAULT);
