@@ -2,8 +2,6 @@
 
 #include <sys/stat.h>
 
-#include "io/output.hpp"
-#include "io/provenance.hpp"
 #include "lfads/model_file.hpp"
 #include "util/error.hpp"
 #include "util/format.hpp"
@@ -26,48 +24,21 @@ std::string terms(const LfadsLoss& l, double kl_w, int B, double l2) {
          fmt("%.3g", l.kl_ic / B) + " kl_ii " + fmt("%.3g", l.kl_ii / B);
 }
 
-const char* kCurve[] = {"step", "train_loss", "valid_loss", "valid_nll"};
-std::vector<double>* curve_field(LfadsCurve& c, int k) {
-  std::vector<double>* f[] = {&c.step, &c.train_loss, &c.valid_loss, &c.valid_nll};
-  return f[k];
-}
-
 }  // namespace
 
 void write_lfads_checkpoint(const std::string& path, const LfadsFit& fit, const RunSignature& sig) {
-  OutputFile out(path);
-  H5File& f = out.h5();
-  write_lfads_model(f, fit.spec, fit.state.params);
-  f.write("adam/m", Shape{fit.state.adam.m.size()}, fit.state.adam.m.data());
-  f.write("adam/v", Shape{fit.state.adam.v.size()}, fit.state.adam.v.data());
-  LfadsCurve curve = fit.curve;
-  for (int k = 0; k < 4; ++k) f.write(std::string("curve/") + kCurve[k], Shape{curve_field(curve, k)->size()}, curve_field(curve, k)->data());
-  f.write_attribute("batches_done", int64_t(fit.state.step));
-  write_signature(f, sig);
-  f.write_attribute("ctd_kind", std::string("lfads-checkpoint"));
-  f.write_attribute("ctd_version", std::string(ctd_version()));
-  out.commit();
+  write_training_checkpoint(path, "lfads-checkpoint", [&](H5File& f) { write_lfads_model(f, fit.spec, fit.state.params); },
+                            fit.state, sig);
 }
 
 LfadsFit read_lfads_checkpoint(const std::string& path, const RunSignature& sig) {
-  H5File f = H5File::open(path);
-  if (!f.has_attribute("ctd_kind") || f.read_attribute_string("ctd_kind") != "lfads-checkpoint")
-    throw Error(path + ": not a fit-lfads checkpoint (ctd_kind is not 'lfads-checkpoint')");
-  check_signature(f, sig);
   LfadsFit fit;
+  H5File f = read_training_checkpoint(path, "lfads-checkpoint", sig, fit.state);
   LfadsModel m = read_lfads_model(f);
   fit.spec = m.spec;
   fit.state.params = m.params;
-  fit.state.adam.m = f.read<float>("adam/m").data;
-  fit.state.adam.v = f.read<float>("adam/v").data;
   if (fit.state.adam.m.size() != m.params.size() || fit.state.adam.v.size() != m.params.size())
     throw Error(path + ": Adam moments do not match the parameters");
-  for (int k = 0; k < 4; ++k)
-    if (f.has_dataset(std::string("curve/") + kCurve[k]))
-      *curve_field(fit.curve, k) = f.read<double>(std::string("curve/") + kCurve[k]).data;
-  const double done = f.read_attribute_double("batches_done");
-  if (!(done >= 0 && done < 1e15)) throw Error(f.where("batches_done") + " is not a batch count");
-  fit.state.step = uint64_t(done);
   return fit;
 }
 
@@ -101,9 +72,9 @@ LfadsFit fit_lfads(const LfadsFitConfig& c, const LfadsData& data, const RunSign
   CheckpointPolicy saving(ckpt, c.checkpoint.every, [&] { write_lfads_checkpoint(ckpt, fit, sig); });
   std::string last;
   // The curve: training and validation loss every --valid-every batches (and the first and last).
-  const uint64_t first_step = fit.state.step;
   fit.ms_per_batch = train_lfads(spec, opt, data.train.data, fit.state, [&](const LfadsTrainState& s, const LfadsStepReport& r) {
-    const bool record = r.step % uint64_t(c.valid_every) == 0 || r.step == opt.batches || r.step == first_step + 1;
+    // The first, every valid_every-th and the last batch: the same points whether or not the run was resumed.
+    const bool record = r.step % uint64_t(c.valid_every) == 0 || r.step == opt.batches || r.step == 1;
     if (record || progress.due()) {
       LfadsLoss v = lfads_evaluate(spec, s.params, data.valid.data, valid_rows, r.kl_weight, seed, threads);
       const int Bv = int(valid_rows.size());
@@ -111,12 +82,9 @@ LfadsFit fit_lfads(const LfadsFitConfig& c, const LfadsData& data, const RunSign
              terms(r.train, r.kl_weight, opt.batch_size, r.l2) + " l2 " + fmt("%.3g", r.l2) + "  | valid " +
              terms(v, r.kl_weight, Bv, r.l2) + "  " + fmt("%.1f", r.ms_per_batch) + " ms/batch";
       progress.update(last);
-      if (record) {
-        fit.curve.step.push_back(double(r.step));
-        fit.curve.train_loss.push_back(r.train.total(r.kl_weight, opt.batch_size) + r.l2);
-        fit.curve.valid_loss.push_back(v.total(r.kl_weight, Bv) + r.l2);
-        fit.curve.valid_nll.push_back(v.nll / Bv);
-      }
+      if (record)
+        fit.state.curve.add({double(r.step), r.train.total(r.kl_weight, opt.batch_size) + r.l2,
+                             v.total(r.kl_weight, Bv) + r.l2, v.nll / Bv});
     }
     return saving.after_batch();
   });
@@ -129,11 +97,7 @@ void write_lfads_fit(H5File& out, const LfadsFit& fit) {
   write_lfads_model(out, fit.spec, fit.state.params);
   out.write_attribute("ms_per_batch", fit.ms_per_batch);
   out.write_attribute("batches_done", int64_t(fit.state.step));
-  if (fit.curve.step.empty()) return;  // a resume with nothing left to do records no new point
-  out.write_attribute("curve_step", fit.curve.step);
-  out.write_attribute("curve_train_loss", fit.curve.train_loss);
-  out.write_attribute("curve_valid_loss", fit.curve.valid_loss);
-  out.write_attribute("curve_valid_nll", fit.curve.valid_nll);
+  fit.state.curve.write_attributes(out);
 }
 
 }  // namespace ctd

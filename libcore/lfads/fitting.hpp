@@ -24,14 +24,9 @@ struct LfadsFitConfig {
 // The model's, the optimiser's and the warm-up's options, --valid-every, checkpoints.
 void register_options(OptionSet& o, LfadsFitConfig& c);
 
-struct LfadsCurve {
-  std::vector<double> step, train_loss, valid_loss, valid_nll;
-};
-
 struct LfadsFit {
   LfadsSpec spec;
-  LfadsTrainState state;
-  LfadsCurve curve;
+  LfadsTrainState state;  // parameters, Adam, batches done, curve
   double ms_per_batch = 0;
 };
 

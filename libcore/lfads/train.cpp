@@ -1,7 +1,6 @@
 #include "lfads/train.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 
 #include "nn/batch_loss.hpp"
@@ -77,33 +76,24 @@ LfadsLoss lfads_evaluate(const LfadsSpec& spec, const AlignedVector<float>& para
 double train_lfads(const LfadsSpec& spec, const LfadsTrainOptions& o, const Array<float>& train, LfadsTrainState& st,
                    const LfadsHook& hook) {
   const size_t P = lfads_param_count(spec), n = train.dim(0);
-  if (st.adam.m.size() != P) st.adam = AdamState(P);
-  std::vector<float> grad(P);
   std::vector<AlignedVector<float>> grads;
   std::vector<size_t> rows(static_cast<size_t>(o.batch_size));
-  using Clock = std::chrono::steady_clock;
-  const auto start = Clock::now();
-  const uint64_t first = st.step;
-  double ms = 0;
-  while (st.step < o.batches) {
-    const uint64_t step = st.step;
+  LfadsLoss loss;
+  double kw = 0, l2 = 0;
+  auto loss_and_grad = [&](uint64_t step, float* grad) {
     RngStream pick(o.seed, RngDomain::Sampling, step);
     for (auto& r : rows) r = std::min(n - 1, size_t(pick.uniform() * double(n)));
-    const double kw = kl_weight(o, step);
-    LfadsLoss loss = batch_pass(spec, st.params.data(), grad.data(), train, rows, kw, o.seed,
-                                step * uint64_t(o.batch_size), true, o.threads, grads);
-    const double l2 = o.l2 * sum_of_squares(st.params.data(), P);
-    const double total = loss.total(kw, o.batch_size) + l2;
-    require_finite_loss(total, step);
+    kw = kl_weight(o, step);
+    loss = batch_pass(spec, st.params.data(), grad, train, rows, kw, o.seed, step * uint64_t(o.batch_size), true,
+                      o.threads, grads);
+    l2 = o.l2 * sum_of_squares(st.params.data(), P);
     for (size_t i = 0; i < P; ++i) grad[i] += float(2 * o.l2) * st.params[i];
-    const double lr = decayed_learning_rate(o.lr, o.lr_decay, step);
-    clip_global_norm(grad.data(), P, o.max_grad_norm);
-    adam_update(st.params.data(), grad.data(), P, st.adam, o.adam, lr, step);
-    st.step = step + 1;
-    ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count() / double(st.step - first);
-    if (hook && !hook(st, LfadsStepReport{st.step, loss, l2, kw, lr, ms})) break;
-  }
-  return ms;
+    return loss.total(kw, o.batch_size) + l2;
+  };
+  auto after = [&](const OptimizerStep& r) {
+    return !hook || hook(st, LfadsStepReport{r.step, loss, l2, kw, r.lr, r.ms_per_batch});
+  };
+  return run_optimizer(o, st.params.data(), P, st, loss_and_grad, after);
 }
 
 }  // namespace ctd

@@ -9,6 +9,7 @@
 #include "lfads/data.hpp"
 #include "lfads/model.hpp"
 #include "nn/adam.hpp"
+#include "train/optimizer_loop.hpp"
 
 namespace ctd {
 
@@ -28,10 +29,11 @@ void register_options(OptionSet& o, LfadsTrainOptions& s);
 // κ: kl_min before the warm-up starts, linear to kl_max at its end, then kl_max.
 double kl_weight(const LfadsTrainOptions& o, uint64_t step);
 
-struct LfadsTrainState {
+// The model's parameters and the optimiser's progress (its curve: step,
+// train_loss, valid_loss, valid_nll, recorded by the caller's hook).
+struct LfadsTrainState : OptimizerProgress {
+  LfadsTrainState() { curve = Curve({"step", "train_loss", "valid_loss", "valid_nll"}); }
   AlignedVector<float> params;
-  AdamState adam;
-  uint64_t step = 0;
 };
 
 struct LfadsStepReport {

@@ -6,15 +6,6 @@
 
 namespace ctd {
 
-namespace {
-const char* kCurveNames[] = {"step", "loss", "lms", "l2", "lr"};
-
-std::vector<double>* curve_field(TrainCurve& c, int k) {
-  std::vector<double>* fields[] = {&c.step, &c.loss, &c.lms, &c.l2, &c.lr};
-  return fields[k];
-}
-}  // namespace
-
 RunSignature run_signature(const OptionSet& options, const std::vector<std::string>& free) {
   RunSignature sig;
   for (const OptionSpec& s : options.all()) {
@@ -42,55 +33,48 @@ void check_signature(const H5File& f, const RunSignature& signature) {
   }
 }
 
-void write_checkpoint(const std::string& path, const TrainState& state, const RunSignature& signature) {
+void write_training_checkpoint(const std::string& path, const std::string& kind,
+                               const std::function<void(H5File&)>& write_model, const OptimizerProgress& p,
+                               const RunSignature& signature) {
   OutputFile out(path);
   H5File& f = out.h5();
-  f.create_group("params");
-  for (const auto& e : param_layout(state.model.spec))
-    f.write("params/" + e.name, e.shape, state.model.params.data() + e.offset);
-  f.write("adam/m", Shape{state.adam.m.size()}, state.adam.m.data());
-  f.write("adam/v", Shape{state.adam.v.size()}, state.adam.v.data());
-  TrainCurve curve = state.curve;
-  for (int k = 0; k < 5; ++k) {
-    auto* v = curve_field(curve, k);
-    f.write(std::string("curve/") + kCurveNames[k], Shape{v->size()}, v->data());
-  }
-  f.write_attribute("batches_done", int64_t(state.step));
-  f.write_attribute("cell", std::string(cell_name(state.model.spec.cell)));
-  f.write_attribute("bfg", state.model.spec.bfg);
+  write_model(f);
+  f.write("adam/m", Shape{p.adam.m.size()}, p.adam.m.data());
+  f.write("adam/v", Shape{p.adam.v.size()}, p.adam.v.data());
+  p.curve.write_datasets(f, "curve");
+  f.write_attribute("batches_done", int64_t(p.step));
   write_signature(f, signature);
-  f.write_attribute("ctd_kind", std::string("rnn-checkpoint"));
+  f.write_attribute("ctd_kind", kind);
   f.write_attribute("ctd_version", std::string(ctd_version()));
   out.commit();
 }
 
-TrainState read_checkpoint(const std::string& path, const RunSignature& signature) {
+H5File read_training_checkpoint(const std::string& path, const std::string& kind, const RunSignature& signature,
+                                OptimizerProgress& p) {
   H5File f = H5File::open(path);
-  if (!f.has_attribute("ctd_kind") || f.read_attribute_string("ctd_kind") != "rnn-checkpoint")
-    throw Error(path + ": not a train-rnn checkpoint (ctd_kind is not 'rnn-checkpoint')");
+  if (!f.has_attribute("ctd_kind") || f.read_attribute_string("ctd_kind") != kind)
+    throw Error(path + ": not a checkpoint of this program (ctd_kind is not '" + kind + "')");
   check_signature(f, signature);
+  p.adam.m = f.read<float>("adam/m").data;
+  p.adam.v = f.read<float>("adam/v").data;
+  p.curve.read_datasets(f, "curve");
+  const double done = f.read_attribute_double("batches_done");
+  if (!(done >= 0 && done < 1e15)) throw Error(path + ": attribute 'batches_done' is not a batch count");
+  p.step = uint64_t(done);
+  return f;
+}
+
+void write_checkpoint(const std::string& path, const TrainState& state, const RunSignature& signature) {
+  write_training_checkpoint(path, "rnn-checkpoint", [&](H5File& f) { write_rnn_params(f, state.model); }, state,
+                            signature);
+}
+
+TrainState read_checkpoint(const std::string& path, const RunSignature& signature) {
   TrainState s;
-  RnnSpec spec;
-  spec.cell = parse_cell(f.read_attribute_string("cell"));
-  spec.bfg = f.read_attribute_double("bfg");
-  Shape h0 = f.dataset_shape("params/h0"), wO = f.dataset_shape("params/wO");
-  spec.N = int(h0.at(0));
-  spec.O = int(wO.at(0));
-  Shape w = f.dataset_shape(spec.cell == Cell::Vanilla ? "params/wI" : "params/wRUHX");
-  spec.U = spec.cell == Cell::Vanilla ? int(w.at(1)) : int(w.at(1)) - spec.N;
-  s.model.spec = spec;
-  s.model.params.resize(param_count(spec));
-  for (const auto& e : param_layout(spec)) {
-    Array<float> a = f.read<float>("params/" + e.name);
-    if (a.shape != e.shape) throw Error(f.where("params/" + e.name) + " has an unexpected shape");
-    std::copy(a.data.begin(), a.data.end(), s.model.params.begin() + long(e.offset));
-  }
-  s.adam.m = f.read<float>("adam/m").data;
-  s.adam.v = f.read<float>("adam/v").data;
+  H5File f = read_training_checkpoint(path, "rnn-checkpoint", signature, s);
+  s.model = read_rnn_params(f);
   if (s.adam.m.size() != s.model.params.size() || s.adam.v.size() != s.model.params.size())
     throw Error(path + ": Adam moments do not match the parameters");
-  for (int k = 0; k < 5; ++k) *curve_field(s.curve, k) = f.read<double>(std::string("curve/") + kCurveNames[k]).data;
-  s.step = uint64_t(f.read_attribute_double("batches_done"));
   return s;
 }
 

@@ -1,7 +1,8 @@
-// Checkpoints of a training run: parameters, Adam moments, the number of
+// Checkpoints of a training run: the model, Adam moments, the number of
 // batches done and the curve so far, plus the settings that must not change
 // on --resume. Written atomically, like every output.
 #pragma once
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -23,10 +24,21 @@ RunSignature run_signature(const OptionSet& options, const std::vector<std::stri
 void write_signature(H5File& out, const RunSignature& signature);
 void check_signature(const H5File& in, const RunSignature& signature);
 
-void write_checkpoint(const std::string& path, const TrainState& state, const RunSignature& signature);
+// One checkpoint format for every trainer: the model as its own file holds it
+// (written by `write_model`), adam/m and adam/v, curve/<column>, and the
+// attributes batches_done, run_<key> (the signature), ctd_kind, ctd_version.
+void write_training_checkpoint(const std::string& path, const std::string& kind,
+                               const std::function<void(H5File&)>& write_model, const OptimizerProgress& progress,
+                               const RunSignature& signature);
+// Opens a checkpoint of `kind`, checks its signature (a difference is a usage
+// error naming the setting and both values) and reads the progress (the
+// curve's columns as `progress.curve` names them). The caller reads its model
+// from the returned file and checks it against `progress.adam`.
+H5File read_training_checkpoint(const std::string& path, const std::string& kind, const RunSignature& signature,
+                                OptimizerProgress& progress);
 
-// Reads a checkpoint and checks it against this run's signature: a difference
-// is a usage error that names the setting and both values.
+// train-rnn's checkpoints: the parameters as in an rnn-params file.
+void write_checkpoint(const std::string& path, const TrainState& state, const RunSignature& signature);
 TrainState read_checkpoint(const std::string& path, const RunSignature& signature);
 
 }  // namespace ctd

@@ -122,8 +122,8 @@ RnnTrainingResult train_rnn_network(const RnnTrainingConfig& c, std::unique_ptr<
     return saving.after_batch();
   });
   saving.finish(state.step);
-  if (!state.curve.loss.empty())
-    progress.finish(line(state.step, state.curve.loss.back(), "  " + fmt("%.2f", result.ms_per_batch) + " ms/batch"));
+  if (state.curve.rows())
+    progress.finish(line(state.step, state.curve.column("loss").back(), "  " + fmt("%.2f", result.ms_per_batch) + " ms/batch"));
 
   result.eval = evaluate_rnn(state.model, eval_set, threads);
   std::string summary = "evaluation loss " + fmt("%.4e", result.eval.loss) + " on " + std::to_string(result.eval.trials) +
@@ -142,12 +142,7 @@ void write_rnn_training(H5File& h5, const RnnTrainingResult& r) {
   if (r.eval.sign_accuracy >= 0) h5.write_attribute("eval_sign_accuracy", r.eval.sign_accuracy);
   h5.write_attribute("ms_per_batch", r.ms_per_batch);
   h5.write_attribute("batches_done", int64_t(r.state.step));
-  const TrainCurve& c = r.state.curve;
-  h5.write_attribute("curve_step", c.step);
-  h5.write_attribute("curve_loss", c.loss);
-  h5.write_attribute("curve_lms", c.lms);
-  h5.write_attribute("curve_l2", c.l2);
-  h5.write_attribute("curve_lr", c.lr);
+  r.state.curve.write_attributes(h5);
 }
 
 }  // namespace ctd

@@ -1,6 +1,5 @@
 #include "train/trainer.hpp"
 
-#include <chrono>
 #include <cmath>
 
 #include "util/error.hpp"
@@ -31,11 +30,9 @@ double train_rnn(const TrainOptions& o, TrialSource& source, TrainState& state, 
   const RnnSpec& spec = state.model.spec;
   const int B = o.batch_size, T = source.steps(), N = spec.N;
   const size_t P = param_count(spec);
-  if (state.adam.m.size() != P) state.adam = AdamState(P);
   // Every buffer is sized once, here, and reused by every batch.
   std::vector<float> x(size_t(B) * T * spec.U), y(size_t(B) * T * spec.O), mask(y.size());
   std::vector<float> h0s(source.has_h0s() ? size_t(B) * N : 0), noise(o.state_noise > 0 ? size_t(B) * T * N : 0);
-  std::vector<float> grad(P);
   BatchLoss<float> loss(spec, B, T, o.threads);
   RnnBatch<float> batch;
   batch.B = B;
@@ -45,32 +42,20 @@ double train_rnn(const TrainOptions& o, TrialSource& source, TrainState& state, 
   batch.mask = mask.data();
   batch.h0s = h0s.empty() ? nullptr : h0s.data();
   batch.noise = noise.empty() ? nullptr : noise.data();
-
-  using Clock = std::chrono::steady_clock;
-  const auto start = Clock::now();
-  const uint64_t first = state.step;
-  double ms = 0;
-  while (state.step < o.batches) {
-    const uint64_t step = state.step;
+  LossParts parts;
+  auto loss_and_grad = [&](uint64_t step, float* grad) {
     source.batch(step, B, x.data(), y.data(), mask.data(), batch.h0s ? h0s.data() : nullptr);
     if (!noise.empty()) fill_state_noise(o.state_noise, o.seed, step, B, T, N, noise.data(), o.threads);
-    LossParts parts = loss.loss_and_grad(state.model.params.data(), batch, o.l2, grad.data());
-    require_finite_loss(parts.total(), step);
-    const double lr = decayed_learning_rate(o.lr, o.lr_decay, step);
-    const double norm = clip_global_norm(grad.data(), P, o.max_grad_norm);
-    adam_update(state.model.params.data(), grad.data(), P, state.adam, o.adam, lr, step);
-    if (step % uint64_t(o.curve_every) == 0 || step + 1 == o.batches) {
-      state.curve.step.push_back(double(step));
-      state.curve.loss.push_back(parts.total());
-      state.curve.lms.push_back(parts.data);
-      state.curve.l2.push_back(parts.l2);
-      state.curve.lr.push_back(lr);
-    }
-    state.step = step + 1;
-    ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count() / double(state.step - first);
-    if (hook && !hook(state, StepReport{state.step, parts, lr, norm, ms})) break;
-  }
-  return ms;
+    parts = loss.loss_and_grad(state.model.params.data(), batch, o.l2, grad);
+    return parts.total();
+  };
+  auto after = [&](const OptimizerStep& r) {
+    const uint64_t step = r.step - 1;
+    if (step % uint64_t(o.curve_every) == 0 || step + 1 == o.batches)
+      state.curve.add({double(step), parts.total(), parts.data, parts.l2, r.lr});
+    return !hook || hook(state, StepReport{r.step, parts, r.lr, r.grad_norm, r.ms_per_batch});
+  };
+  return run_optimizer(o, state.model.params.data(), P, state, loss_and_grad, after);
 }
 
 Evaluation evaluate_rnn(const RnnModel& model, const TaskFile& trials, int threads) {

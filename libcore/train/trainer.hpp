@@ -11,6 +11,7 @@
 #include "nn/adam.hpp"
 #include "nn/batch_loss.hpp"
 #include "nn/rnn_model.hpp"
+#include "train/optimizer_loop.hpp"
 #include "train/trial_source.hpp"
 
 namespace ctd {
@@ -24,16 +25,12 @@ struct TrainOptions : OptimizerSettings {
 // The optimiser's options, --state-noise and --curve-every.
 void register_options(OptionSet& o, TrainOptions& s);
 
-struct TrainCurve {
-  std::vector<double> step, loss, lms, l2, lr;
-};
-
-// Everything a resumed run needs to continue exactly where it stopped.
-struct TrainState {
+// Everything a resumed run needs to continue exactly where it stopped: the
+// model, and Adam's moments, the batches done and the curve (columns step,
+// loss, lms, l2, lr).
+struct TrainState : OptimizerProgress {
+  TrainState() { curve = Curve({"step", "loss", "lms", "l2", "lr"}); }
   RnnModel model;
-  AdamState adam;
-  uint64_t step = 0;  // batches done
-  TrainCurve curve;
 };
 
 struct StepReport {

@@ -43,6 +43,18 @@ expect_ok fit-lfads -i data.h5 "${small[@]}" --batches 20 --seed 5 -o straight.h
 expect_ok fit-lfads -i data.h5 "${small[@]}" --batches 8 --seed 5 --checkpoint ck.h5 -o part.h5
 expect_ok fit-lfads -i data.h5 "${small[@]}" --batches 20 --seed 5 --checkpoint ck.h5 --resume -o resumed.h5
 h5diff straight.h5 resumed.h5 /gen/wRUHX /gen/wRUHX >/dev/null && ok || fail "resumed model differs"
+# The curve survives the resume (it lives in the checkpoint): the straight
+# run's points, plus the point where the first run's --batches 8 ended.
+curve() { h5dump -a "$2" "$1" | grep -A3 'DATA {' | tr -d ' \n' | sed 's/DATA{(0)://; s/}}//'; }
+[ "$(curve resumed.h5 curve_step)" == "1,8,20" ] && ok || fail "resumed curve_step is $(curve resumed.h5 curve_step)"
+for c in curve_step curve_train_loss curve_valid_loss; do
+  without8=$(curve resumed.h5 $c | awk -F, '{ print $1 "," $3 }')
+  [ "$(curve straight.h5 $c)" == "$without8" ] && ok || fail "resumed $c differs: $without8 vs $(curve straight.h5 $c)"
+done
+# A resume with nothing left to do still writes a complete model.
+expect_ok fit-lfads -i data.h5 "${small[@]}" --batches 20 --seed 5 --checkpoint ck.h5 --resume -o again.h5
+h5diff resumed.h5 again.h5 /gen/wRUHX /gen/wRUHX >/dev/null && ok || fail "an idle resume changed the model"
+[ "$(h5dump -a ctd_version ck.h5 | grep -c '"0.2.0"')" = 1 ] && ok || fail "the checkpoint lacks ctd_version"
 
 # Bad input.
 expect_error 1 "no dataset 'train_data'" out.h5 -- fit-lfads -i states.h5 -o out.h5
