@@ -42,11 +42,7 @@ std::vector<int64_t> choose_candidates(size_t total, uint64_t max, uint64_t seed
   std::iota(index.begin(), index.end(), 0);
   if (max == 0 || max >= total) return index;
   RngStream rng(seed, RngDomain::Candidates, 1ull << 40);
-  for (size_t i = 0; i < max; ++i) {
-    size_t j = i + std::min(total - i - 1, size_t(rng.uniform() * double(total - i)));
-    std::swap(index[i], index[j]);
-  }
-  index.resize(max);
+  partial_shuffle(index, max, rng);
   return index;
 }
 

@@ -1,7 +1,5 @@
 #include "lfads/fitting.hpp"
 
-#include <sys/stat.h>
-
 #include "lfads/model_file.hpp"
 #include "util/error.hpp"
 #include "util/format.hpp"
@@ -53,9 +51,7 @@ LfadsFit fit_lfads(const LfadsFitConfig& c, const LfadsData& data, const RunSign
   fit.spec = c.spec;
   fit.spec.D = int(data.train.data.dim(2));
   if (c.checkpoint.resume) {
-    if (ckpt.empty()) throw UsageError("--resume needs --checkpoint FILE");
-    struct stat st;
-    if (::stat(ckpt.c_str(), &st) != 0) throw Error(ckpt + ": no checkpoint to resume from");
+    require_resumable(c.checkpoint);
     fit = read_lfads_checkpoint(ckpt, sig);
     log_info("resuming at batch " + std::to_string(fit.state.step));
   } else {

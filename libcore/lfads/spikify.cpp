@@ -52,8 +52,8 @@ LfadsData spikify(const Array<float>& x, const Array<float>& inputs, const Spiki
   const size_t Btr = std::min(B - 1, std::max<size_t>(1, size_t(s.train_fraction * double(B) + 0.5)));
   std::vector<int64_t> order(B);
   std::iota(order.begin(), order.end(), 0);
-  RngStream shuffle(seed, RngDomain::Spikes, uint64_t(1) << 40);
-  for (size_t i = B - 1; i > 0; --i) std::swap(order[i], order[std::min(i, size_t(shuffle.uniform() * double(i + 1)))]);
+  RngStream split_rng(seed, RngDomain::Spikes, uint64_t(1) << 40);
+  shuffle(order, split_rng);
 
   auto make_split = [&](size_t first, size_t count) {
     const size_t row = T * D;

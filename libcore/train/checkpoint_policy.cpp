@@ -1,6 +1,7 @@
 #include "train/checkpoint_policy.hpp"
 
 #include <csignal>
+#include <sys/stat.h>
 
 #include "io/output.hpp"
 #include "util/error.hpp"
@@ -17,6 +18,12 @@ void register_options(OptionSet& o, CheckpointSettings& s) {
       .unrecorded();
   o.add("checkpoint-every", s.every, "Seconds between checkpoints").positive().unrecorded();
   o.add("resume", s.resume, "Continue from --checkpoint (also to a larger --batches)").unrecorded();
+}
+
+void require_resumable(const CheckpointSettings& s) {
+  if (s.path.empty()) throw UsageError("--resume needs --checkpoint FILE");
+  struct stat st;
+  if (::stat(s.path.c_str(), &st) != 0) throw Error(s.path + ": no checkpoint to resume from");
 }
 
 CheckpointPolicy::CheckpointPolicy(std::string path, double every_seconds, std::function<void()> save)

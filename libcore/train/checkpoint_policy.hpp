@@ -20,6 +20,8 @@ struct CheckpointSettings {
 // --checkpoint, --checkpoint-every, --resume (not recorded: they say how a run
 // is carried out, not what it computes).
 void register_options(OptionSet& o, CheckpointSettings& s);
+// With --resume: a usage error without --checkpoint, an error if its file is missing.
+void require_resumable(const CheckpointSettings& s);
 
 class CheckpointPolicy {
  public:

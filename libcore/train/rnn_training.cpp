@@ -1,7 +1,5 @@
 #include "train/rnn_training.hpp"
 
-#include <sys/stat.h>
-
 #include "train/recipe.hpp"
 #include "util/error.hpp"
 #include "util/format.hpp"
@@ -46,12 +44,6 @@ void apply_recipe(OptionSet& o, RnnTrainingConfig& c, const std::string& file_ki
 }
 
 namespace {
-
-bool file_exists(const std::string& path) {
-  struct stat st;
-  return ::stat(path.c_str(), &st) == 0;
-}
-
 // The held-out trials: the source's own, or those of --eval-input.
 TaskFile evaluation_trials(const RnnTrainingConfig& c, TrialSource& source, bool from_file) {
   TaskFile eval_set = source.evaluation_set(c.eval_trials);
@@ -100,8 +92,7 @@ RnnTrainingResult train_rnn_network(const RnnTrainingConfig& c, std::unique_ptr<
   TrainState& state = result.state;
   const std::string& ckpt = c.checkpoint.path;
   if (c.checkpoint.resume) {
-    if (ckpt.empty()) throw UsageError("--resume needs --checkpoint FILE");
-    if (!file_exists(ckpt)) throw Error(ckpt + ": no checkpoint to resume from");
+    require_resumable(c.checkpoint);
     state = read_checkpoint(ckpt, signature);
     log_info("resuming at batch " + std::to_string(state.step) + " from " + ckpt);
   } else {

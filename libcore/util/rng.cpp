@@ -108,4 +108,15 @@ long RngStream::poisson(double lambda) {
   }
 }
 
+void shuffle(std::vector<int64_t>& v, RngStream& rng) {
+  for (size_t i = v.size(); i-- > 1;) std::swap(v[i], v[std::min(i, size_t(rng.uniform() * double(i + 1)))]);
+}
+
+void partial_shuffle(std::vector<int64_t>& v, size_t k, RngStream& rng) {
+  const size_t n = v.size();
+  if (k >= n) return;
+  for (size_t i = 0; i < k; ++i) std::swap(v[i], v[i + std::min(n - i - 1, size_t(rng.uniform() * double(n - i)))]);
+  v.resize(k);
+}
+
 }  // namespace ctd

@@ -5,6 +5,7 @@
 // initialisation, noise, sampling) apart under one --seed.
 #pragma once
 #include <array>
+#include <vector>
 #include <cstddef>
 #include <cstdint>
 
@@ -45,5 +46,11 @@ class RngStream {
   bool has_spare_ = false;
   double spare_ = 0.0;
 };
+
+// Fisher-Yates shuffles of an index list from a stream: all of it (from the
+// back), or only its first k entries (from the front; the list is then cut
+// to k). Their draw orders are fixed: outputs made with them stay the same.
+void shuffle(std::vector<int64_t>& v, RngStream& rng);
+void partial_shuffle(std::vector<int64_t>& v, size_t k, RngStream& rng);
 
 }  // namespace ctd
