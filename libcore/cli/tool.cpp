@@ -201,10 +201,13 @@ int Tool::run(int argc, char** argv, const std::function<void()>& body) {
     options_.validate();
     if (print_config_) {
       std::cout << "# " << name_ << " (ctd " << ctd_version() << "): the effective configuration\n"
-                << options_.config_text();
+                << options_.config_text() << std::flush;
+      if (!std::cout) throw Error("stdout: write error (disk full or pipe closed?)");
       return kExitOk;
     }
     body();
+    // Text on stdout (ctd-info, --print) must arrive: a full disk or a closed pipe is an error.
+    if (!(std::cout << std::flush)) throw Error("stdout: write error (disk full or pipe closed?)");
     return kExitOk;
   } catch (const UsageError& e) {
     log_error(std::string(e.what()) + " (see " + name_ + " --help)");

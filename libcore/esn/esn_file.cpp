@@ -65,11 +65,11 @@ EsnFile read_esn_file(const H5File& in) {
   f.params.wO = read_matrix(in, "wO", M, N);
   f.params.wF = read_matrix(in, "wF", N, M);
   if (in.has_dataset("P")) f.P = read_matrix(in, "P", N, N);
-  if (in.has_attribute("dt")) s.dt = in.read_attribute_double("dt");
-  if (in.has_attribute("tau")) s.tau = in.read_attribute_double("tau");
-  else if (in.has_attribute("dt_over_tau")) s.tau = s.dt / in.read_attribute_double("dt_over_tau");
-  if (in.has_attribute("g")) s.g = in.read_attribute_double("g");
-  if (in.has_attribute("sparsity")) s.sparsity = in.read_attribute_double("sparsity");
+  if (in.has_attribute("dt")) s.dt = in.read_attribute_in("dt", 1e-12, 1e12);
+  if (in.has_attribute("tau")) s.tau = in.read_attribute_in("tau", 1e-12, 1e12);
+  else if (in.has_attribute("dt_over_tau")) s.tau = s.dt / in.read_attribute_in("dt_over_tau", 1e-12, 1e12);
+  if (in.has_attribute("g")) s.g = in.read_attribute_in("g", 0, 1e3);
+  if (in.has_attribute("sparsity")) s.sparsity = in.read_attribute_in("sparsity", 1e-6, 1);
   return f;
 }
 

@@ -13,6 +13,7 @@
 #include <type_traits>
 
 #include "util/error.hpp"
+#include "util/memory.hpp"
 
 namespace ctd {
 
@@ -180,7 +181,14 @@ Array<T> H5File::read(const std::string& path) const {
   if (want_complex ? cls != H5T_COMPOUND : !numeric)
     throw Error(where(path) + " holds " + (cls == H5T_STRING ? "strings" : "a non-numeric type") +
                 " but " + (want_complex ? "complex" : "numbers") + " are required");
-  Array<T> out(space_shape(space.get()));
+  const Shape shape = space_shape(space.get());
+  // A declared shape is not to be trusted: its size may overflow or exceed memory.
+  double elements = 1;
+  for (size_t d : shape) elements *= double(d);
+  if (elements * sizeof(T) > 1e18)
+    throw Error(where(path) + " declares shape " + shape_string(shape) + ", too large to be real");
+  require_memory(elements * sizeof(T), where(path) + " (shape " + shape_string(shape) + ")");
+  Array<T> out(shape);
   Hid mem = h5_type<T>();
   if (out.size() > 0 && H5Dread(d.get(), mem.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, out.ptr()) < 0)
     throw Error(where(path) + ": cannot read: " + hdf5_error_message());
@@ -390,6 +398,14 @@ std::vector<double> H5File::read_attribute_doubles(const std::string& name, cons
   std::vector<double> v(size_t(H5Sget_simple_extent_npoints(space.get())));
   if (!v.empty() && H5Aread(a.get(), H5T_NATIVE_DOUBLE, v.data()) < 0)
     throw Error(name_ + ": cannot read attribute '" + name + "': " + hdf5_error_message());
+  return v;
+}
+
+double H5File::read_attribute_in(const std::string& name, double lo, double hi, const std::string& object) const {
+  const double v = read_attribute_double(name, object);
+  if (!(v >= lo && v <= hi))
+    throw Error(name_ + ": attribute '" + name + "' is " + std::to_string(v) + " but a number in [" +
+                std::to_string(lo) + ", " + std::to_string(hi) + "] is required");
   return v;
 }
 

@@ -92,6 +92,9 @@ class H5File {
   void write_attribute(const std::string& name, const std::vector<std::string>& v,
                        const std::string& object = "/");
   double read_attribute_double(const std::string& name, const std::string& object = "/") const;
+  // A number that must lie in [lo, hi] (NaN never does): an Error naming the
+  // file, the attribute and the range otherwise.
+  double read_attribute_in(const std::string& name, double lo, double hi, const std::string& object = "/") const;
   std::string read_attribute_string(const std::string& name, const std::string& object = "/") const;
   std::vector<double> read_attribute_doubles(const std::string& name, const std::string& object = "/") const;
   std::vector<std::string> read_attribute_strings(const std::string& name,

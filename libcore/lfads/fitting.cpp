@@ -42,6 +42,7 @@ LfadsFit read_lfads_checkpoint(const std::string& path, const RunSignature& sig)
 
 LfadsFit fit_lfads(const LfadsFitConfig& c, const LfadsData& data, const RunSignature& sig, uint64_t seed,
                    int threads) {
+  check_checkpoint_settings(c.checkpoint);
   LfadsTrainOptions opt = c.train;
   opt.seed = seed;
   opt.threads = threads;
@@ -51,7 +52,6 @@ LfadsFit fit_lfads(const LfadsFitConfig& c, const LfadsData& data, const RunSign
   fit.spec = c.spec;
   fit.spec.D = int(data.train.data.dim(2));
   if (c.checkpoint.resume) {
-    require_resumable(c.checkpoint);
     fit = read_lfads_checkpoint(ckpt, sig);
     log_info("resuming at batch " + std::to_string(fit.state.step));
   } else {

@@ -22,15 +22,15 @@ LfadsModel read_lfads_model(const H5File& in) {
     if (!in.has_attribute(a)) throw Error(in.name() + ": not an LFADS model file (no attribute '" + a + "')");
   LfadsModel m;
   LfadsSpec& s = m.spec;
-  s.D = int(in.read_attribute_double("D"));
-  s.enc = int(in.read_attribute_double("enc_dim"));
-  s.con = int(in.read_attribute_double("con_dim"));
-  s.ii = int(in.read_attribute_double("ii_dim"));
-  s.gen = int(in.read_attribute_double("gen_dim"));
-  s.factors = int(in.read_attribute_double("factors_dim"));
-  if (in.has_attribute("keep_rate")) s.keep = in.read_attribute_double("keep_rate");
-  if (in.has_attribute("varmin")) s.varmin = in.read_attribute_double("varmin");
-  if (in.has_attribute("bfg")) s.bfg = in.read_attribute_double("bfg");
+  s.D = int(in.read_attribute_in("D", 1, 1e6));
+  s.enc = int(in.read_attribute_in("enc_dim", 1, 1e6));
+  s.con = int(in.read_attribute_in("con_dim", 1, 1e6));
+  s.ii = int(in.read_attribute_in("ii_dim", 0, 1e6));
+  s.gen = int(in.read_attribute_in("gen_dim", 1, 1e6));
+  s.factors = int(in.read_attribute_in("factors_dim", 1, 1e6));
+  if (in.has_attribute("keep_rate")) s.keep = in.read_attribute_in("keep_rate", 1e-3, 1);
+  if (in.has_attribute("varmin")) s.varmin = in.read_attribute_in("varmin", 1e-12, 1e6);
+  if (in.has_attribute("bfg")) s.bfg = in.read_attribute_in("bfg", -1e3, 1e3);
   m.params.resize(lfads_param_count(s));
   for (const auto& e : lfads_layout(s)) {
     Array<float> a = in.read<float>(e.name);

@@ -3,6 +3,8 @@
 #include <Eigen/QR>
 #include <cmath>
 
+#include "util/threads.hpp"
+
 namespace ctd {
 
 LfadsPosterior lfads_posterior(const LfadsSpec& s, const AlignedVector<float>& params, const Array<float>& counts,
@@ -13,8 +15,9 @@ LfadsPosterior lfads_posterior(const LfadsSpec& s, const AlignedVector<float>& p
                    Array<float>({B, T, I > 0 ? C : 0}), Array<float>({B, T, I}), Array<float>({B, T, I}),
                    Array<float>({B, T, I}), Array<float>({B, G}), Array<float>({B, G})};
   const int S = samples;
+  RegionErrors errors;
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
-  for (long b = 0; b < long(B); ++b) {
+  for (long b = 0; b < long(B); ++b) errors.guard([&] {
     // `samples` copies of trial b, each with its own draws (keep = 1: no dropout).
     std::vector<float> x(size_t(S) * T * D);
     for (int k = 0; k < S; ++k) std::copy_n(counts.ptr() + size_t(b) * T * D, T * D, x.data() + size_t(k) * T * D);
@@ -41,7 +44,8 @@ LfadsPosterior lfads_posterior(const LfadsSpec& s, const AlignedVector<float>& p
     Eigen::RowVectorXf gm = tr.g0_mean.colwise().mean(), gl = tr.g0_logvar.colwise().mean();
     std::copy_n(gm.data(), G, p.g0_mean.ptr() + size_t(b) * G);
     std::copy_n(gl.data(), G, p.g0_logvar.ptr() + size_t(b) * G);
-  }
+  });
+  errors.rethrow();
   return p;
 }
 

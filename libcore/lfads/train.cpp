@@ -7,6 +7,7 @@
 #include "util/error.hpp"
 #include "util/options.hpp"
 #include "util/rng.hpp"
+#include "util/threads.hpp"
 
 namespace ctd {
 
@@ -37,10 +38,11 @@ LfadsLoss batch_pass(const LfadsSpec& spec, const float* params, float* grad, co
   const size_t P = lfads_param_count(spec);
   if (grad && grads.size() < size_t(nt)) grads.resize(size_t(nt));
   std::vector<LfadsLoss> parts(static_cast<size_t>(nt));
+  RegionErrors errors;
 #pragma omp parallel for num_threads(nt) schedule(static, 1)
-  for (int k = 0; k < nt; ++k) {
+  for (int k = 0; k < nt; ++k) errors.guard([&] {
     const int b0 = k * slice, nb = std::min(B, b0 + slice) - b0;
-    if (nb <= 0) continue;
+    if (nb <= 0) return;
     std::vector<float> x(size_t(nb) * T * D);
     for (int b = 0; b < nb; ++b)
       std::copy_n(counts.ptr() + rows[size_t(b0 + b)] * T * D, size_t(T) * D, x.data() + size_t(b) * T * D);
@@ -51,7 +53,8 @@ LfadsLoss batch_pass(const LfadsSpec& spec, const float* params, float* grad, co
       g = grads[size_t(k)].data();
     }
     parts[size_t(k)] = lfads_pass<float>(spec, params, g, x.data(), nb, T, d, kl_w, B);
-  }
+  });
+  errors.rethrow();
   LfadsLoss total;
   for (const auto& p : parts) {
     total.nll += p.nll;

@@ -87,7 +87,7 @@ RnnModel read_rnn_params(const H5File& in) {
   if (win.size() != 2) throw Error(in.where(spec.cell == Cell::Vanilla ? "wI" : "wRUHX") + " must have 2 dims");
   spec.U = spec.cell == Cell::Vanilla ? int(win[1]) : int(win[1]) - spec.N;
   if (spec.U <= 0) throw Error(in.where("wRUHX") + " has shape " + shape_string(win) + ": no input columns");
-  if (spec.cell == Cell::Gru && in.has_attribute("bfg")) spec.bfg = in.read_attribute_double("bfg");
+  if (spec.cell == Cell::Gru && in.has_attribute("bfg")) spec.bfg = in.read_attribute_in("bfg", -1e3, 1e3);
 
   RnnModel m{spec, AlignedVector<float>(param_count(spec))};
   for (const auto& e : param_layout(spec)) {

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "util/error.hpp"
+#include "util/memory.hpp"
 #include "util/options.hpp"
 #include "util/rng.hpp"
 
@@ -71,6 +72,7 @@ void generate_integrator_trials(const IntegratorTask& task, uint64_t seed, uint6
 
 TaskData generate_integrator_task(const IntegratorTask& task, uint64_t seed, size_t trials, uint64_t first_trial) {
   validate(task);
+  require_memory(3.0 * 4 * double(trials) * task.total_steps(), std::to_string(trials) + " trials");
   Shape shape{trials, size_t(task.total_steps()), 1};
   TaskData d{Array<float>(shape), Array<float>(shape), Array<float>(shape)};
   generate_integrator_trials(task, seed, first_trial, trials, d.inputs.ptr(), d.targets.ptr(),

@@ -1,6 +1,7 @@
 #include "tasks/sentiment.hpp"
 
 #include "util/error.hpp"
+#include "util/memory.hpp"
 #include "util/options.hpp"
 #include "util/rng.hpp"
 
@@ -114,6 +115,7 @@ SentimentData generate_sentiment(const SentimentTask& task, uint64_t seed, size_
   if (!valid_sentiment_kind(task.kind)) throw UsageError("unknown --kind '" + task.kind + "'");
   if (task.length <= 0) throw UsageError("--length must be positive");
   const size_t T = size_t(task.length), V = kVocabulary.size();
+  require_memory(4.0 * double(trials) * double(T) * double(V + 3), std::to_string(trials) + " reviews");
   SentimentData d;
   d.task.inputs = Array<float>({trials, T, V}, 0.0f);
   d.task.targets = Array<float>({trials, T, 1});

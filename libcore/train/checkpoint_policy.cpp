@@ -20,6 +20,12 @@ void register_options(OptionSet& o, CheckpointSettings& s) {
   o.add("resume", s.resume, "Continue from --checkpoint (also to a larger --batches)").unrecorded();
 }
 
+void check_checkpoint_settings(const CheckpointSettings& s) {
+  if (s.resume) require_resumable(s);
+  // A checkpoint that cannot be written must fail now, not after the first minutes of training.
+  if (!s.path.empty()) OutputFile probe(s.path);
+}
+
 void require_resumable(const CheckpointSettings& s) {
   if (s.path.empty()) throw UsageError("--resume needs --checkpoint FILE");
   struct stat st;
@@ -28,10 +34,7 @@ void require_resumable(const CheckpointSettings& s) {
 
 CheckpointPolicy::CheckpointPolicy(std::string path, double every_seconds, std::function<void()> save)
     : path_(std::move(path)), every_(every_seconds), save_(std::move(save)), last_(Clock::now()) {
-  if (path_.empty()) return;
-  // A checkpoint that cannot be written must fail now, not after the first minutes of training.
-  { OutputFile probe(path_); }
-  install_checkpoint_signals();
+  if (!path_.empty()) install_checkpoint_signals();
 }
 
 bool CheckpointPolicy::after_batch() {

@@ -22,6 +22,8 @@ struct CheckpointSettings {
 void register_options(OptionSet& o, CheckpointSettings& s);
 // With --resume: a usage error without --checkpoint, an error if its file is missing.
 void require_resumable(const CheckpointSettings& s);
+// Before any work: the resume check, and that the checkpoint's folder is writable.
+void check_checkpoint_settings(const CheckpointSettings& s);
 
 class CheckpointPolicy {
  public:

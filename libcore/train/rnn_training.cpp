@@ -65,6 +65,7 @@ TaskFile evaluation_trials(const RnnTrainingConfig& c, TrialSource& source, bool
 RnnTrainingResult train_rnn_network(const RnnTrainingConfig& c, std::unique_ptr<TaskFile> file,
                                     const std::string& input, const RunSignature& signature, uint64_t seed,
                                     int threads) {
+  check_checkpoint_settings(c.checkpoint);
   TrainOptions opt = c.train;
   opt.seed = seed;
   opt.threads = threads;
@@ -92,7 +93,6 @@ RnnTrainingResult train_rnn_network(const RnnTrainingConfig& c, std::unique_ptr<
   TrainState& state = result.state;
   const std::string& ckpt = c.checkpoint.path;
   if (c.checkpoint.resume) {
-    require_resumable(c.checkpoint);
     state = read_checkpoint(ckpt, signature);
     log_info("resuming at batch " + std::to_string(state.step) + " from " + ckpt);
   } else {

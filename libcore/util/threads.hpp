@@ -1,7 +1,32 @@
 // One knob for all parallelism (--threads): OpenMP loops and BLAS together.
 #pragma once
 
+#include <exception>
+#include <mutex>
+
 namespace ctd {
+
+// An exception must not leave an OpenMP region (the runtime aborts): run each
+// iteration's body through guard(), then rethrow() the first error after it.
+class RegionErrors {
+ public:
+  template <class F>
+  void guard(F&& body) noexcept {
+    try {
+      body();
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (!first_) first_ = std::current_exception();
+    }
+  }
+  void rethrow() const {
+    if (first_) std::rethrow_exception(first_);
+  }
+
+ private:
+  std::mutex mutex_;
+  std::exception_ptr first_;
+};
 
 // Thread count when --threads is not given: OMP_NUM_THREADS, else
 // SLURM_CPUS_PER_TASK, else every core of the machine.

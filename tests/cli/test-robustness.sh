@@ -1,0 +1,40 @@
+# Bad and odd inputs at the edges: each a clear one-line error, the right exit
+# status and no output left behind (issue: robust on every input).
+source "$(dirname "$0")/lib.sh"
+
+gen-integrator --trials 6 --seed 1 -o task6.h5
+gen-integrator --trials 3 --seed 1 -o task3.h5
+train-rnn --task integrator --hidden 8 --batches 3 --eval-trials 4 -q -o p.h5
+run-rnn -p p.h5 -i task6.h5 -o states6.h5
+run-rnn -p p.h5 -i task3.h5 -o states3.h5
+spikify -i states6.h5 -o lfads.h5
+
+# spikify: inputs with fewer trials than the states were read past their end.
+h5copy -i states6.h5 -o mixed.h5 -s hiddens -d hiddens
+h5copy -i states3.h5 -o mixed.h5 -s inputs -d inputs
+expect_error 1 'the inputs have shape \[3,25,1\] but the states are \[6,25,8\]' out.h5 -- spikify -i mixed.h5 -o out.h5
+# Absurd rates would have overflowed the counts.
+expect_error 2 'max-rate x --bin-width is 1e\+12 spikes per bin' out.h5 -- spikify -i states6.h5 --max-rate 1e9 --bin-width 1e3 -o out.h5
+expect_error 2 '--max-rate: must be a finite number' out.h5 -- spikify -i states6.h5 --max-rate nan -o out.h5
+
+# A checkpoint that cannot be written fails before training, not at the first save.
+expect_error 1 "folder '/nonexistent/dir' does not exist" out.h5 -- train-rnn --task integrator --checkpoint /nonexistent/dir/ck.h5 -o out.h5
+expect_error 1 "folder '/nonexistent/dir' does not exist" out.h5 -- fit-lfads -i lfads.h5 --checkpoint /nonexistent/dir/ck.h5 -o out.h5
+
+# Thread counts are bounded.
+expect_error 2 '--threads: must be in \[0, 1024\], got 100000' out.h5 -- linearize -t 100000 -p p.h5 -i states6.h5 -o out.h5
+
+# Memory an option implies is checked before it is allocated.
+expect_error 1 'trials needs [0-9.e+]+ GB of memory but [0-9.e+]+ GB are available' out.h5 -- gen-integrator --trials 100000000 --steps 1000 -o out.h5
+
+# Valid runs that used to fail at the very end.
+run-esn --n 30 --outputs 2 --steps 50 --passes 1 --seed 2 -q -o esn.h5
+expect_ok run-esn -p esn.h5 --passes 0 --test-passes 0 -o esn0.h5
+
+# Text outputs report write errors.
+if [ -w /dev/full ]; then
+  ctd-info task6.h5 > /dev/full 2>err.txt; rc=$?
+  [ "$rc" = 1 ] && grep -q 'stdout: write error' err.txt && ok || fail "ctd-info > /dev/full exited $rc: $(cat err.txt)"
+fi
+
+finish
