@@ -7,7 +7,7 @@ PREFIX  ?= /usr/local
 JOBS    ?= $(shell nproc)
 NATIVE  ?= ON
 
-.PHONY: all deps configure test demo bench install clean
+.PHONY: all deps configure test test-sanitize demo bench install clean
 
 all: deps configure
 	cmake --build $(BUILD) -j $(JOBS)
@@ -20,6 +20,13 @@ configure: deps
 
 test: all
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# The whole suite under AddressSanitizer + UndefinedBehaviorSanitizer (RelWithDebInfo).
+SANITIZE_BUILD ?= build-sanitize
+test-sanitize: deps
+	@[ -f $(SANITIZE_BUILD)/CMakeCache.txt ] || cmake -S . -B $(SANITIZE_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCTD_SANITIZE=ON -DCTD_NATIVE=$(NATIVE)
+	cmake --build $(SANITIZE_BUILD) -j $(JOBS)
+	cd $(SANITIZE_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j $(JOBS)
 
 demo: all
 	scripts/demo $(BUILD)/bin
@@ -38,4 +45,4 @@ install: all
 	cmake --install $(BUILD) --prefix $(PREFIX)
 
 clean:
-	rm -rf $(BUILD) demo-output
+	rm -rf $(BUILD) $(SANITIZE_BUILD) demo-output

@@ -158,7 +158,7 @@ int Tool::parse(int argc, char** argv) {
   app.add_flag("-v,--verbose", verbose_, "More messages on stderr (repeatable)")->group(common);
   app.add_flag("-q,--quiet", quiet_, "Only errors on stderr")->group(common);
   app.add_option("-t,--threads", threads_,
-                 "Worker threads (0: OMP_NUM_THREADS, else SLURM_CPUS_PER_TASK, else all cores)")
+                 "Worker threads (0: OMP_NUM_THREADS, else SLURM_CPUS_PER_TASK, else the cores this process may use: affinity and cgroup quota)")
       ->type_name("INT")->group(common);
   app.add_flag("--no-history", no_history_, "Do not add this run to the output's history attribute")->group(common);
   bool man = false;

@@ -1,11 +1,14 @@
 #include "io/output.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <vector>
 
@@ -38,6 +41,32 @@ void write_all(int fd, const char* data, size_t n, const std::string& what) {
     n -= size_t(w);
   }
 }
+// "<host>-<pid>": temporary files carry their writer, so that one left by a
+// killed run (SIGKILL, a crash) can be recognised and removed later.
+std::string host_name() {
+  char host[256] = "host";
+  gethostname(host, sizeof host - 1);
+  for (char* c = host; *c; ++c)
+    if (*c == '-' || *c == '/') *c = '_';  // '-' separates the parts of the name
+  return host;
+}
+
+std::string writer_tag() { return host_name() + "-" + std::to_string(getpid()); }
+
+// Removes .NAME.tmp-<this host>-<pid>-XXXXXX files of processes that no
+// longer exist. Files of other hosts (a shared filesystem) are left alone.
+void remove_stale_temp_files(const std::string& dir, const std::string& name) {
+  const std::string prefix = "." + name + ".tmp-" + host_name() + "-";
+  DIR* d = opendir(dir.c_str());
+  if (!d) return;
+  while (dirent* e = readdir(d)) {
+    const std::string entry = e->d_name;
+    if (entry.compare(0, prefix.size(), prefix) != 0) continue;
+    const long pid = std::strtol(entry.c_str() + prefix.size(), nullptr, 10);
+    if (pid > 0 && kill(pid_t(pid), 0) != 0 && errno == ESRCH) ::unlink((dir + "/" + entry).c_str());
+  }
+  closedir(d);
+}
 }  // namespace
 
 void simulate_commit_failure_once() { g_fail_next_commit = true; }
@@ -64,7 +93,8 @@ OutputFile::OutputFile(const std::string& path) : path_(path) {
   if (!S_ISDIR(st.st_mode)) throw Error(path + ": cannot write: '" + dir + "' is not a folder");
   if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
     throw Error(path + ": cannot write: it is a folder");
-  std::string tmpl = dir + "/." + basename_of(path) + ".tmp-XXXXXX";
+  remove_stale_temp_files(dir, basename_of(path));
+  std::string tmpl = dir + "/." + basename_of(path) + ".tmp-" + writer_tag() + "-XXXXXX";
   std::vector<char> buf(tmpl.begin(), tmpl.end());
   buf.push_back('\0');
   int fd = mkstemp(buf.data());

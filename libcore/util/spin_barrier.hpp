@@ -1,8 +1,9 @@
 // A barrier for a fixed team of threads that meets every few microseconds.
 // OpenMP's barrier costs ~1.6 µs on two cores of the development machine; this
 // one ~0.35 µs, which matters for a network that meets at every time step
-// (run-esn). Waiters spin briefly, then yield, so an oversubscribed machine
-// (more threads than cores) still makes progress.
+// (run-esn). Waiters spin for at most kSpinMicroseconds, then sleep on a futex,
+// so on a shared or oversubscribed node (more threads than free cores) a
+// waiting thread gives its core to the thread it waits for.
 #pragma once
 #include <atomic>
 
@@ -18,9 +19,12 @@ class SpinBarrier {
   // call is visible to every thread after it.
   void wait();
 
+  static constexpr int kSpinMicroseconds = 50;
+
  private:
   alignas(64) std::atomic<int> arrived_{0};
   alignas(64) std::atomic<unsigned> generation_{0};
+  std::atomic<int> sleepers_{0};  // threads asleep on generation_
   const int threads_;
 };
 

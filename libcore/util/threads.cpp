@@ -1,9 +1,13 @@
 #include "util/threads.hpp"
 
 #include <omp.h>
+#include <sched.h>
 
 #include <Eigen/Core>
+#include <algorithm>
+#include <cmath>
 #include <cstdlib>
+#include <fstream>
 #include <string>
 #include <thread>
 
@@ -26,11 +30,32 @@ int env_int(const char* name) {
 }
 }  // namespace
 
+int usable_cores() {
+  // The CPUs this process may run on (taskset, cpusets, Slurm's binding)...
+  int n = 0;
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof set, &set) == 0) n = CPU_COUNT(&set);
+  if (n <= 0) n = int(std::thread::hardware_concurrency());
+  // ... and no more than the cgroup's CPU quota (a container or job step
+  // limited to 1.5 CPUs runs 2 threads at most).
+  std::ifstream v2("/sys/fs/cgroup/cpu.max");
+  std::string quota;
+  double period = 0;
+  if (v2 >> quota >> period && quota != "max" && period > 0) {
+    const double q = std::atof(quota.c_str()) / period;
+    if (q > 0) n = std::min(n, std::max(1, int(std::ceil(q))));
+  } else {
+    std::ifstream q1("/sys/fs/cgroup/cpu/cpu.cfs_quota_us"), p1("/sys/fs/cgroup/cpu/cpu.cfs_period_us");
+    double q = 0, p = 0;
+    if (q1 >> q && p1 >> p && q > 0 && p > 0) n = std::min(n, std::max(1, int(std::ceil(q / p))));
+  }
+  return std::max(1, n);
+}
+
 int default_thread_count() {
   if (int n = env_int("OMP_NUM_THREADS")) return n;
   if (int n = env_int("SLURM_CPUS_PER_TASK")) return n;
-  unsigned hw = std::thread::hardware_concurrency();
-  return hw ? int(hw) : 1;
+  return usable_cores();
 }
 
 void set_thread_count(int n) {

@@ -28,8 +28,12 @@ class RegionErrors {
   std::exception_ptr first_;
 };
 
+// The cores this process may use: its CPU affinity (sched_getaffinity),
+// capped by the cgroup's CPU quota (cpu.max, or cfs_quota_us / cfs_period_us).
+int usable_cores();
+
 // Thread count when --threads is not given: OMP_NUM_THREADS, else
-// SLURM_CPUS_PER_TASK, else every core of the machine.
+// SLURM_CPUS_PER_TASK, else usable_cores().
 int default_thread_count();
 
 // Sets the number of worker threads (0 = default_thread_count()). BLAS itself

@@ -37,4 +37,21 @@ if [ -w /dev/full ]; then
   [ "$rc" = 1 ] && grep -q 'stdout: write error' err.txt && ok || fail "ctd-info > /dev/full exited $rc: $(cat err.txt)"
 fi
 
+# A temporary file left by a killed run (here: a process that has ended) is
+# removed by the next run writing the same output; a live writer's is kept.
+host=$(hostname | tr -- '-/' '__')
+sleep 0 & dead=$!; wait $dead
+touch ".t.h5.tmp-$host-$dead-AbCdEf" ".t.h5.tmp-$host-$$-AbCdEf"
+gen-integrator --trials 2 -o t.h5
+[ ! -e ".t.h5.tmp-$host-$dead-AbCdEf" ] && ok || fail "the stale temporary file was not removed"
+[ -e ".t.h5.tmp-$host-$$-AbCdEf" ] && ok || fail "a live writer's temporary file was removed"
+rm -f ".t.h5.tmp-$host-$$-AbCdEf"
+
+# The default thread count follows the CPUs the process may use.
+if command -v taskset >/dev/null && [ "$(nproc --all)" -gt 1 ]; then
+  err=$(env -u OMP_NUM_THREADS -u SLURM_CPUS_PER_TASK taskset -c 0 train-rnn --task integrator --hidden 4 --batches 2 \
+        --eval-trials 2 -o t.h5 2>&1)
+  printf '%s' "$err" | grep -q ', 1 threads' && ok || fail "taskset -c 0 did not give 1 thread: $err"
+fi
+
 finish
