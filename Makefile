@@ -7,7 +7,7 @@ PREFIX  ?= /usr/local
 JOBS    ?= $(shell nproc)
 NATIVE  ?= ON
 
-.PHONY: all deps configure test test-sanitize demo bench install clean
+.PHONY: all deps configure test test-sanitize fuzz demo bench install clean
 
 all: deps configure
 	cmake --build $(BUILD) -j $(JOBS)
@@ -28,6 +28,15 @@ test-sanitize: deps
 	cmake --build $(SANITIZE_BUILD) -j $(JOBS)
 	cd $(SANITIZE_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j $(JOBS)
 
+# libFuzzer (clang) on every reader of external input, FUZZ_SECONDS per target.
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
+fuzz:
+	@scripts/install-deps clang libomp-dev libclang-rt-14-dev
+	@[ -f $(FUZZ_BUILD)/CMakeCache.txt ] || CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCTD_FUZZ=ON -DCTD_NATIVE=OFF
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz-targets
+	scripts/run-fuzz $(FUZZ_BUILD)/bin $(FUZZ_SECONDS)
+
 demo: all
 	scripts/demo $(BUILD)/bin
 
@@ -45,4 +54,4 @@ install: all
 	cmake --install $(BUILD) --prefix $(PREFIX)
 
 clean:
-	rm -rf $(BUILD) $(SANITIZE_BUILD) demo-output
+	rm -rf $(BUILD) $(SANITIZE_BUILD) $(FUZZ_BUILD) fuzz-findings demo-output

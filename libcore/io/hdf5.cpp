@@ -70,6 +70,14 @@ std::string hdf5_error_message() {
   std::string msg;
   H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, keep_innermost, &msg);
   H5Eclear2(H5E_DEFAULT);
+  // I/O errors come as a multi-line report; the system's own message is the useful part.
+  const std::string key = "error message = '";
+  if (auto at = msg.find(key); at != std::string::npos) {
+    const size_t end = msg.find('\'', at + key.size());
+    msg = msg.substr(at + key.size(), end == std::string::npos ? std::string::npos : end - at - key.size());
+  }
+  for (char& c : msg)
+    if (c == '\n' || c == '\r') c = ' ';
   return msg;
 }
 

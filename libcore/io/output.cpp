@@ -36,7 +36,7 @@ void write_all(int fd, const char* data, size_t n, const std::string& what) {
   while (n > 0) {
     ssize_t w = ::write(fd, data, n);
     if (w < 0 && errno == EINTR) continue;
-    if (w < 0) throw Error("cannot write " + what + ": " + std::strerror(errno));
+    if (w < 0) throw Error(what + ": cannot write: " + std::strerror(errno));
     data += w;
     n -= size_t(w);
   }
@@ -71,19 +71,28 @@ void remove_stale_temp_files(const std::string& dir, const std::string& name) {
 
 void simulate_commit_failure_once() { g_fail_next_commit = true; }
 
+namespace {
+// Every output is built in memory (the core driver, no backing store) and
+// written out by commit() with plain write(2): HDF5 never writes to disk
+// itself, so a full disk is one clean error from commit() instead of a failed
+// close that libhdf5 retries — and crashes on — at exit.
+std::unique_ptr<H5File> memory_file(const std::string& name) {
+  Hid fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
+  H5Pset_fapl_core(fapl.get(), 1 << 20, 0);
+  const std::string id = "ctd-output-" + std::to_string(getpid()) + "-" + std::to_string(reinterpret_cast<uintptr_t>(&name));
+  hid_t f = H5Fcreate(id.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get());
+  if (f < 0) throw Error(name + ": cannot create an in-memory HDF5 file: " + hdf5_error_message());
+  return std::make_unique<H5File>(Hid(f, H5Fclose), name);
+}
+}  // namespace
+
 OutputFile::OutputFile(const std::string& path) : path_(path) {
   hdf5_init();
   if (path.empty()) throw UsageError("no output file given (use -o FILE, or -o - for stdout)");
   if (path == "-") {
     if (isatty(STDOUT_FILENO))
       throw UsageError("refusing to write binary HDF5 to a terminal: redirect stdout or use -o FILE");
-    // A memory-only file (core driver without backing store) becomes the image.
-    Hid fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
-    H5Pset_fapl_core(fapl.get(), 1 << 20, 0);
-    std::string name = "ctd-stdout-" + std::to_string(getpid()) + ".h5";
-    hid_t f = H5Fcreate(name.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get());
-    if (f < 0) throw Error("stdout: cannot create an in-memory HDF5 file: " + hdf5_error_message());
-    file_ = std::make_unique<H5File>(Hid(f, H5Fclose), "<stdout>");
+    file_ = memory_file("<stdout>");
     return;
   }
   std::string dir = dirname_of(path);
@@ -106,14 +115,7 @@ OutputFile::OutputFile(const std::string& path) : path_(path) {
   umask(mask);
   fchmod(fd, 0666 & ~mask);
   ::close(fd);
-  hid_t f = H5Fcreate(temp_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
-  if (f < 0) {
-    std::string msg = hdf5_error_message();
-    ::unlink(temp_.c_str());
-    unregister_temp_file(temp_);
-    throw Error(path + ": cannot create: " + msg);
-  }
-  file_ = std::make_unique<H5File>(Hid(f, H5Fclose), path);
+  file_ = memory_file(path);
 }
 
 OutputFile::~OutputFile() {
@@ -126,35 +128,34 @@ OutputFile::~OutputFile() {
 }
 
 void OutputFile::commit() {
+  const std::string where = temp_.empty() ? std::string("stdout") : path_;
+  if (H5Fflush(file_->id(), H5F_SCOPE_GLOBAL) < 0)
+    throw Error(where + ": cannot finish the HDF5 file: " + hdf5_error_message());
+  ssize_t size = H5Fget_file_image(file_->id(), nullptr, 0);
+  if (size < 0) throw Error(where + ": cannot build the HDF5 file: " + hdf5_error_message());
+  std::vector<char> image(static_cast<size_t>(size));
+  if (H5Fget_file_image(file_->id(), image.data(), image.size()) < 0)
+    throw Error(where + ": cannot build the HDF5 file: " + hdf5_error_message());
+  file_.reset();
+  if (g_fail_next_commit) {
+    g_fail_next_commit = false;
+    throw Error(where + ": simulated failure before " + (temp_.empty() ? "writing" : "rename"));
+  }
   if (temp_.empty()) {
-    if (H5Fflush(file_->id(), H5F_SCOPE_GLOBAL) < 0)
-      throw Error("stdout: cannot finish the HDF5 image: " + hdf5_error_message());
-    ssize_t size = H5Fget_file_image(file_->id(), nullptr, 0);
-    if (size < 0) throw Error("stdout: cannot build the HDF5 image: " + hdf5_error_message());
-    std::vector<char> image(static_cast<size_t>(size));
-    if (H5Fget_file_image(file_->id(), image.data(), image.size()) < 0)
-      throw Error("stdout: cannot build the HDF5 image: " + hdf5_error_message());
-    file_.reset();
-    if (g_fail_next_commit) {
-      g_fail_next_commit = false;
-      throw Error("stdout: simulated failure before writing");
-    }
-    write_all(STDOUT_FILENO, image.data(), image.size(), "to stdout");
+    write_all(STDOUT_FILENO, image.data(), image.size(), "stdout");
     committed_ = true;
     return;
   }
-  if (!file_->close()) throw Error(path_ + ": cannot finish writing: " + hdf5_error_message());
-  int fd = ::open(temp_.c_str(), O_RDONLY);
-  if (fd >= 0) {
-    int rc = ::fsync(fd);
-    int err = errno;
+  int fd = ::open(temp_.c_str(), O_WRONLY | O_TRUNC);
+  if (fd < 0) throw Error(path_ + ": cannot write: " + std::strerror(errno));
+  try {
+    write_all(fd, image.data(), image.size(), path_);
+  } catch (...) {
     ::close(fd);
-    if (rc != 0) throw Error(path_ + ": cannot finish writing: " + std::strerror(err));
+    throw;
   }
-  if (g_fail_next_commit) {
-    g_fail_next_commit = false;
-    throw Error(path_ + ": simulated failure before rename");
-  }
+  const int rc = ::fsync(fd), err = errno;
+  if (::close(fd) != 0 || rc != 0) throw Error(path_ + ": cannot finish writing: " + std::strerror(rc ? err : errno));
   if (std::rename(temp_.c_str(), path_.c_str()) != 0)
     throw Error(path_ + ": cannot move the finished file into place: " + std::strerror(errno));
   unregister_temp_file(temp_);

@@ -21,6 +21,15 @@ expect_error 2 '--max-rate: must be a finite number' out.h5 -- spikify -i states
 expect_error 1 "folder '/nonexistent/dir' does not exist" out.h5 -- train-rnn --task integrator --checkpoint /nonexistent/dir/ck.h5 -o out.h5
 expect_error 1 "folder '/nonexistent/dir' does not exist" out.h5 -- fit-lfads -i lfads.h5 --checkpoint /nonexistent/dir/ck.h5 -o out.h5
 
+# A full disk: one clean error, no file, no crash (libhdf5 used to crash at exit).
+if [ "$(id -u)" = 0 ] && mkdir -p full && mount -t tmpfs -o size=24k tmpfs full 2>/dev/null; then
+  expect_error 1 'full/p.h5: cannot write: No space left on device' full/p.h5 -- train-rnn -q --task integrator --batches 2 --eval-trials 4 -o full/p.h5
+  expect_error 1 'full/ck.h5: cannot write: No space left on device' out.h5 -- train-rnn -q --task integrator --batches 2 --eval-trials 4 --checkpoint full/ck.h5 -o out.h5
+  expect_error 1 'full/e.h5: cannot write: No space left on device' full/e.h5 -- run-esn -q --n 100 --steps 20 --passes 1 -o full/e.h5
+  [ -z "$(ls -A full)" ] && ok || fail "a full disk kept files: $(ls -A full)"
+  umount full
+fi
+
 # Thread counts are bounded.
 expect_error 2 '--threads: must be in \[0, 1024\], got 100000' out.h5 -- linearize -t 100000 -p p.h5 -i states6.h5 -o out.h5
 

@@ -1,0 +1,115 @@
+// Fuzzes every reader of ctd's file kinds with well-formed HDF5 files of
+// arbitrary content: the bytes choose datasets (names the readers look for,
+// ranks, sizes, types, values including NaN and Inf) and attributes (numbers,
+// strings, arrays). A reader must accept the file or throw ctd::Error /
+// ctd::UsageError — never crash, read out of bounds or overflow.
+// (HDF5's own metadata is not mutated: libhdf5 1.10 itself crashes on some
+// corrupted metadata, which is out of ctd's reach; see the README's limits.)
+#include <fuzzer/FuzzedDataProvider.h>
+#include <hdf5.h>
+
+#include <cmath>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "esn/esn_file.hpp"
+#include "io/provenance.hpp"
+#include "lfads/data.hpp"
+#include "lfads/model_file.hpp"
+#include "nn/rnn_model.hpp"
+#include "tasks/task_file.hpp"
+#include "util/error.hpp"
+
+namespace {
+
+const char* kDatasets[] = {"inputs", "targets", "target_mask", "h0s", "tokens", "h0", "wI", "wR", "wO", "bR", "bO",
+                           "wRUHX", "wCHX", "bRU", "bC", "train_data", "valid_data", "train_truth", "valid_truth",
+                           "train_inputs", "valid_inputs", "train_lowd", "valid_lowd", "train_inds",
+                           "conversion_factor", "a0", "wF", "P", "gen/wRUHX", "factors/w", "logrates/w"};
+const char* kAttributes[] = {"cell", "bfg", "task_kind", "task", "dt", "tau", "dt_over_tau", "g", "sparsity", "D",
+                             "enc_dim", "con_dim", "ii_dim", "gen_dim", "factors_dim", "keep_rate", "varmin",
+                             "ctd_program", "ctd_options", "history", "seed", "lr"};
+
+double value(FuzzedDataProvider& in) {
+  switch (in.ConsumeIntegralInRange(0, 7)) {
+    case 0: return std::numeric_limits<double>::quiet_NaN();
+    case 1: return std::numeric_limits<double>::infinity();
+    case 2: return -1;
+    case 3: return 0;
+    case 4: return in.ConsumeIntegralInRange(0, 300);
+    default: return in.ConsumeFloatingPointInRange(-4.0, 4.0);
+  }
+}
+
+void write_dataset(hid_t file, FuzzedDataProvider& in) {
+  const std::string name = kDatasets[in.ConsumeIntegralInRange<size_t>(0, std::size(kDatasets) - 1)];
+  const int rank = in.ConsumeIntegralInRange(0, 3);
+  hsize_t dims[3] = {1, 1, 1};
+  size_t n = 1;
+  for (int r = 0; r < rank; ++r) n *= (dims[r] = in.ConsumeIntegralInRange<hsize_t>(0, 6));
+  std::vector<double> v(n);
+  for (double& x : v) x = value(in);
+  hid_t space = rank ? H5Screate_simple(rank, dims, nullptr) : H5Screate(H5S_SCALAR);
+  hid_t lcpl = H5Pcreate(H5P_LINK_CREATE);
+  H5Pset_create_intermediate_group(lcpl, 1);
+  const hid_t types[] = {H5T_NATIVE_FLOAT, H5T_NATIVE_DOUBLE, H5T_NATIVE_INT32, H5T_NATIVE_UINT8};
+  hid_t stored = types[in.ConsumeIntegralInRange(0, 3)];
+  hid_t d = H5Dcreate2(file, name.c_str(), stored, space, lcpl, H5P_DEFAULT, H5P_DEFAULT);
+  if (d >= 0) {
+    if (n) H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data());
+    H5Dclose(d);
+  }
+  H5Pclose(lcpl);
+  H5Sclose(space);
+}
+
+void write_attribute(ctd::H5File& f, FuzzedDataProvider& in) {
+  const std::string name = kAttributes[in.ConsumeIntegralInRange<size_t>(0, std::size(kAttributes) - 1)];
+  if (f.has_attribute(name)) return;
+  switch (in.ConsumeIntegralInRange(0, 3)) {
+    case 0: f.write_attribute(name, value(in)); break;
+    case 1: f.write_attribute(name, in.ConsumeRandomLengthString(16)); break;
+    case 2: {
+      std::vector<double> v(in.ConsumeIntegralInRange(1, 4));
+      for (double& x : v) x = value(in);
+      f.write_attribute(name, v);
+      break;
+    }
+    default: f.write_attribute(name, std::vector<std::string>{in.ConsumeRandomLengthString(8), "lr"});
+  }
+}
+
+template <class F>
+void expect_clean(F&& read) {
+  try {
+    read();
+  } catch (const ctd::Error&) {
+  } catch (const ctd::UsageError&) {
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  static bool quiet = (H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr), true);
+  (void)quiet;
+  FuzzedDataProvider in(data, size);
+  hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+  H5Pset_fapl_core(fapl, 1 << 16, 0);
+  hid_t id = H5Fcreate("fuzz.h5", H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+  H5Pclose(fapl);
+  if (id < 0) return 0;
+  ctd::H5File f(ctd::Hid(id, H5Fclose), "fuzz.h5");
+  const int datasets = in.ConsumeIntegralInRange(0, 12), attributes = in.ConsumeIntegralInRange(0, 8);
+  for (int i = 0; i < datasets; ++i) write_dataset(f.id(), in);
+  for (int i = 0; i < attributes && in.remaining_bytes(); ++i) expect_clean([&] { write_attribute(f, in); });
+  expect_clean([&] { ctd::read_task_file(f, true); });
+  expect_clean([&] { ctd::read_task_file(f, false); });
+  expect_clean([&] { ctd::read_rnn_params(f); });
+  expect_clean([&] { ctd::read_lfads_data(f); });
+  expect_clean([&] { ctd::read_esn_file(f); });
+  expect_clean([&] { ctd::read_lfads_model(f); });
+  expect_clean([&] { ctd::config_from_file(f); });
+  return 0;
+}
