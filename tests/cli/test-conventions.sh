@@ -24,7 +24,8 @@ for f in "$ROOT"/tools/*.cpp; do
 done
 
 # Nothing points readers outside the repository.
-refs=$(cd "$ROOT" && grep -rlE '(SPEC|FORMATS|CONVENTIONS|DESIGN)\.md' README.md man tools libcore scripts bench examples docs 2>/dev/null | tr '\n' ' ')
+refs=$(cd "$ROOT" && grep -rlIE --exclude-dir='build*' --exclude-dir=.git --exclude=test-conventions.sh \
+       '(SPEC|FORMATS|CONVENTIONS|DESIGN)\.md' . 2>/dev/null | tr '\n' ' ')
 [ -z "$refs" ] && ok || fail "files point to documents outside the repository: $refs"
 
 # Config files: unknown keys, foreign sections and non-text are usage errors.

@@ -7,7 +7,7 @@
 
 using namespace ctd;
 
-TEST_CASE("integrator task: bias and noise moments match SPEC.md §1") {
+TEST_CASE("integrator task: bias and noise moments match docs/methods.md §1") {
   IntegratorTask task;  // bval 0.01, sval 0.025, T 25, duration 1
   const size_t B = 20000;
   const int T = task.steps;
