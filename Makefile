@@ -49,6 +49,7 @@ bench: all
 	bench/find-fixed-points-bench $(BUILD)/bin
 	bench/fit-lfads-bench $(BUILD)/bin
 	bench/sentiment-bench $(BUILD)/bin
+	bench/shared-node-bench $(BUILD)/bin
 
 install: all
 	cmake --install $(BUILD) --prefix $(PREFIX)
