@@ -1,6 +1,9 @@
 #include "esn/esn.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <memory>
 #include <cmath>
 
 #include <omp.h>
@@ -132,109 +135,176 @@ PassStats ForceNetwork<S>::pass(int T, const double* inputs, const double* targe
     for (int t = 0; t < nt; ++t) z_.noalias() += shares_[t]->wO * h_[0].segment(first_row(t), row_count(t));
   }
   double sse = 0, sum = 0, sum2 = 0, zsum = 0, zsum2 = 0, zf = 0;
-  SpinBarrier barrier(nt);
-  bool short_team = false;
 
-#pragma omp parallel num_threads(nt)
-  if (omp_get_num_threads() != nt) {
-#pragma omp single
-    short_team = true;
-  } else {
-    const int id = omp_get_thread_num();
-    const int r0 = first_row(id), nr = row_count(id);
-    const int b0 = p_blocks_[id], b1 = p_blocks_[id + 1];
-    auto wR = wR_.middleRows(r0, nr);
-    auto wF = wF_.middleRows(r0, nr);
-    auto wI = wI_.middleRows(r0, nr);
-    Share& my = *shares_[id];
-    if (reset) my.a = a0_.segment(r0, nr);
-    Vec x = Vec::Zero(U), v(nr), z = z_, e = Vec::Zero(M), k = Vec::Zero(np);
-    S c = S(0);            // the last RLS update: P ← P − c·k·kᵀ, wO ← wO − c·e·kᵀ
+  // What each share keeps between phases (its thread's, or the one thread's
+  // that carries every share when the node is contended).
+  struct alignas(64) Local {
+    Vec x, v, z, e, k;
+    S c = S(0);              // the last RLS update: P ← P − c·k·kᵀ, wO ← wO − c·e·kᵀ
     bool p_pending = false;  // its P update still to be applied (during the next sweep)
-    // Phase n (n = 0 … T) knows h_n and, from phase n − 1, the readout parts
-    // of wO·h_n and the parts of P·h_{n−1} if step n − 1 learned. It
-    // completes z_n and the update of step n − 1, learns from z_n against
-    // targets row n − 1 (the sweep over P with h_n), and makes h_{n+1}.
-    bool learned = false;  // phase n − 1 swept P
-    // Completes that learning step from all threads' parts (buffer b):
-    // k = P·h, c = 1/(1 + hᵀk), and this thread's columns of wO ← wO − c·e·kᵀ.
-    auto complete_update = [&](int b) {
-      k.setZero();
-      S hk = 0;
-      for (int p = 0; p < nt; ++p) {
-        k += Eigen::Map<const Vec>(shares_[p]->kpart[b].data(), np);
-        hk += shares_[p]->hk[b];
-      }
-      c = S(1) / (S(1) + hk);
-      for (int m = 0; m < M; ++m) my.wO.row(m) -= (c * e(m)) * k.segment(r0, nr).transpose();
-      p_pending = true;
-    };
-    for (int n = 0; n <= T; ++n) {
-      const int cur = n & 1, prev = cur ^ 1;
-      const auto h = h_[cur].head(N);
-      double err = 0;
-      if (n > 0) {
-        S correction = 0;  // the readout parts lack the last update: wO·h − c·e·(kᵀh)
-        if (learned) {
-          complete_update(prev);
-          correction = c * k.head(N).dot(h);
-        }
-        z.setZero();
-        for (int p = 0; p < nt; ++p) z += Eigen::Map<const Vec>(shares_[p]->zpart[cur].data(), M);
-        if (learned) z -= correction * e;
-        learned = false;
-        if (targets) {
-          for (int m = 0; m < M; ++m) {
-            e(m) = z(m) - S(targets[size_t(n - 1) * M + m]);
-            err += double(e(m)) * double(e(m));
-          }
-          err /= M;
-        }
-        if (targets && learn_every > 0 && n % learn_every == 0) {
-          // One sweep over this thread's rows of P: the deferred P update of
-          // the last learning step, then this thread's part of P·h.
-          my.hk[cur] = P_.update_and_multiply(b0, b1, p_pending ? c : S(0), k.data(), h_[cur].data(), my.kpart[cur].data());
-          p_pending = false;
-          learned = true;
-        }
-        if (id == 0) {
-          const size_t t = size_t(n - 1);
-          if (z_out) Eigen::Map<Vec>(z_out + t * M, M) = z;
-          if (err_out) err_out[t] = err;
-          if (targets) {
-            sse += err;
-            for (int m = 0; m < M; ++m) {
-              double f = targets[t * M + m], zm = double(z(m));
-              sum += f;
-              sum2 += f * f;
-              zsum += zm;
-              zsum2 += zm * zm;
-              zf += zm * f;
-            }
-          }
-        }
-      }
-      if (n < T) {
-        // This thread's rows of h_{n+1} and its part of the readout.
-        auto hn = h_[prev].segment(r0, nr);
-        v.noalias() = wR * h;
-        v.noalias() += wF * z;
-        if (inputs) {
-          for (int u = 0; u < U; ++u) x(u) = S(inputs[size_t(n) * U + u]);
-          v.noalias() += wI * x;
-        }
-        my.a += alpha * (v - my.a);
-        hn = my.a.array().tanh().matrix();
-        Eigen::Map<Vec>(my.zpart[prev].data(), M).noalias() = my.wO * hn;
-        if (h_out) Eigen::Map<Vec>(h_out + size_t(n) * N + r0, nr) = hn;
-      }
-      if (n < T || learned) barrier.wait();
+    bool learned = false;    // the last phase swept P
+  };
+  // Each thread allocates its share's locals itself, away from what the other
+  // cores write (written next to each other they cost as much as the step).
+  std::vector<std::unique_ptr<Local>> locals(static_cast<size_t>(nt));
+  auto make_local = [&](int id) {
+    auto L = std::make_unique<Local>();
+    L->x = Vec::Zero(U), L->v = Vec(row_count(id)), L->z = z_, L->e = Vec::Zero(M), L->k = Vec::Zero(np);
+    if (reset) shares_[id]->a = a0_.segment(first_row(id), row_count(id));
+    locals[size_t(id)] = std::move(L);
+  };
+  // Completes share id's learning step from all shares' parts (buffer b):
+  // k = P·h, c = 1/(1 + hᵀk), and the share's columns of wO ← wO − c·e·kᵀ.
+  auto complete_update = [&](int id, Local& L, int b) {
+    L.k.setZero();
+    S hk = 0;
+    for (int p = 0; p < nt; ++p) {
+      L.k += Eigen::Map<const Vec>(shares_[p]->kpart[b].data(), np);
+      hk += shares_[p]->hk[b];
     }
-    if (learned) complete_update(T & 1);  // the last step learned
-    if (p_pending) P_.update(b0, b1, c, k.data());
-    if (id == 0) z_ = z;
+    L.c = S(1) / (S(1) + hk);
+    for (int m = 0; m < M; ++m) shares_[id]->wO.row(m) -= (L.c * L.e(m)) * L.k.segment(first_row(id), row_count(id)).transpose();
+    L.p_pending = true;
+  };
+  // Phase n (n = 0 … T) of share id. It knows h_n and, from phase n − 1, the
+  // readout parts of wO·h_n and the parts of P·h_{n−1} if step n − 1
+  // learned. It completes z_n and the update of step n − 1, learns from z_n
+  // against targets row n − 1 (the sweep over P with h_n), and makes its rows
+  // of h_{n+1}. A phase reads only the other parity's buffers of the other
+  // shares, so the shares of one phase may run in parallel or one after the
+  // other with the same arithmetic.
+  auto phase = [&](int id, int n) {
+    Local& L = *locals[size_t(id)];
+    Share& my = *shares_[id];
+    const int r0 = first_row(id), nr = row_count(id), cur = n & 1, prev = cur ^ 1;
+    const auto h = h_[cur].head(N);
+    double err = 0;
+    if (n > 0) {
+      S correction = 0;  // the readout parts lack the last update: wO·h − c·e·(kᵀh)
+      if (L.learned) {
+        complete_update(id, L, prev);
+        correction = L.c * L.k.head(N).dot(h);
+      }
+      L.z.setZero();
+      for (int p = 0; p < nt; ++p) L.z += Eigen::Map<const Vec>(shares_[p]->zpart[cur].data(), M);
+      if (L.learned) L.z -= correction * L.e;
+      L.learned = false;
+      if (targets) {
+        for (int m = 0; m < M; ++m) {
+          L.e(m) = L.z(m) - S(targets[size_t(n - 1) * M + m]);
+          err += double(L.e(m)) * double(L.e(m));
+        }
+        err /= M;
+      }
+      if (targets && learn_every > 0 && n % learn_every == 0) {
+        // One sweep over this share's rows of P: the deferred P update of
+        // the last learning step, then this share's part of P·h.
+        my.hk[cur] = P_.update_and_multiply(p_blocks_[id], p_blocks_[id + 1], L.p_pending ? L.c : S(0), L.k.data(),
+                                            h_[cur].data(), my.kpart[cur].data());
+        L.p_pending = false;
+        L.learned = true;
+      }
+      if (id == 0) {
+        const size_t t = size_t(n - 1);
+        if (z_out) Eigen::Map<Vec>(z_out + t * M, M) = L.z;
+        if (err_out) err_out[t] = err;
+        if (targets) {
+          sse += err;
+          for (int m = 0; m < M; ++m) {
+            double f = targets[t * M + m], zm = double(L.z(m));
+            sum += f;
+            sum2 += f * f;
+            zsum += zm;
+            zsum2 += zm * zm;
+            zf += zm * f;
+          }
+        }
+      }
+    }
+    if (n < T) {
+      // This share's rows of h_{n+1} and its part of the readout.
+      auto hn = h_[prev].segment(r0, nr);
+      L.v.noalias() = wR_.middleRows(r0, nr) * h;
+      L.v.noalias() += wF_.middleRows(r0, nr) * L.z;
+      if (inputs) {
+        for (int u = 0; u < U; ++u) L.x(u) = S(inputs[size_t(n) * U + u]);
+        L.v.noalias() += wI_.middleRows(r0, nr) * L.x;
+      }
+      my.a += alpha * (L.v - my.a);
+      hn = my.a.array().tanh().matrix();
+      Eigen::Map<Vec>(my.zpart[prev].data(), M).noalias() = my.wO * hn;
+      if (h_out) Eigen::Map<Vec>(h_out + size_t(n) * N + r0, nr) = hn;
+    }
+  };
+
+  // The threads run their shares in step, meeting once per phase. When thread
+  // 0 spends so long waiting that one thread would be faster — another
+  // process holds the cores — it carries on with every share alone: the same
+  // arithmetic, so the same result, without a barrier per step.
+  SpinBarrier barrier(nt);
+  int carry_from = sequential_passes_ > 0 ? 0 : T + 1;  // the phase from which one thread runs all shares
+  bool short_team = false;
+  if (nt > 1 && carry_from > T) {
+    std::atomic<int> carry_at{-1};  // the phase after whose barrier thread 0 goes on alone
+#pragma omp parallel num_threads(nt)
+    if (omp_get_num_threads() != nt) {
+#pragma omp single
+      short_team = true;
+    } else {
+      using Clock = std::chrono::steady_clock;
+      const int id = omp_get_thread_num();
+      make_local(id);
+      barrier.wait();  // every share's locals exist before a handover can need them
+      Clock::duration busy{}, waiting{};
+      int startup_sleeps = 0;
+      for (int n = 0; n <= T; ++n) {
+        const auto t0 = Clock::now();
+        phase(id, n);
+        const auto t1 = Clock::now();
+        busy += t1 - t0;
+        // One thread would take about nt times thread 0's busy time; the team
+        // takes busy + waiting (judged every 8 phases past the start-up, when
+        // a thread that slept between passes may take milliseconds to wake).
+        // And three waits long enough to sleep — threads that lose their cores
+        // for milliseconds, which an idle node hardly ever shows — settle it early.
+        if (id == 0 && n == 15) startup_sleeps = barrier.sleeps();
+        if (id == 0 && ((n % 8 == 7 && n > 15 &&
+                         ((n >= 63 && waiting > busy * (1.2 * nt - 1)) || barrier.sleeps() - startup_sleeps >= 3)) ||
+                        n == carry_after_phase_))
+          carry_at.store(n, std::memory_order_relaxed);
+        if (n == T && !locals[size_t(id)]->learned) break;
+        barrier.wait();
+        waiting += Clock::now() - t1;
+        if (carry_at.load(std::memory_order_relaxed) == n) {
+          if (id == 0) carry_from = n + 1;
+          break;
+        }
+      }
+    }
+    // After a contended pass, the next 4, 8, … 64 passes run in one thread
+    // before the team is tried again.
+    if (carry_from <= T)
+      sequential_passes_ = 4 << std::min(4, sequential_streak_++);
+    else
+      sequential_streak_ = 0;
+  } else if (nt == 1) {
+    carry_from = 0;
+  } else {
+    --sequential_passes_;  // a contended node: this pass in one thread, then try the team again
   }
+  carry_after_phase_ = -1;
   if (short_team) throw Error("OpenMP started fewer than the " + std::to_string(nt) + " threads the network was laid out for (is OMP_DYNAMIC or OMP_THREAD_LIMIT set?)");
+  for (int id = 0; id < nt; ++id)
+    if (!locals[size_t(id)]) make_local(id);
+  for (int n = carry_from; n <= T; ++n)
+    for (int id = 0; id < nt; ++id) phase(id, n);
+  // The last step's learning, completed from every share's part.
+  for (int id = 0; id < nt; ++id) {
+    Local& L = *locals[size_t(id)];
+    if (L.learned) complete_update(id, L, T & 1);
+    if (L.p_pending) P_.update(p_blocks_[id], p_blocks_[id + 1], L.c, L.k.data());
+  }
+  z_ = locals[0]->z;
   if (T & 1) h_[0] = h_[1];  // the next pass (with reset = false) starts from the last state
   PassStats st;
   if (targets) {

@@ -83,6 +83,12 @@ class ForceNetwork {
   PassStats pass(int T, const double* inputs, const double* targets, int learn_every, S* h_out, S* z_out,
                  double* err_out, bool reset = true);
 
+  // Test hooks: run the next `passes` passes with one thread carrying every
+  // share; and in the next team pass, hand over to one thread after phase n.
+  // Either gives the same result as the team would.
+  void carry_shares_alone(int passes) { sequential_passes_ = passes; }
+  void carry_after_phase(int n) { carry_after_phase_ = n; }
+
  private:
   static constexpr int kLine = 64 / int(sizeof(S));  // entries per cache line
 
@@ -115,6 +121,9 @@ class ForceNetwork {
   std::vector<std::unique_ptr<Share>> shares_;
   Vec a0_, z_;
   Vec h_[2];                          // double-buffered by step parity, zero-padded to P_.padded()
+  int sequential_passes_ = 0;         // passes still to run in one thread (the node was contended)
+  int sequential_streak_ = 0;         // contended passes in a row
+  int carry_after_phase_ = -1;        // test hook
 };
 
 }  // namespace ctd

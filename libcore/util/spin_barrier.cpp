@@ -41,6 +41,7 @@ void SpinBarrier::wait() {
     if (spins % 128 == 0 && Clock::now() - start > std::chrono::microseconds(kSpinMicroseconds)) {
       // ... then sleep in the kernel: on a shared node the thread we wait for
       // may not be running, and spinning would take its core.
+      sleeps_total_.fetch_add(1, std::memory_order_relaxed);
       sleepers_.fetch_add(1, std::memory_order_seq_cst);
       while (generation_.load(std::memory_order_seq_cst) == gen) futex_wait(&generation_, gen);
       sleepers_.fetch_sub(1, std::memory_order_relaxed);

@@ -107,6 +107,34 @@ TEST_CASE("saving after some passes and resuming equals one continuous run") {
   CHECK(resumed.P() == straight.P());
 }
 
+TEST_CASE("on a contended node one thread carries every share, with the team's arithmetic") {
+  EsnSpec spec;
+  spec.N = 90;
+  spec.M = 3;
+  EsnParams p = init_esn(spec, 4);
+  EsnSpec data = spec;
+  data.g = 1.8;
+  TimeSeries f = data_esn_targets(data, 3, 120, 5);
+  for (int every : {1, 2}) {
+    ForceNetwork<float> team(p, 3), alone(p, 3), handover(p, 3);
+    std::vector<float> z_team(120 * 3), z_alone(z_team.size()), z_handover(z_team.size());
+    alone.carry_shares_alone(2);
+    for (int i = 0; i < 2; ++i) {
+      handover.carry_after_phase(i == 0 ? 37 : 120);  // mid-pass, and after the last phase
+      team.pass(120, nullptr, f.data(), every, nullptr, z_team.data(), nullptr, false);
+      alone.pass(120, nullptr, f.data(), every, nullptr, z_alone.data(), nullptr, false);
+      handover.pass(120, nullptr, f.data(), every, nullptr, z_handover.data(), nullptr, false);
+    }
+    CAPTURE(every);
+    CHECK(alone.params().wO == team.params().wO);
+    CHECK(alone.P() == team.P());
+    CHECK(z_alone == z_team);
+    CHECK(handover.params().wO == team.params().wO);
+    CHECK(handover.P() == team.P());
+    CHECK(z_handover == z_team);
+  }
+}
+
 TEST_CASE("data-ESN targets are the data network's first units; sines have the right period") {
   EsnSpec data;
   data.N = 30;
