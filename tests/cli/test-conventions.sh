@@ -58,6 +58,11 @@ h5diff a.h5 b.h5 inputs inputs >/dev/null && h5diff a.h5 b.h5 targets targets >/
 gen-integrator --config a.toml --trials 4 -o c.h5
 [ "$(h5dump -H -d inputs c.h5 | grep -o 'DATASPACE  SIMPLE { ( [0-9]*' | grep -o '[0-9]*$')" = 4 ] && ok || fail "--trials did not win over the config"
 
+# The same for a training run: its recorded options retrain the same network.
+train-rnn --task decision --hidden 8 --batches 20 --eval-trials 16 --seed 4 -q -o n1.h5
+ctd-info --as-config n1.h5 > n1.toml
+train-rnn --config n1.toml -q -o n2.h5 && h5diff n1.h5 n2.h5 wRUHX wRUHX >/dev/null && ok || fail "train-rnn --config of its own recorded options differs"
+
 # Provenance records what ran: the force preset runs in double and says so.
 run-esn --preset force --n 40 --steps 200 --passes 1 --no-states -o force.h5 2>/dev/null
 [ "$(ctd-info --as-config force.h5 | grep '^double = ')" = "double = 1" ] && ok || fail "run-esn --preset force does not record double = 1"
