@@ -6,6 +6,7 @@ BUILD   ?= build
 PREFIX  ?= /usr/local
 JOBS    ?= $(shell nproc)
 NATIVE  ?= ON
+ARCH    ?=
 
 .PHONY: all deps configure test test-sanitize fuzz demo bench install clean
 
@@ -16,7 +17,7 @@ deps:
 	@scripts/install-deps
 
 configure: deps
-	@[ -f $(BUILD)/CMakeCache.txt ] || cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DCTD_NATIVE=$(NATIVE) -DCMAKE_INSTALL_PREFIX=$(PREFIX)
+	@[ -f $(BUILD)/CMakeCache.txt ] || cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DCTD_NATIVE=$(NATIVE) -DCTD_ARCH=$(ARCH) -DCMAKE_INSTALL_PREFIX=$(PREFIX)
 
 test: all
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
