@@ -40,7 +40,10 @@ LfadsData read_lfads_data(const H5File& in) {
     throw Error(in.where("valid_data") + " has shape " + shape_string(d.valid.data.shape) + " but train_data is " +
                 shape_string(d.train.data.shape) + ": T and D must agree");
   if (in.has_dataset("conversion_factor")) {
-    d.conversion_factor = in.read<double>("conversion_factor").data.at(0);
+    const Array<double> c = in.read<double>("conversion_factor");
+    if (c.size() != 1)
+      throw Error(in.where("conversion_factor") + " has shape " + shape_string(c.shape) + " but one number is required");
+    d.conversion_factor = c[0];
     if (!(d.conversion_factor > 0) || !std::isfinite(d.conversion_factor))
       throw Error(in.where("conversion_factor") + " must be a positive number");
   }
