@@ -7,15 +7,15 @@
 namespace ctd {
 
 namespace {
-// 64-byte vectors through GCC's vector extensions: AVX-512 registers where the
-// machine has them, pairs of AVX registers elsewhere. Loads and stores go
-// through memcpy, so they need no alignment (aligned data is only faster).
+// One register's worth of S through GCC's vector extensions (64 bytes with
+// AVX-512, 32 with AVX2). Loads and stores go through memcpy, so they need no
+// alignment (aligned data is only faster).
 template <class S>
 struct Simd {
-  static constexpr int W = 64 / int(sizeof(S));
+  static constexpr int W = kSweepVectorBytes / int(sizeof(S));
   using I = std::conditional_t<sizeof(S) == 4, int32_t, int64_t>;
-  typedef S V __attribute__((vector_size(64)));
-  typedef I Mask __attribute__((vector_size(64)));
+  typedef S V __attribute__((vector_size(kSweepVectorBytes)));
+  typedef I Mask __attribute__((vector_size(kSweepVectorBytes)));
   static V load(const S* p) {
     V v;
     __builtin_memcpy(&v, p, sizeof v);
@@ -121,7 +121,8 @@ template <class S>
 S PackedSymmetric<S>::update_and_multiply(int b0, int b1, S c, const S* __restrict k, const S* __restrict h,
                                           S* __restrict kpart) {
   std::fill(kpart + kBlock * b0, kpart + npad_, S(0));
-  static_assert(kBlock == 4 && kAlign == Simd<S>::W, "sweep_block works on four rows and 64-byte vectors");
+  static_assert(kBlock == 4 && kAlign == Simd<S>::W && kAlign % kBlock == 0,
+                "sweep_block works on four rows that share one vector of columns");
   for (int b = b0; b < b1; ++b) {
     S* rows[kBlock] = {row(kBlock * b), row(kBlock * b + 1), row(kBlock * b + 2), row(kBlock * b + 3)};
     sweep_block(rows, kBlock * b, first_column(b), npad_, c, k, h, kpart);

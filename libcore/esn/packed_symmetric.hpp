@@ -5,7 +5,7 @@
 // matrix plus the recurrent weights (2 MB in float) overflow the two cores'
 // L2 caches; the triangle halves P's traffic and keeps each core's share
 // resident. The rows are grouped in blocks of four that share every load of k
-// and h, each block stored from a 64-byte aligned column so the sweep runs on
+// and h, each block stored from a vector-aligned column so the sweep runs on
 // aligned vectors. Columns are padded with zeros up to that alignment; padded
 // rows and columns stay zero because k and h are zero there.
 #pragma once
@@ -16,10 +16,19 @@
 
 namespace ctd {
 
+// The sweep's vector width: one register of the target. With 64-byte vectors
+// on a 16-register AVX2 machine the four rows' accumulators spill to memory
+// (run-esn's training pass took twice as long there), so AVX2 builds use 32.
+#if defined(__AVX512F__)
+inline constexpr int kSweepVectorBytes = 64;
+#else
+inline constexpr int kSweepVectorBytes = 32;
+#endif
+
 template <class S>
 class PackedSymmetric {
  public:
-  static constexpr int kAlign = 64 / int(sizeof(S));  // columns per 64 bytes
+  static constexpr int kAlign = kSweepVectorBytes / int(sizeof(S));  // columns per vector
   static constexpr int kBlock = 4;                    // rows sharing one sweep
 
   explicit PackedSymmetric(int n);
