@@ -87,15 +87,15 @@ void print_man_options(const CLI::App& app) {
   for (const std::string& group : groups) {
     std::cout << ".SS " << group << "\n";
     for (const CLI::Option* o : app.get_options()) {
-    if (o->get_group() != group) continue;
-    std::string names;
-    for (const auto& s : o->get_snames()) names += (names.empty() ? "-" : ", -") + s;
-    for (const auto& l : o->get_lnames()) names += (names.empty() ? "--" : ", --") + l;
-    std::cout << ".TP\n.B " << roff(names);
-    if (!o->get_type_name().empty() && o->get_expected_max() > 0) std::cout << " \" " << roff(o->get_type_name()) << "\"";
-    std::cout << "\n" << roff(o->get_description());
-    if (!o->get_default_str().empty()) std::cout << " (default: " << roff(o->get_default_str()) << ")";
-    std::cout << "\n";
+      if (o->get_group() != group) continue;
+      std::string names;
+      for (const auto& s : o->get_snames()) names += (names.empty() ? "-" : ", -") + s;
+      for (const auto& l : o->get_lnames()) names += (names.empty() ? "--" : ", --") + l;
+      std::cout << ".TP\n.B " << roff(names);
+      if (!o->get_type_name().empty() && o->get_expected_max() > 0) std::cout << " \" " << roff(o->get_type_name()) << "\"";
+      std::cout << "\n" << roff(o->get_description());
+      if (!o->get_default_str().empty()) std::cout << " (default: " << roff(o->get_default_str()) << ")";
+      std::cout << "\n";
     }
   }
 }
@@ -110,28 +110,24 @@ Tool::Tool(std::string name, std::string description, std::string example)
   options_.group("Options");
 }
 
-OptionSpec& Tool::add_input(const std::string& help, bool positional) {
-  OptionSpec& s = options_.add("input", input, help + " ('-' = stdin)").unrecorded();
-  s.short_name = "-i";
+// -i, -o, -p: not recorded (they say where, not what), listed under Files.
+OptionSpec& Tool::add_file(const std::string& name, std::string& var, const std::string& help, bool positional) {
+  OptionSpec& s = options_.add(name, var, help).unrecorded();
+  s.short_name = "-" + name.substr(0, 1);
   s.positional = positional;
   s.group = "Files";
   return s;
+}
+
+OptionSpec& Tool::add_input(const std::string& help, bool positional) {
+  return add_file("input", input, help + " ('-' = stdin)", positional);
 }
 
 OptionSpec& Tool::add_output(const std::string& help, bool positional) {
-  OptionSpec& s = options_.add("output", output, help + " ('-' = stdout)").unrecorded();
-  s.short_name = "-o";
-  s.positional = positional;
-  s.group = "Files";
-  return s;
+  return add_file("output", output, help + " ('-' = stdout)", positional);
 }
 
-OptionSpec& Tool::add_params(const std::string& help) {
-  OptionSpec& s = options_.add("params", params, help).unrecorded();
-  s.short_name = "-p";
-  s.group = "Files";
-  return s;
-}
+OptionSpec& Tool::add_params(const std::string& help) { return add_file("params", params, help, false); }
 
 RunInfo Tool::run_info() const {
   RunInfo info;

@@ -41,6 +41,7 @@ class Tool {
 
  private:
   int parse(int argc, char** argv);
+  OptionSpec& add_file(const std::string& name, std::string& var, const std::string& help, bool positional);
   std::string name_, description_, example_;
   OptionSet options_;
   int verbose_ = 0;

@@ -166,20 +166,14 @@ EsnRunResult run_esn(const EsnRunSettings& s, const std::string& params_file, ui
 void write_esn_run(H5File& o, const EsnRunSettings& s, const EsnRunResult& r) {
   const size_t T = size_t(r.targets.rows()), N = size_t(r.params.spec.N), M = size_t(r.params.spec.M);
   write_esn_params(o, r.params, r.P);
-  if (!r.h.empty()) {
-    if (s.use_double) {
-      o.write("h", Shape{T, N}, r.h.data());
-    } else {
-      std::vector<float> h(r.h.begin(), r.h.end());
-      o.write("h", Shape{T, N}, h.data());
-    }
-  }
-  if (s.use_double) {
-    o.write("z", Shape{T, M}, r.z.data());
-  } else {
-    std::vector<float> z(r.z.begin(), r.z.end());
-    o.write("z", Shape{T, M}, z.data());
-  }
+  // States and readout in the precision the network ran in.
+  auto write_run = [&](const std::string& name, const Shape& shape, const std::vector<double>& v) {
+    if (s.use_double) return o.write(name, shape, v.data());
+    const std::vector<float> f(v.begin(), v.end());
+    o.write(name, shape, f.data());
+  };
+  if (!r.h.empty()) write_run("h", Shape{T, N}, r.h);
+  write_run("z", Shape{T, M}, r.z);
   o.write("targets", Shape{T, M}, r.targets.data());
   o.write("error", Shape{T}, r.err.data());
   if (s.passes) o.write_attribute("train_nmse", r.train_nmse);
