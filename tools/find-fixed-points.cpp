@@ -14,6 +14,8 @@ int main(int argc, char** argv) {
   ctd::FixedPointSearch search;
   ctd::LinearizationSettings lin;
   tool.add_params("Parameter file of the network").needed();
+  ctd::RnnReadOptions reading;
+  ctd::register_options(tool.options(), reading);
   tool.add_input("Candidates: a states file (its hiddens) or FILE:DATASET ([K,N] or [B,T,N])").needed();
   tool.add_output("Output fixed-points file").needed();
   ctd::register_options(tool.options(), search);
@@ -21,10 +23,10 @@ int main(int argc, char** argv) {
 
   return tool.run(argc, argv, [&] {
     ctd::OutputFile out(tool.output);
-    ctd::RnnModel model = ctd::read_rnn_params(ctd::H5File::open(tool.params));
+    ctd::RnnModel model = ctd::read_rnn_params(ctd::H5File::open(tool.params), reading);
     Eigen::VectorXd x_star = ctd::vector_or_zeros(lin.x_star, model.spec.U, "--x-star");
     std::string history;
-    ctd::RowMatD states = ctd::read_state_rows(tool.input, model.spec.N, &history);
+    ctd::RowMatD states = ctd::read_state_rows(tool.input, ctd::state_size(model.spec), &history);
     ctd::FixedPointSearchResult r = ctd::find_fixed_points(model, x_star, states, search, tool.seed, ctd::thread_count());
     ctd::write_search_result(out.h5(), r, ctd::RnnMap<double>(model, x_star), x_star, lin, ctd::thread_count());
     ctd::write_provenance(out.h5(), "fixed-points", tool.run_info(), history);

@@ -22,6 +22,8 @@ int main(int argc, char** argv) {
   bool unit_inputs = false, mean = false;
   int time = -1;
   tool.add_params("Parameter file of the network").needed();
+  ctd::RnnReadOptions reading;
+  ctd::register_options(tool.options(), reading);
   tool.add_input("States: FILE (its fps, else its hiddens) or FILE:DATASET ([K,N] or [B,T,N])").needed();
   tool.add_output("Output file").needed();
   ctd::register_options(o, lin);
@@ -38,8 +40,8 @@ int main(int argc, char** argv) {
   return tool.run(argc, argv, [&] {
     if (unit_inputs && !inputs_spec.empty()) throw ctd::UsageError("give either --inputs or --unit-inputs");
     ctd::OutputFile out(tool.output);
-    ctd::RnnModel model = ctd::read_rnn_params(ctd::H5File::open(tool.params));
-    const int N = model.spec.N, U = model.spec.U;
+    ctd::RnnModel model = ctd::read_rnn_params(ctd::H5File::open(tool.params), reading);
+    const int N = ctd::state_size(model.spec), U = model.spec.U;
     Eigen::VectorXd x_star = ctd::vector_or_zeros(lin.x_star, U, "--x-star");
     std::string history;
     ctd::RowMatD H = ctd::read_state_rows(tool.input, N, &history, time, {"fps", "hiddens"});

@@ -18,6 +18,8 @@ int main(int argc, char** argv) {
   uint64_t trials = 1024;
   bool offset_targets = false;
   tool.add_params("Parameter file (train-rnn's or the tutorials')").needed();
+  ctd::RnnReadOptions reading;
+  ctd::register_options(tool.options(), reading);
   tool.add_input("Task file to run (instead of --task)");
   tool.add_output("Output states file").needed();
   ctd::register_options(o, task, "--task: ");
@@ -32,7 +34,7 @@ int main(int argc, char** argv) {
   return tool.run(argc, argv, [&] {
     if (tool.input.empty() == task_name.empty()) throw ctd::UsageError("give either -i FILE or --task");
     ctd::OutputFile out(tool.output);
-    ctd::RnnModel model = ctd::read_rnn_params(ctd::H5File::open(tool.params));
+    ctd::RnnModel model = ctd::read_rnn_params(ctd::H5File::open(tool.params), reading);
     ctd::TaskFile tf;
     if (!tool.input.empty()) {
       tf = ctd::read_task_file(ctd::H5File::open(tool.input), false);
@@ -41,7 +43,8 @@ int main(int argc, char** argv) {
       tf.data = ctd::generate_integrator_task(task, tool.seed, trials);
     }
     const size_t B = tf.data.inputs.dim(0);
-    ctd::Array<float> h0s = h0s_spec.empty() ? ctd::Array<float>() : ctd::read_initial_states(h0s_spec, B, size_t(model.spec.N));
+    ctd::Array<float> h0s =
+        h0s_spec.empty() ? ctd::Array<float>() : ctd::read_initial_states(h0s_spec, B, size_t(ctd::state_size(model.spec)));
     ctd::TaskRun r = ctd::run_task(model, tf, h0s, offset_targets, tool.input.empty() ? "--task trials" : tool.input,
                                    ctd::thread_count());
     ctd::H5File& h5 = out.h5();

@@ -143,6 +143,27 @@ std::vector<int> drop_outliers(const RowMatD& points, const std::vector<int>& or
   return keep;
 }
 
+std::vector<int> drop_far_from_states(const RowMatD& points, const std::vector<int>& order, const RowMatD& states,
+                                      double scale, int threads) {
+  if (states.rows() == 0) return order;
+  const Eigen::RowVectorXd centroid = states.colwise().mean();
+  const double spread = (states.rowwise() - centroid).rowwise().norm().mean();
+  const double limit2 = (scale * spread) * (scale * spread);
+  std::vector<char> near(order.size());
+#pragma omp parallel for num_threads(threads) schedule(dynamic, 16)
+  for (long a = 0; a < long(order.size()); ++a) {
+    const auto p = points.row(order[size_t(a)]);
+    double nearest2 = std::numeric_limits<double>::infinity();
+    for (long k = 0; k < states.rows() && nearest2 > limit2; ++k)
+      nearest2 = std::min(nearest2, (states.row(k) - p).squaredNorm());
+    near[size_t(a)] = nearest2 <= limit2;
+  }
+  std::vector<int> keep;
+  for (size_t a = 0; a < order.size(); ++a)
+    if (near[a]) keep.push_back(order[a]);
+  return keep;
+}
+
 void sort_by_q(std::vector<int>& order, const Eigen::VectorXd& q) {
   std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return q(a) < q(b); });
 }

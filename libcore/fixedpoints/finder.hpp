@@ -4,8 +4,9 @@
 //  - refine_newton: Levenberg–Marquardt on r(h) = h − F(h) with the analytic
 //    Jacobian in double precision, each point on its own: points converge to
 //    the nearest true fixed point (q → 1e-20) or the bottom of a slow valley.
-//  - the tutorial's filters: tolerance, uniqueness in index order (a dropped
-//    point still drops later ones), outliers, slowest first.
+//  - the filters: tolerance, uniqueness in index order (a dropped point still
+//    drops later ones), outliers (the tutorial's absolute rule, or relative
+//    to the spread of the visited states), slowest first.
 #pragma once
 #include <Eigen/Core>
 #include <complex>
@@ -58,9 +59,15 @@ std::vector<int> below_tolerance(const Eigen::VectorXd& q, double tol);
 // In the given order, every point drops all later points closer than tol —
 // whether or not it was itself dropped (the tutorial's rule).
 std::vector<int> keep_unique(const RowMatD& points, const std::vector<int>& order, double tol);
-// Drops points whose nearest other point is at least tol away (with one
-// point there is no other: it is kept).
+// The tutorial's rule: drops points whose nearest other point is at least tol
+// away (with one point there is no other: it is kept).
 std::vector<int> drop_outliers(const RowMatD& points, const std::vector<int>& order, double tol);
+// The scale-relative rule: drops points farther than scale·spread from the
+// nearest visited state, where spread is the states' mean distance from
+// their centroid (FixedPointFinder's yardstick). Does not depend on how many
+// points there are or how far apart they lie.
+std::vector<int> drop_far_from_states(const RowMatD& points, const std::vector<int>& order, const RowMatD& states,
+                                      double scale, int threads);
 void sort_by_q(std::vector<int>& order, const Eigen::VectorXd& q);
 
 // Gaussian noise of variance `var` on every candidate, from its own stream.

@@ -17,7 +17,7 @@ void write_fixed_points(H5File& out, const std::string& group, const FixedPointS
                         const Eigen::VectorXd& x_star, const LinearizationSettings& lo, int threads) {
   const std::string g = group.empty() ? "" : group + "/";
   if (!group.empty()) out.create_group(group);
-  const size_t K = size_t(set.points.rows()), N = size_t(map.N()), U = size_t(map.U());
+  const size_t K = size_t(set.points.rows()), N = size_t(map.dim()), U = size_t(map.U());
   out.write(g + "fps", Shape{K, N}, set.points.data());
   out.write(g + "q", Shape{K}, set.q.data());
   out.write(g + "candidate_index", Shape{K}, set.candidate.data());
@@ -29,7 +29,7 @@ void write_linearization(H5File& out, const std::string& group, const RowMatD& p
                          const LinearizationSettings& lo, int threads) {
   const std::string g = group.empty() ? "" : group + "/";
   if (!group.empty()) out.create_group(group);
-  const size_t K = size_t(points.rows()), N = size_t(map.N()), U = size_t(map.U());
+  const size_t K = size_t(points.rows()), N = size_t(map.dim()), U = size_t(map.U());
   Linearization lin = linearize_points(map, points, lo.sort(), lo.eigvecs, lo.stability_tol, threads);
   Eigen::Matrix<std::complex<double>, -1, -1, Eigen::RowMajor> ev = lin.eigvals;
   out.write(g + "eigvals", Shape{K, N}, ev.data());

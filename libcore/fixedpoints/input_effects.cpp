@@ -6,7 +6,7 @@
 namespace ctd {
 
 InputEffects input_effects(const RnnMap<double>& map, const RowMatD& H, const RowMatD& X, int threads) {
-  const long K = H.rows(), V = X.rows(), N = map.N(), O = map.wO().rows();
+  const long K = H.rows(), V = X.rows(), N = map.dim(), O = map.wO().rows();
   InputEffects e;
   e.inputs = X;
   e.predicted_delta.resize(size_t(K * V * N));

@@ -21,9 +21,21 @@ RnnMap<S>::RnnMap(const RnnModel& m, const Eigen::VectorXd& x_star) : spec_(m.sp
     return Eigen::Map<const Eigen::VectorXf>(m.param(name), n).template cast<S>();
   };
   const Vec x = x_star.cast<S>();
-  wO_ = mat("wO", O, N);
-  bO_ = vec("bO", O);
-  if (spec_.cell == Cell::Vanilla) {
+  const int D = dim();
+  wO_ = Mat::Zero(O, D);
+  bO_ = Vec::Zero(O);
+  if (O > 0) {
+    wO_.leftCols(N) = mat(readout_weight_name(spec_), O, N);
+    bO_ = vec(readout_bias_name(spec_), O);
+  }
+  if (torch_layout(spec_.cell)) {
+    const int G = gate_rows(spec_);
+    wih_ = mat("rnn.weight_ih_l0", G, U);
+    whh_ = mat("rnn.weight_hh_l0", G, N);
+    bih_ = vec("rnn.bias_ih_l0", G);
+    bhh_ = vec("rnn.bias_hh_l0", G);
+    gi_star_ = torch_gi(x);
+  } else if (spec_.cell == Cell::Vanilla) {
     wR_ = mat("wR", N, N);
     wI_ = mat("wI", N, U);
     bR_ = vec("bR", N);
@@ -43,8 +55,38 @@ RnnMap<S>::RnnMap(const RnnModel& m, const Eigen::VectorXd& x_star) : spec_(m.sp
 }
 
 template <class S>
+typename RnnMap<S>::Vec RnnMap<S>::torch_gi(const Vec& x) const {
+  return wih_ * x + bih_;
+}
+
+template <class S>
+typename RnnMap<S>::TorchStep RnnMap<S>::torch_map(const Mat& H, const Vec& gi) const {
+  const long K = H.rows(), G = gate_rows(spec_);
+  TorchStep st{Mat(K, G), Mat(K, G), Mat(K, spec_.N), Mat(K, dim())};
+  const Mat GI = gi.transpose().replicate(K, 1);
+  TorchCell<S>(spec_, whh_.data(), bhh_.data())
+      .forward(int(K), GI.data(), H.data(), st.gh.data(), st.gate.data(), st.aux.data(), st.F.data());
+  return st;
+}
+
+template <class S>
+void RnnMap<S>::torch_vjp(const Mat& H, const TorchStep& st, const Mat& V, Mat* dH, Mat* dGi) const {
+  const long K = H.rows(), G = gate_rows(spec_);
+  Mat dgi(K, G), dgh(spec_.cell == Cell::TorchGru ? K : 0, G), dh(K, dim());
+  TorchCell<S>(spec_, whh_.data(), bhh_.data())
+      .backward(int(K), V.data(), H.data(), st.gh.data(), st.gate.data(), st.aux.data(), dgi.data(),
+                dgh.size() ? dgh.data() : nullptr, dh.data());
+  if (dH) *dH = std::move(dh);
+  if (dGi) *dGi = std::move(dgi);
+}
+
+template <class S>
 void RnnMap<S>::map(const Mat& H, Mat& F) const {
   const int N = spec_.N;
+  if (torch_layout(spec_.cell)) {
+    F = torch_map(H, gi_star_).F;
+    return;
+  }
   if (spec_.cell == Cell::Vanilla) {
     F.noalias() = H * wR_.transpose();
     F.rowwise() += bias_.transpose();
@@ -65,6 +107,14 @@ template <class S>
 void RnnMap<S>::q_and_grad(const Mat& H, S weight, Vec& q, Mat& G) const {
   const int N = spec_.N;
   // r = h − F(h); q = mean r²; dq/dh = (2/N)(r − (∂F/∂h)ᵀ r): a vector-Jacobian product per row.
+  if (torch_layout(spec_.cell)) {
+    TorchStep st = torch_map(H, gi_star_);
+    Mat Rr = H - st.F, vJ;
+    q = Rr.rowwise().squaredNorm() / S(dim());
+    torch_vjp(H, st, Rr, &vJ, nullptr);
+    G = (weight * S(2) / S(dim())) * (Rr - vJ);
+    return;
+  }
   if (spec_.cell == Cell::Vanilla) {
     Mat F = H * wR_.transpose();
     F.rowwise() += bias_.transpose();
@@ -103,6 +153,7 @@ void RnnMap<S>::q_and_grad(const Mat& H, S weight, Vec& q, Mat& G) const {
 template <class S>
 typename RnnMap<S>::Vec RnnMap<S>::step(const Vec& h, const Vec& x) const {
   const int N = spec_.N;
+  if (torch_layout(spec_.cell)) return torch_map(h.transpose(), torch_gi(x)).F.transpose();
   if (spec_.cell == Cell::Vanilla) return (wR_ * h + wI_ * x + bR_).array().tanh();
   Vec ru = wRUh_ * h + wRUx_ * x + bRU_;
   ru.tail(N).array() += S(spec_.bfg);
@@ -134,6 +185,12 @@ typename RnnMap<S>::GruDerivatives RnnMap<S>::derivatives(const Vec& h) const {
 template <class S>
 typename RnnMap<S>::Mat RnnMap<S>::dFdh(const Vec& h) const {
   const int N = spec_.N;
+  if (torch_layout(spec_.cell)) {  // row i of J = e_iᵀ J: one VJP per row, all at once
+    const Mat H = h.transpose().replicate(dim(), 1);
+    Mat J;
+    torch_vjp(H, torch_map(H, gi_star_), Mat::Identity(dim(), dim()), &J, nullptr);
+    return J;
+  }
   if (spec_.cell == Cell::Vanilla) {
     Vec f = step(h);
     return (S(1) - f.array().square()).matrix().asDiagonal() * wR_;
@@ -149,6 +206,12 @@ typename RnnMap<S>::Mat RnnMap<S>::dFdh(const Vec& h) const {
 template <class S>
 typename RnnMap<S>::Mat RnnMap<S>::dFdx(const Vec& h) const {
   const int N = spec_.N;
+  if (torch_layout(spec_.cell)) {  // ∂F/∂x = ∂F/∂gi · W_ih
+    const Mat H = h.transpose().replicate(dim(), 1);
+    Mat dGi;
+    torch_vjp(H, torch_map(H, gi_star_), Mat::Identity(dim(), dim()), nullptr, &dGi);
+    return dGi * wih_;
+  }
   if (spec_.cell == Cell::Vanilla) {
     Vec f = step(h);
     return (S(1) - f.array().square()).matrix().asDiagonal() * wI_;

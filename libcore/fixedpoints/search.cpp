@@ -5,6 +5,7 @@
 #include <numeric>
 #include <set>
 
+#include "util/error.hpp"
 #include "util/format.hpp"
 #include "util/log.hpp"
 #include "util/options.hpp"
@@ -22,7 +23,13 @@ void register_options(OptionSet& o, FixedPointSearch& s) {
   o.add("opt-stop-tol", s.opt_stop_tol, "adam: stop when the mean q falls below this (0: each --tol, as the tutorial)")
       .non_negative();
   o.add("unique-tol", s.unique_tol, "Drop later points closer than this to an earlier one").non_negative();
-  o.add("outlier-tol", s.outlier_tol, "Drop points whose nearest other point is at least this far").positive();
+  o.add("outlier-rule", s.outlier_rule,
+        "relative: drop points more than --outlier-scale spreads from every candidate state (spread: the "
+        "candidates' mean distance from their centroid); absolute: the tutorial's rule, drop points whose nearest "
+        "other point is at least --outlier-tol away").one_of({"", "relative", "absolute"})
+      .shows("relative; absolute with --method adam");
+  o.add("outlier-tol", s.outlier_tol, "absolute rule: the distance").positive();
+  o.add("outlier-scale", s.outlier_scale, "relative rule: the distance in spreads").positive();
   o.add("noise-var", s.noise_var, "Variance of Gaussian noise added to the candidates").range(0, 1e6);
   o.add("max-candidates", s.max_candidates, "Use a random subset of this many candidates (0: all)");
   o.group("Optimisers");
@@ -62,22 +69,23 @@ std::vector<std::string> tolerance_groups(const std::vector<double>& tols) {
 }
 
 FixedPointGroup select_fixed_points(const RowMatD& pts, const Eigen::VectorXd& q, const std::vector<int64_t>& cand,
-                                    double tol, double unique_tol, double outlier_tol) {
+                                    double tol, const FixedPointSearch& s, const RowMatD& visited, int threads) {
   FixedPointGroup g;
   g.tol = tol;
   std::vector<int> keep = below_tolerance(q, tol);
   g.below = keep.size();
-  keep = keep_unique(pts, keep, unique_tol);
+  keep = keep_unique(pts, keep, s.unique_tol);
   g.unique = keep.size();
-  keep = drop_outliers(pts, keep, outlier_tol);
+  keep = s.outlier_rule == "absolute" ? drop_outliers(pts, keep, s.outlier_tol)
+                                      : drop_far_from_states(pts, keep, visited, s.outlier_scale, threads);
   sort_by_q(keep, q);
-  FixedPointSet& s = g.set;
-  s.points.resize(long(keep.size()), pts.cols());
-  s.q.resize(long(keep.size()));
+  FixedPointSet& set = g.set;
+  set.points.resize(long(keep.size()), pts.cols());
+  set.q.resize(long(keep.size()));
   for (size_t i = 0; i < keep.size(); ++i) {
-    s.points.row(long(i)) = pts.row(keep[i]);
-    s.q(long(i)) = q(keep[i]);
-    s.candidate.push_back(cand[size_t(keep[i])]);
+    set.points.row(long(i)) = pts.row(keep[i]);
+    set.q(long(i)) = q(keep[i]);
+    set.candidate.push_back(cand[size_t(keep[i])]);
   }
   return g;
 }
@@ -94,10 +102,13 @@ double median(const Eigen::VectorXd& q) {
 }  // namespace
 
 FixedPointSearchResult find_fixed_points(const RnnModel& model, const Eigen::VectorXd& x_star, const RowMatD& states,
-                                         const FixedPointSearch& s, uint64_t seed, int threads) {
+                                         const FixedPointSearch& search, uint64_t seed, int threads) {
+  FixedPointSearch s = search;
+  if (s.outlier_rule.empty()) s.outlier_rule = s.method == "adam" ? "absolute" : "relative";
   const std::vector<int64_t> index = choose_candidates(size_t(states.rows()), s.max_candidates, seed);
   RowMatD cand(long(index.size()), states.cols());
   for (size_t i = 0; i < index.size(); ++i) cand.row(long(i)) = states.row(long(index[i]));
+  const RowMatD visited = cand;
   add_candidate_noise(cand, s.noise_var, seed);
   log_info(std::to_string(cand.rows()) + " candidates, method " + s.method);
 
@@ -139,14 +150,22 @@ FixedPointSearchResult find_fixed_points(const RnnModel& model, const Eigen::Vec
       refined_q = q_values(map_d, refined);
       steps = r.steps;
     }
-    FixedPointGroup g = select_fixed_points(refined, refined_q, index, tol, s.unique_tol, s.outlier_tol);
+    FixedPointGroup g = select_fixed_points(refined, refined_q, index, tol, s, visited, threads);
     g.name = names[i];
     g.adam_steps = steps;
     g.seconds = seconds_since(t0);
-    log_info((g.name.empty() ? "" : g.name + ": ") + std::to_string(g.below) + " with q < " + fmt("%g", tol) + ", " +
-             std::to_string(g.unique) + " unique, " + std::to_string(g.set.points.rows()) + " kept" +
+    const size_t kept = size_t(g.set.points.rows());
+    const std::string counts = std::to_string(result.candidates) + " candidates: " +
+                               std::to_string(result.candidates - g.below) + " dropped by q >= " + fmt("%g", tol) +
+                               ", " + std::to_string(g.below - g.unique) + " as duplicates, " +
+                               std::to_string(g.unique - kept) + " as " + s.outlier_rule + " outliers";
+    log_info((g.name.empty() ? "" : g.name + ": ") + std::to_string(kept) + " kept of " + counts +
              (steps >= 0 ? " after " + std::to_string(steps) + " Adam steps" : "") + " (" + fmt("%.2f", g.seconds) +
              " s)");
+    if (kept == 0)
+      throw Error("no fixed point kept" + (g.name.empty() ? "" : " in " + g.name) + " (" + counts +
+                  "); try a larger --tol, more candidates, or " +
+                  (s.outlier_rule == "absolute" ? "a larger --outlier-tol" : "a larger --outlier-scale"));
     result.groups.push_back(std::move(g));
   }
   return result;
@@ -159,6 +178,8 @@ void write_search_result(H5File& out, const FixedPointSearchResult& r, const Rnn
     const std::string obj = g.name.empty() ? "/" : g.name;
     out.write_attribute("tol", g.tol, obj);
     out.write_attribute("n_candidates", int64_t(r.candidates), obj);
+    out.write_attribute("n_below_tol", int64_t(g.below), obj);
+    out.write_attribute("n_unique", int64_t(g.unique), obj);
     out.write_attribute("n_kept", int64_t(g.set.points.rows()), obj);
     if (g.adam_steps >= 0) out.write_attribute("adam_steps_taken", int64_t(g.adam_steps), obj);
   }

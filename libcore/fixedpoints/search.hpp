@@ -17,15 +17,19 @@ struct FixedPointSearch {
   std::string method = "newton";  // newton | adam
   std::vector<double> tols;       // empty: {1e-6}
   double opt_stop_tol = 0;        // adam: stop at this mean q (0: each tolerance, as the tutorial)
-  double unique_tol = 0.025, outlier_tol = 1.0, noise_var = 0;
+  double unique_tol = 0.025, noise_var = 0;
+  std::string outlier_rule;  // relative | absolute ("": absolute with adam, as the tutorial; else relative)
+  double outlier_tol = 1.0;    // absolute: drop points whose nearest other point is this far
+  double outlier_scale = 10;   // relative: drop points this many spreads from every visited state (FixedPointFinder's scale)
   uint64_t max_candidates = 0;    // 0: every state
   int adam_steps_first = 0;       // newton: Adam steps before refining
   AdamFpSettings adam;
   NewtonSettings newton;
   std::vector<double> tolerances() const { return tols.empty() ? std::vector<double>{1e-6} : tols; }
 };
-// --method, --tol, --opt-stop-tol, --unique-tol, --outlier-tol, --noise-var,
-// --max-candidates, the Adam and Newton settings.
+// --method, --tol, --opt-stop-tol, --unique-tol, --outlier-rule,
+// --outlier-tol, --outlier-scale, --noise-var, --max-candidates, the Adam
+// and Newton settings.
 void register_options(OptionSet& o, FixedPointSearch& s);
 
 // Rows of `total` states to use as candidates: all, or `max` of them chosen at
@@ -40,7 +44,7 @@ struct FixedPointGroup {
   std::string name;  // "" = root
   double tol = 0;
   FixedPointSet set;
-  size_t below = 0, unique = 0;  // after the tolerance and uniqueness filters
+  size_t below = 0, unique = 0;  // after the tolerance and uniqueness filters (then the outliers: set.points)
   int adam_steps = -1;           // adam: steps taken; -1 for newton
   double seconds = 0;
 };
@@ -50,14 +54,16 @@ struct FixedPointSearchResult {
   std::vector<FixedPointGroup> groups;
 };
 
-// Runs the search from `states` [K,N]. Progress and timing go to the log.
+// Runs the search from `states` [K,N]. Progress, timing and what each filter
+// dropped go to the log. Throws Error when a tolerance keeps no point.
 FixedPointSearchResult find_fixed_points(const RnnModel& model, const Eigen::VectorXd& x_star, const RowMatD& states,
                                          const FixedPointSearch& s, uint64_t seed, int threads);
 
-// The tutorial's filters after optimisation: tolerance, uniqueness, outliers,
-// slowest first.
+// The filters after optimisation: tolerance, uniqueness, outliers (relative
+// to `visited`, the candidates before noise, or the tutorial's absolute
+// rule), slowest first.
 FixedPointGroup select_fixed_points(const RowMatD& pts, const Eigen::VectorXd& q, const std::vector<int64_t>& cand,
-                                    double tol, double unique_tol, double outlier_tol);
+                                    double tol, const FixedPointSearch& s, const RowMatD& visited, int threads);
 
 // Writes every group (fps, q, linearisation, tol, n_candidates, n_kept, …).
 void write_search_result(H5File& out, const FixedPointSearchResult& r, const RnnMap<double>& map,

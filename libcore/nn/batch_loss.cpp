@@ -26,7 +26,7 @@ BatchLoss<S>::BatchLoss(const RnnSpec& spec, int max_batch, int steps, int threa
 template <class S>
 LossParts BatchLoss<S>::run(const S* params, const RnnBatch<S>& batch, double l2, S* grad, S* hiddens,
                             S* outputs) {
-  const int B = batch.B, T = batch.T, U = spec_.U, O = spec_.O, N = spec_.N;
+  const int B = batch.B, T = batch.T, U = spec_.U, O = spec_.O, N = state_size(spec_);  // values per state
   double mask_sum = 0;
   for (size_t i = 0, n = size_t(B) * T * O; i < n; ++i) mask_sum += batch.mask ? double(batch.mask[i]) : 1.0;
   const S scale = mask_sum > 0 ? S(1.0 / mask_sum) : S(0);

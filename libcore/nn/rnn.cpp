@@ -6,24 +6,54 @@
 
 namespace ctd {
 
+// In the order of enum Cell.
+const std::vector<std::string> kCellNames = {"vanilla", "gru", "torch-rnn", "torch-gru", "lstm", "leaky"};
+
 Cell parse_cell(const std::string& name) {
-  if (name == "vanilla") return Cell::Vanilla;
-  if (name == "gru") return Cell::Gru;
-  throw UsageError("--cell must be 'vanilla' or 'gru', not '" + name + "'");
+  for (size_t i = 0; i < kCellNames.size(); ++i)
+    if (name == kCellNames[i]) return Cell(i);
+  throw UsageError("the cell must be vanilla, gru, torch-rnn, torch-gru, lstm or leaky, not '" + name + "'");
 }
 
-const char* cell_name(Cell cell) { return cell == Cell::Vanilla ? "vanilla" : "gru"; }
+const char* cell_name(Cell cell) { return kCellNames[size_t(cell)].c_str(); }
+
+bool torch_layout(Cell cell) { return cell != Cell::Vanilla && cell != Cell::Gru; }
+
+Activation parse_activation(const std::string& name) {
+  if (name == "tanh") return Activation::Tanh;
+  if (name == "relu") return Activation::Relu;
+  if (name == "softplus") return Activation::Softplus;
+  throw UsageError("the nonlinearity must be tanh, relu or softplus, not '" + name + "'");
+}
+
+const char* activation_name(Activation a) {
+  return a == Activation::Tanh ? "tanh" : a == Activation::Relu ? "relu" : "softplus";
+}
+
+int state_size(const RnnSpec& spec) { return spec.cell == Cell::Lstm ? 2 * spec.N : spec.N; }
+
+int gate_rows(const RnnSpec& spec) {
+  return spec.cell == Cell::TorchGru ? 3 * spec.N : spec.cell == Cell::Lstm ? 4 * spec.N : spec.N;
+}
 
 std::vector<ParamEntry> param_layout(const RnnSpec& s) {
-  const size_t N = size_t(s.N), U = size_t(s.U), O = size_t(s.O);
+  const size_t N = size_t(s.N), U = size_t(s.U), O = size_t(s.O), G = size_t(gate_rows(s));
   std::vector<std::pair<std::string, Shape>> named;
   if (s.cell == Cell::Vanilla)
     named = {{"h0", {N}}, {"wI", {N, U}}, {"wR", {N, N}}, {"wO", {O, N}}, {"bR", {N}}, {"bO", {O}}};
-  else
+  else if (s.cell == Cell::Gru)
     named = {{"h0", {N}},      {"wRUHX", {2 * N, N + U}}, {"wCHX", {N, N + U}}, {"bRU", {2 * N}},
              {"bC", {N}},      {"wO", {O, N}},           {"bO", {O}}};
+  else {
+    named = {{"rnn.weight_ih_l0", {G, U}}, {"rnn.weight_hh_l0", {G, N}}, {"rnn.bias_ih_l0", {G}},
+             {"rnn.bias_hh_l0", {G}}};
+    if (O > 0) named.insert(named.end(), {{"readout.weight", {O, N}}, {"readout.bias", {O}}});
+  }
   return pack_layout(named);
 }
+
+const char* readout_weight_name(const RnnSpec& spec) { return torch_layout(spec.cell) ? "readout.weight" : "wO"; }
+const char* readout_bias_name(const RnnSpec& spec) { return torch_layout(spec.cell) ? "readout.bias" : "bO"; }
 
 std::vector<ParamEntry> pack_layout(const std::vector<std::pair<std::string, Shape>>& named) {
   std::vector<ParamEntry> layout;
@@ -50,14 +80,22 @@ template <class S>
 void RnnWorkspace<S>::reserve(const RnnSpec& spec, int b, int t) {
   B = b;
   T = t;
-  const size_t TB = size_t(b) * size_t(t), N = size_t(spec.N);
+  const size_t TB = size_t(b) * size_t(t), N = size_t(spec.N), SN = size_t(state_size(spec));
   X.resize(TB * size_t(spec.U));
-  H.resize((TB + size_t(b)) * N);
+  H.resize((TB + size_t(b)) * SN);
   O.resize(TB * size_t(spec.O));
   dO.resize(TB * size_t(spec.O));
-  dh.resize(size_t(b) * N);
-  tmp.resize(size_t(b) * N);
-  if (spec.cell == Cell::Gru) {
+  dh.resize(size_t(b) * SN);
+  tmp.resize(size_t(b) * SN);
+  if (torch_layout(spec.cell)) {
+    const size_t G = size_t(gate_rows(spec));
+    gi.resize(TB * G);
+    gh.resize(TB * G);
+    gate.resize(TB * G);
+    if (spec.cell == Cell::Lstm) aux.resize(TB * N);
+    if (spec.cell == Cell::TorchGru) dgh.resize(TB * G);
+    dpre.resize(TB * N);  // the readout's share of dL/dh
+  } else if (spec.cell == Cell::Gru) {
     gate_r.resize(TB * N);
     gate_u.resize(TB * N);
     cand.resize(TB * N);
@@ -87,7 +125,7 @@ double masked_sse_and_grad(const RnnSpec& spec, const RnnBatch<S>& batch, RnnWor
 
 template <class S>
 void copy_out(const RnnSpec& spec, const RnnWorkspace<S>& ws, S* hiddens, S* outputs) {
-  const int B = ws.B, T = ws.T, N = spec.N, O = spec.O;
+  const int B = ws.B, T = ws.T, N = state_size(spec), O = spec.O;
   for (int b = 0; b < B; ++b)
     for (int t = 0; t < T; ++t) {
       if (hiddens) {

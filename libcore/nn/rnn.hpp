@@ -1,4 +1,5 @@
-// The recurrent networks of docs/methods.md §2 — vanilla RNN and GRU — as a flat
+// The recurrent networks of docs/methods.md §2 — the tutorials' vanilla RNN and
+// GRU, PyTorch's nn.RNN/nn.GRU/nn.LSTM and the leaky rate RNN — as a flat
 // parameter vector with a named layout, and their batched forward and
 // backward passes (BPTT). Templated on the scalar: float for training, double
 // for gradient checks.
@@ -18,15 +19,32 @@
 
 namespace ctd {
 
-enum class Cell { Vanilla, Gru };
-Cell parse_cell(const std::string& name);  // "vanilla" | "gru"; throws UsageError
+// vanilla, gru: the tutorials' cells. The others keep their weights under
+// PyTorch's state_dict names ("torch layout", see param_layout) and start
+// from the zero state, as PyTorch does.
+enum class Cell { Vanilla, Gru, TorchRnn, TorchGru, Lstm, Leaky };
+Cell parse_cell(const std::string& name);  // throws UsageError naming the choices
 const char* cell_name(Cell cell);
+extern const std::vector<std::string> kCellNames;
+bool torch_layout(Cell cell);
+
+// The nonlinearity of torch-rnn and leaky cells.
+enum class Activation { Tanh, Relu, Softplus };
+Activation parse_activation(const std::string& name);  // throws UsageError
+const char* activation_name(Activation a);
 
 struct RnnSpec {
   Cell cell = Cell::Vanilla;
-  int N = 100, U = 1, O = 1;  // hidden, input, output sizes
+  int N = 100, U = 1, O = 1;  // hidden, input, output sizes (O = 0: no readout)
   double bfg = 0.5;           // GRU: fixed bias on the update gate
+  Activation act = Activation::Tanh;  // torch-rnn, leaky
+  double alpha = 1.0;                 // leaky: dt/tau
 };
+
+// Values per stored state: 2N for the LSTM ([h, c], h first), N otherwise.
+int state_size(const RnnSpec& spec);
+// Rows of the torch layout's weight matrices: N, 3N (r z n) or 4N (i f g o).
+int gate_rows(const RnnSpec& spec);
 
 // One named parameter inside the flat vector, in the tutorials' names and shapes.
 struct ParamEntry {
@@ -36,16 +54,22 @@ struct ParamEntry {
   size_t size() const { return shape_size(shape); }
 };
 
-// vanilla: h0 wI wR wO bR bO;  gru: h0 wRUHX wCHX bRU bC wO bO
+// vanilla: h0 wI wR wO bR bO;  gru: h0 wRUHX wCHX bRU bC wO bO;
+// torch layout: rnn.weight_ih_l0 rnn.weight_hh_l0 rnn.bias_ih_l0
+// rnn.bias_hh_l0 readout.weight readout.bias (the readout only when O > 0).
 std::vector<ParamEntry> param_layout(const RnnSpec& spec);
+// Names of the readout's weight [O,N] and bias [O] in the layout.
+const char* readout_weight_name(const RnnSpec& spec);
+const char* readout_bias_name(const RnnSpec& spec);
 // Consecutive offsets for named shapes, in the given order.
 std::vector<ParamEntry> pack_layout(const std::vector<std::pair<std::string, Shape>>& named);
 size_t param_count(const RnnSpec& spec);
 const ParamEntry& find_param(const std::vector<ParamEntry>& layout, const std::string& name);
 
 // One batch as the passes see it. Pointers are batch-major: x [B,T,U],
-// y and mask [B,T,O]; h0s [B,N] per-trial initial states (null: the trained
-// h0 for every trial); noise [B,T,N] added to each new state (null: none).
+// y and mask [B,T,O]; h0s [B,S] per-trial initial states, S = state_size
+// (null: the trained h0, or zeros in the torch layout); noise [B,T,S] added
+// to each new state (null: none).
 template <class S>
 struct RnnBatch {
   int B = 0, T = 0;
@@ -57,12 +81,13 @@ struct RnnBatch {
 };
 
 // Buffers of one thread's passes, sized once and reused across batches.
-// Time-major: H holds T+1 slices [B,N] (slice 0 is the initial state).
+// Time-major: H holds T+1 slices [B,S] (slice 0 is the initial state).
 template <class S>
 struct RnnWorkspace {
   int B = 0, T = 0;
-  AlignedVector<S> X, H, O;        // inputs [T,B,U], states [T+1,B,N], outputs [T,B,O]
+  AlignedVector<S> X, H, O;        // inputs [T,B,U], states [T+1,B,S], outputs [T,B,O]
   AlignedVector<S> gate_r, gate_u, cand, rh;  // GRU: [T,B,N] each
+  AlignedVector<S> gi, gh, gate, aux, dgh;    // torch layout: see torch_passes.cpp
   AlignedVector<S> dO, dpre, dru, dh, tmp;    // backward buffers
   void reserve(const RnnSpec& spec, int B, int T);
 };
@@ -81,8 +106,15 @@ void rnn_backward(const RnnSpec& spec, const S* params, const RnnBatch<S>& batch
 template <class S>
 double masked_sse_and_grad(const RnnSpec& spec, const RnnBatch<S>& batch, RnnWorkspace<S>& ws, S scale);
 
-// Copies the last forward pass out batch-major: hiddens [B,T,N], outputs [B,T,O].
+// Copies the last forward pass out batch-major: hiddens [B,T,S], outputs [B,T,O].
 template <class S>
 void copy_out(const RnnSpec& spec, const RnnWorkspace<S>& ws, S* hiddens, S* outputs);
+
+// The torch-layout cells' passes (torch_passes.cpp), which rnn_forward and
+// rnn_backward hand those cells to.
+template <class S>
+void torch_forward(const RnnSpec& spec, const S* params, const RnnBatch<S>& batch, RnnWorkspace<S>& ws);
+template <class S>
+void torch_backward(const RnnSpec& spec, const S* params, const RnnBatch<S>& batch, RnnWorkspace<S>& ws, S* grad);
 
 }  // namespace ctd

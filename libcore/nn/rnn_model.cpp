@@ -1,5 +1,6 @@
 #include "nn/rnn_model.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "util/error.hpp"
@@ -11,8 +12,17 @@ namespace ctd {
 void register_options(OptionSet& o, RnnSpec& spec, RnnInit& init) {
   o.group("Network");
   o.add("hidden", spec.N, "Hidden units N").min(1);
-  o.add("init-scale", init.recurrent_scale, "g: recurrent weights ~ g*N(0,1)/sqrt(N)").range(0, 1e3);
-  o.add("bfg", spec.bfg, "GRU: fixed bias on the update gate").range(-1e3, 1e3);
+  o.add("init-scale", init.recurrent_scale, "g: recurrent weights ~ g*N(0,1)/sqrt(N) (vanilla, gru, leaky)")
+      .range(0, 1e3);
+  o.add("bfg", spec.bfg, "gru: fixed bias on the update gate").range(-1e3, 1e3);
+  o.add("alpha", spec.alpha, "leaky: alpha = dt/tau, the share of the new activation in each step").range(0, 1)
+      .min(0, true);
+}
+
+void register_options(OptionSet& o, RnnReadOptions& r) {
+  o.add("nonlinearity", r.nonlinearity,
+        "torch-rnn: tanh | relu, for a PyTorch nn.RNN file that does not say (default: the file's 'nonlinearity' "
+        "attribute, else tanh)").one_of({"", "tanh", "relu"});
 }
 
 const float* RnnModel::param(const std::string& name) const {
@@ -22,75 +32,151 @@ float* RnnModel::param(const std::string& name) {
   return params.data() + find_param(param_layout(spec), name).offset;
 }
 
+std::vector<float> RnnModel::initial_state() const {
+  if (torch_layout(spec.cell)) return std::vector<float>(size_t(state_size(spec)), 0.0f);
+  const float* h0 = param("h0");
+  return std::vector<float>(h0, h0 + spec.N);
+}
+
+namespace {
+// One parameter tensor's initial values (biases of the tutorial cells stay 0).
+void init_entry(const RnnSpec& spec, const RnnInit& init, const ParamEntry& e, RngStream& rng, float* p) {
+  const double N = spec.N, U = spec.U;
+  auto fill = [&](auto draw) {
+    for (size_t i = 0; i < e.size(); ++i) p[i] = float(draw(i));
+  };
+  if (torch_layout(spec.cell) && spec.cell != Cell::Leaky) {  // PyTorch's reset_parameters
+    const double k = 1 / std::sqrt(N);
+    fill([&](size_t) { return k * (2 * rng.uniform() - 1); });
+  } else if (e.name == "h0") {
+    fill([&](size_t) { return init.h0_scale * rng.normal(); });
+  } else if (e.name == "wI" || e.name == "rnn.weight_ih_l0") {
+    fill([&](size_t) { return rng.normal() / std::sqrt(U); });
+  } else if (e.name == "wR" || e.name == "rnn.weight_hh_l0") {
+    fill([&](size_t) { return init.recurrent_scale * rng.normal() / std::sqrt(N); });
+  } else if (e.name == "wO" || e.name == "readout.weight") {
+    fill([&](size_t) { return rng.normal() / std::sqrt(N); });
+  } else if (e.name == "wRUHX" || e.name == "wCHX") {
+    // Columns 0..N-1 act on the state, the rest on the input.
+    const size_t cols = e.shape[1];
+    fill([&](size_t i) {
+      bool state_col = i % cols < size_t(spec.N);
+      return (state_col ? init.recurrent_scale / std::sqrt(N) : init.input_scale / std::sqrt(U)) * rng.normal();
+    });
+  }
+}
+}  // namespace
+
 RnnModel init_rnn(const RnnSpec& spec, const RnnInit& init, uint64_t seed) {
   RnnModel m{spec, AlignedVector<float>(param_count(spec), 0.0f)};
-  const double N = spec.N, U = spec.U;
   auto layout = param_layout(spec);
   for (size_t k = 0; k < layout.size(); ++k) {
-    const ParamEntry& e = layout[k];
-    float* p = m.params.data() + e.offset;
     RngStream rng(seed, RngDomain::Init, k);
-    if (e.name == "h0") {
-      for (size_t i = 0; i < e.size(); ++i) p[i] = float(init.h0_scale * rng.normal());
-    } else if (e.name == "wI") {
-      for (size_t i = 0; i < e.size(); ++i) p[i] = float(rng.normal() / std::sqrt(U));
-    } else if (e.name == "wR") {
-      for (size_t i = 0; i < e.size(); ++i) p[i] = float(init.recurrent_scale * rng.normal() / std::sqrt(N));
-    } else if (e.name == "wO") {
-      for (size_t i = 0; i < e.size(); ++i) p[i] = float(rng.normal() / std::sqrt(N));
-    } else if (e.name == "wRUHX" || e.name == "wCHX") {
-      // Columns 0..N-1 act on the state, the rest on the input.
-      const size_t cols = e.shape[1];
-      for (size_t i = 0; i < e.size(); ++i) {
-        bool state_col = i % cols < size_t(spec.N);
-        double scale = state_col ? init.recurrent_scale / std::sqrt(N) : init.input_scale / std::sqrt(U);
-        p[i] = float(scale * rng.normal());
-      }
-    }  // biases stay 0
+    init_entry(spec, init, layout[k], rng, m.params.data() + layout[k].offset);
   }
   return m;
 }
 
 void write_rnn_params(H5File& out, const RnnModel& model) {
-  for (const auto& e : param_layout(model.spec)) out.write(e.name, e.shape, model.params.data() + e.offset);
-  out.write_attribute("cell", std::string(cell_name(model.spec.cell)));
-  if (model.spec.cell == Cell::Gru) out.write_attribute("bfg", model.spec.bfg);
+  const RnnSpec& s = model.spec;
+  for (const auto& e : param_layout(s)) out.write(e.name, e.shape, model.params.data() + e.offset);
+  out.write_attribute("cell", std::string(cell_name(s.cell)));
+  if (s.cell == Cell::Gru) out.write_attribute("bfg", s.bfg);
+  if (s.cell == Cell::TorchRnn || s.cell == Cell::Leaky)
+    out.write_attribute("nonlinearity", std::string(activation_name(s.act)));
+  if (s.cell == Cell::Leaky) out.write_attribute("alpha", s.alpha);
 }
 
-RnnModel read_rnn_params(const H5File& in) {
-  RnnSpec spec;
-  if (in.has_attribute("cell")) {
-    std::string c = in.read_attribute_string("cell");
-    if (c != "vanilla" && c != "gru")
-      throw Error(in.name() + ": attribute 'cell' is '" + c + "' but 'vanilla' or 'gru' is required");
-    spec.cell = parse_cell(c);
-  } else if (in.has_dataset("wRUHX")) {
-    spec.cell = Cell::Gru;
-  } else if (in.has_dataset("wR")) {
-    spec.cell = Cell::Vanilla;
-  } else {
-    throw Error(in.name() + ": not an RNN parameter file: neither vanilla (h0 wI wR wO bR bO) nor GRU "
-                            "(h0 wRUHX wCHX bRU bC wO bO) datasets found");
-  }
-  const char* required = spec.cell == Cell::Vanilla ? "vanilla (h0 wI wR wO bR bO)" : "GRU (h0 wRUHX wCHX bRU bC wO bO)";
-  for (const char* name : spec.cell == Cell::Vanilla
-                              ? std::vector<const char*>{"h0", "wI", "wR", "wO", "bR", "bO"}
-                              : std::vector<const char*>{"h0", "wRUHX", "wCHX", "bRU", "bC", "wO", "bO"})
-    if (!in.has_dataset(name))
-      throw Error(in.name() + ": no dataset '" + name + "', which " + required + " parameters need");
-  Shape h0 = in.dataset_shape("h0"), wO = in.dataset_shape("wO");
-  if (h0.size() != 1 || h0[0] == 0) throw Error(in.where("h0") + " has shape " + shape_string(h0) + " but [N] is required");
-  if (wO.size() != 2 || wO[0] == 0) throw Error(in.where("wO") + " has shape " + shape_string(wO) + " but [O,N] is required");
-  spec.N = int(h0[0]);
-  spec.O = int(wO[0]);
-  Shape win = in.dataset_shape(spec.cell == Cell::Vanilla ? "wI" : "wRUHX");
-  if (win.size() != 2) throw Error(in.where(spec.cell == Cell::Vanilla ? "wI" : "wRUHX") + " must have 2 dims");
-  spec.U = spec.cell == Cell::Vanilla ? int(win[1]) : int(win[1]) - spec.N;
-  if (spec.U <= 0) throw Error(in.where("wRUHX") + " has shape " + shape_string(win) + ": no input columns");
-  if (spec.cell == Cell::Gru && in.has_attribute("bfg")) spec.bfg = in.read_attribute_in("bfg", -1e3, 1e3);
+namespace {
+const char* const kVanilla = "vanilla (h0 wI wR wO bR bO)";
+const char* const kGru = "GRU (h0 wRUHX wCHX bRU bC wO bO)";
 
-  RnnModel m{spec, AlignedVector<float>(param_count(spec))};
+size_t dim_of(const H5File& in, const std::string& name, size_t rank, size_t axis, const char* want) {
+  Shape s = in.dataset_shape(name);
+  if (s.size() != rank || s[axis] == 0)
+    throw Error(in.where(name) + " has shape " + shape_string(s) + " but " + want + " is required");
+  return s[axis];
+}
+
+// The tutorials' names: vanilla or GRU, from the attribute or the datasets.
+RnnSpec tutorial_spec(const H5File& in, Cell cell) {
+  RnnSpec spec;
+  spec.cell = cell;
+  const bool vanilla = cell == Cell::Vanilla;
+  for (const char* name : vanilla ? std::vector<const char*>{"h0", "wI", "wR", "wO", "bR", "bO"}
+                                  : std::vector<const char*>{"h0", "wRUHX", "wCHX", "bRU", "bC", "wO", "bO"})
+    if (!in.has_dataset(name))
+      throw Error(in.name() + ": no dataset '" + name + "', which " + (vanilla ? kVanilla : kGru) +
+                  " parameters need");
+  spec.N = int(dim_of(in, "h0", 1, 0, "[N]"));
+  spec.O = int(dim_of(in, "wO", 2, 0, "[O,N]"));
+  const char* win = vanilla ? "wI" : "wRUHX";
+  Shape w = in.dataset_shape(win);
+  if (w.size() != 2) throw Error(in.where(win) + " must have 2 dims");
+  spec.U = vanilla ? int(w[1]) : int(w[1]) - spec.N;
+  if (spec.U <= 0) throw Error(in.where(win) + " has shape " + shape_string(w) + ": no input columns");
+  if (!vanilla && in.has_attribute("bfg")) spec.bfg = in.read_attribute_in("bfg", -1e3, 1e3);
+  return spec;
+}
+
+// PyTorch's state_dict names: the cell from the attribute or the rows of weight_hh.
+RnnSpec torch_spec(const H5File& in, const std::string& cell_attr, const RnnReadOptions& options) {
+  for (const char* extra : {"rnn.weight_hh_l1", "rnn.weight_hh_l0_reverse", "rnn.weight_hr_l0"})
+    if (in.has_dataset(extra))
+      throw Error(in.where(extra) + ": only one layer, one direction and no projection are supported");
+  for (const char* name : {"rnn.weight_ih_l0", "rnn.weight_hh_l0"})
+    if (!in.has_dataset(name)) throw Error(in.name() + ": no dataset '" + std::string(name) + "', which a PyTorch RNN needs");
+  RnnSpec spec;
+  const size_t G = dim_of(in, "rnn.weight_hh_l0", 2, 0, "[G,N]"), N = dim_of(in, "rnn.weight_hh_l0", 2, 1, "[G,N]");
+  spec.N = int(N);
+  spec.U = int(dim_of(in, "rnn.weight_ih_l0", 2, 1, "[G,U]"));
+  if (!cell_attr.empty()) {
+    spec.cell = parse_cell(cell_attr);
+  } else if (G == N || G == 3 * N || G == 4 * N) {
+    spec.cell = G == N ? Cell::TorchRnn : G == 3 * N ? Cell::TorchGru : Cell::Lstm;
+  } else {
+    throw Error(in.where("rnn.weight_hh_l0") + " has shape " + shape_string({G, N}) +
+                " but N, 3N or 4N rows are required (nn.RNN, nn.GRU, nn.LSTM)");
+  }
+  if (!torch_layout(spec.cell))
+    throw Error(in.name() + ": attribute 'cell' is '" + cell_attr + "' but the datasets are PyTorch's");
+  spec.O = in.has_dataset("readout.weight") ? int(dim_of(in, "readout.weight", 2, 0, "[O,N]")) : 0;
+  std::string act = !options.nonlinearity.empty()       ? options.nonlinearity
+                    : in.has_attribute("nonlinearity") ? in.read_attribute_string("nonlinearity")
+                                                       : "tanh";
+  if (act != "tanh" && act != "relu" && act != "softplus")
+    throw Error(in.name() + ": attribute 'nonlinearity' is '" + act + "' but tanh, relu or softplus is required");
+  spec.act = parse_activation(act);
+  if (spec.cell == Cell::Leaky) {
+    if (!in.has_attribute("alpha")) throw Error(in.name() + ": a leaky RNN needs the attribute 'alpha' (dt/tau)");
+    spec.alpha = in.read_attribute_in("alpha", 0, 1);
+    if (spec.alpha == 0) throw Error(in.name() + ": attribute 'alpha' is 0 but a number in (0, 1] is required");
+  }
+  return spec;
+}
+}  // namespace
+
+RnnModel read_rnn_params(const H5File& in, const RnnReadOptions& options) {
+  const std::string cell_attr = in.has_attribute("cell") ? in.read_attribute_string("cell") : "";
+  const bool known = std::find(kCellNames.begin(), kCellNames.end(), cell_attr) != kCellNames.end();
+  if (!cell_attr.empty() && !known)
+    throw Error(in.name() + ": attribute 'cell' is '" + cell_attr +
+                "' but vanilla, gru, torch-rnn, torch-gru, lstm or leaky is required");
+  RnnSpec spec;
+  if (in.has_dataset("rnn.weight_hh_l0") || (known && torch_layout(parse_cell(cell_attr))))
+    spec = torch_spec(in, cell_attr, options);
+  else if (cell_attr == "gru" || (cell_attr.empty() && in.has_dataset("wRUHX")))
+    spec = tutorial_spec(in, Cell::Gru);
+  else if (cell_attr == "vanilla" || in.has_dataset("wR"))
+    spec = tutorial_spec(in, Cell::Vanilla);
+  else
+    throw Error(in.name() + ": not an RNN parameter file: neither " + kVanilla + ", " + kGru +
+                " nor PyTorch (rnn.weight_ih_l0 rnn.weight_hh_l0 ...) datasets found");
+
+  RnnModel m{spec, AlignedVector<float>(param_count(spec), 0.0f)};
   for (const auto& e : param_layout(spec)) {
+    // PyTorch modules built with bias=False have no biases: zeros.
+    if (torch_layout(spec.cell) && e.name.find(".bias") != std::string::npos && !in.has_dataset(e.name)) continue;
     Array<float> a = in.read<float>(e.name);
     if (a.shape != e.shape)
       throw Error(in.where(e.name) + " has shape " + shape_string(a.shape) + " but " + shape_string(e.shape) +

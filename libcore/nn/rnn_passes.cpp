@@ -213,16 +213,20 @@ void rnn_forward(const RnnSpec& spec, const S* params, const RnnBatch<S>& batch,
   ws.B = batch.B;
   if (spec.cell == Cell::Vanilla)
     vanilla_forward(spec, params, batch, ws);
-  else
+  else if (spec.cell == Cell::Gru)
     gru_forward(spec, params, batch, ws);
+  else
+    torch_forward(spec, params, batch, ws);
 }
 
 template <class S>
 void rnn_backward(const RnnSpec& spec, const S* params, const RnnBatch<S>& batch, RnnWorkspace<S>& ws, S* grad) {
   if (spec.cell == Cell::Vanilla)
     vanilla_backward(spec, params, batch, ws, grad);
-  else
+  else if (spec.cell == Cell::Gru)
     gru_backward(spec, params, batch, ws, grad);
+  else
+    torch_backward(spec, params, batch, ws, grad);
 }
 
 template void rnn_forward<float>(const RnnSpec&, const float*, const RnnBatch<float>&, RnnWorkspace<float>&);

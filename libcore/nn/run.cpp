@@ -10,11 +10,12 @@ namespace ctd {
 
 RnnRun run_rnn(const RnnModel& model, const Array<float>& inputs, const Array<float>& h0s, int threads) {
   const RnnSpec& spec = model.spec;
-  const size_t B = inputs.dim(0), T = inputs.dim(1), U = inputs.dim(2), N = size_t(spec.N), O = size_t(spec.O);
+  const size_t B = inputs.dim(0), T = inputs.dim(1), U = inputs.dim(2), N = size_t(state_size(spec)),
+               O = size_t(spec.O);
   const size_t chunk = std::min<size_t>(B, 1024);
   RnnRun run{Array<float>({B, T, N}), Array<float>({B, T, O}), Array<float>({B, N})};
-  for (size_t b = 0; b < B; ++b)
-    std::copy_n(h0s.size() ? h0s.ptr() + b * N : model.param("h0"), N, run.h0s.ptr() + b * N);
+  const std::vector<float> h0 = model.initial_state();
+  for (size_t b = 0; b < B; ++b) std::copy_n(h0s.size() ? h0s.ptr() + b * N : h0.data(), N, run.h0s.ptr() + b * N);
   std::vector<float> zeros(chunk * T * O, 0.0f);  // the forward pass wants targets; none are needed here
   BatchLoss<float> pass(spec, int(chunk), int(T), threads);
   for (size_t b0 = 0; b0 < B; b0 += chunk) {
@@ -30,13 +31,15 @@ RnnRun run_rnn(const RnnModel& model, const Array<float>& inputs, const Array<fl
 }
 
 Array<float> readout(const RnnModel& model, const Array<float>& states) {
-  const size_t B = states.dim(0), N = size_t(model.spec.N), O = size_t(model.spec.O);
-  const float *wO = model.param("wO"), *bO = model.param("bO");
+  // Reads the first N values of each state (an LSTM's h; its c follows).
+  const size_t B = states.dim(0), N = size_t(model.spec.N), O = size_t(model.spec.O), SN = states.dim(1);
   Array<float> out({B, O});
+  if (O == 0) return out;
+  const float *wO = model.param(readout_weight_name(model.spec)), *bO = model.param(readout_bias_name(model.spec));
   for (size_t b = 0; b < B; ++b)
     for (size_t k = 0; k < O; ++k) {
       double s = bO[k];
-      for (size_t i = 0; i < N; ++i) s += double(wO[k * N + i]) * states[b * N + i];
+      for (size_t i = 0; i < N; ++i) s += double(wO[k * N + i]) * states[b * SN + i];
       out[b * O + k] = float(s);
     }
   return out;
@@ -62,7 +65,7 @@ Array<float> read_initial_states(const std::string& spec, size_t trials, size_t 
 TaskRun run_task(const RnnModel& model, const TaskFile& task, const Array<float>& h0s_given, bool offset_targets,
                  const std::string& source, int threads) {
   const TaskData& d = task.data;
-  const size_t B = d.inputs.dim(0), N = size_t(model.spec.N);
+  const size_t B = d.inputs.dim(0), N = size_t(state_size(model.spec));
   if (int(d.inputs.dim(2)) != model.spec.U)
     throw Error(source + ": dataset 'inputs' has " + std::to_string(d.inputs.dim(2)) + " inputs per step but the "
                 "network expects U=" + std::to_string(model.spec.U));
@@ -71,8 +74,8 @@ TaskRun run_task(const RnnModel& model, const TaskFile& task, const Array<float>
                 "network has O=" + std::to_string(model.spec.O));
   const Array<float>& h0s = h0s_given.size() ? h0s_given : task.h0s;
   if (h0s.size() && h0s.dim(1) != N)
-    throw Error(source + ": dataset 'h0s' has " + std::to_string(h0s.dim(1)) + " units but the network has N=" +
-                std::to_string(N));
+    throw Error(source + ": dataset 'h0s' has " + std::to_string(h0s.dim(1)) + " values per state but the network's "
+                "states have " + std::to_string(N));
   TaskRun r{run_rnn(model, d.inputs, h0s, threads), d.targets};
   if (offset_targets) {
     Array<float> o = readout(model, r.run.h0s);

@@ -18,8 +18,15 @@ void register_options(OptionSet& o, RnnTrainingConfig& c) {
   o.add("eval-trials", c.eval_trials, "Held-out trials for the final evaluation (l2 = 0)").min(1);
   o.add("eval-input", c.eval_input, "Task file of held-out trials for the final evaluation (with -i)");
   register_options(o, c.spec, c.init);
-  o.add("cell", c.cell, "vanilla | gru (" + recipe_column(&Recipe::cell) + ")").one_of({"", "vanilla", "gru"});
-  o.find("init-scale")->shows("vanilla 0.85, gru 1");
+  std::vector<std::string> cells = kCellNames;
+  cells.insert(cells.begin(), "");
+  o.add("cell", c.cell,
+        "vanilla | gru (the tutorials') | torch-rnn | torch-gru | lstm (PyTorch's nn.RNN, nn.GRU, nn.LSTM, written "
+        "under their state_dict names) | leaky (h' = (1-alpha)h + alpha*act(...)); default " +
+            recipe_column(&Recipe::cell)).one_of(cells);
+  o.add("nonlinearity", c.nonlinearity, "torch-rnn, leaky: tanh | relu | softplus").one_of({"tanh", "relu", "softplus"});
+  o.find("init-scale")->shows("gru 1, otherwise 0.85");
+  o.find("alpha")->shows("leaky 0.1");
   register_options(o, c.train);
   o.find("batches")->shows(recipe_column(&Recipe::batches));
   o.find("lr")->shows(recipe_column(&Recipe::lr));
@@ -39,6 +46,7 @@ void apply_recipe(OptionSet& o, RnnTrainingConfig& c, const std::string& file_ki
   o.set_default(c.train.lr_decay, r.lr_decay);
   o.set_default(c.train.l2, r.l2);
   o.set_default(c.init.recurrent_scale, c.cell == "gru" ? 1.0 : 0.85);
+  o.set_default(c.spec.alpha, c.cell == "leaky" ? 0.1 : 1.0);
   // The curve is stored as attributes, which HDF5 keeps under 64 KiB each.
   o.set_default(c.train.curve_every, std::max(10, int(c.train.batches / 4000)));
 }
@@ -71,6 +79,7 @@ RnnTrainingResult train_rnn_network(const RnnTrainingConfig& c, std::unique_ptr<
   opt.threads = threads;
   RnnSpec spec = c.spec;
   spec.cell = parse_cell(c.cell);
+  spec.act = parse_activation(c.nonlinearity);
   const bool from_file = file != nullptr;
   RnnTrainingResult result;
   std::unique_ptr<TrialSource> source;
@@ -86,9 +95,12 @@ RnnTrainingResult train_rnn_network(const RnnTrainingConfig& c, std::unique_ptr<
   spec.U = source->inputs();
   spec.O = source->outputs();
   TaskFile eval_set = evaluation_trials(c, *source, from_file);
-  if (eval_set.h0s.size() && int(eval_set.h0s.dim(1)) != spec.N)
-    throw Error(input + ": dataset 'h0s' has " + std::to_string(eval_set.h0s.dim(1)) + " units but --hidden is " +
-                std::to_string(spec.N));
+  const size_t S = size_t(state_size(spec));
+  for (auto [width, file] : {std::pair{source->h0_width(), input}, {eval_set.h0s.size() ? eval_set.h0s.dim(1) : 0,
+                                                                    c.eval_input.empty() ? input : c.eval_input}})
+    if (width && width != S)
+      throw Error(file + ": dataset 'h0s' has " + std::to_string(width) + " values per state but a " +
+                  cell_name(spec.cell) + " of --hidden " + std::to_string(spec.N) + " has " + std::to_string(S));
 
   TrainState& state = result.state;
   const std::string& ckpt = c.checkpoint.path;

@@ -15,7 +15,8 @@ namespace ctd {
 struct RnnTrainingConfig {
   std::string task;    // --task: fresh trials of integrator | decision ("" with an input file)
   std::string preset;  // a recipe by name ("" : the task's, or the input file's task_kind)
-  std::string cell;    // vanilla | gru ("" : the recipe's)
+  std::string cell;    // one of kCellNames ("" : the recipe's)
+  std::string nonlinearity = "tanh";  // torch-rnn, leaky
   IntegratorTask task_settings;
   RnnSpec spec;
   RnnInit init;

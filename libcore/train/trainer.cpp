@@ -28,7 +28,7 @@ void fill_state_noise(double sigma, uint64_t seed, uint64_t step, int B, int T, 
 
 double train_rnn(const TrainOptions& o, TrialSource& source, TrainState& state, const StepHook& hook) {
   const RnnSpec& spec = state.model.spec;
-  const int B = o.batch_size, T = source.steps(), N = spec.N;
+  const int B = o.batch_size, T = source.steps(), N = state_size(spec);
   const size_t P = param_count(spec);
   // Every buffer is sized once, here, and reused by every batch.
   std::vector<float> x(size_t(B) * T * spec.U), y(size_t(B) * T * spec.O), mask(y.size());

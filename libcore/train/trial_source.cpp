@@ -36,6 +36,7 @@ class FromFile : public TrialSource {
   int inputs() const override { return int(f_.data.inputs.dim(2)); }
   int outputs() const override { return int(f_.data.targets.dim(2)); }
   bool has_h0s() const override { return f_.h0s.size() > 0; }
+  size_t h0_width() const override { return has_h0s() ? f_.h0s.dim(1) : 0; }
   void batch(uint64_t step, int B, float* x, float* y, float* mask, float* h0s) override {
     RngStream rng(seed_, RngDomain::Sampling, step);
     const size_t n = f_.data.inputs.dim(0), xs = size_t(steps()) * inputs(), ys = size_t(steps()) * outputs();

@@ -16,7 +16,8 @@ class TrialSource {
   virtual int inputs() const = 0;
   virtual int outputs() const = 0;
   virtual bool has_h0s() const { return false; }
-  // Fills the batch of training step `step` ([B,T,U], [B,T,O], [B,T,O], [B,N]).
+  virtual size_t h0_width() const { return 0; }  // values per initial state, when has_h0s()
+  // Fills the batch of training step `step` ([B,T,U], [B,T,O], [B,T,O], [B,S]).
   virtual void batch(uint64_t step, int B, float* x, float* y, float* mask, float* h0s) = 0;
   // Held-out trials for the final evaluation.
   virtual TaskFile evaluation_set(int trials) = 0;

@@ -28,6 +28,21 @@ h5diff fps.h5 again.h5 /fps /fps >/dev/null && ok || fail "same seed gave differ
 # Candidates as a dataset of any file.
 expect_ok find-fixed-points -p "$GRU" -i fps.h5:fps --outlier-tol 10 -o refound.h5
 
+# A PyTorch nn.LSTM state_dict as it is: states [h, c] of 2N = 32 values, points at q < 1e-12.
+LSTM="$DATA/fixtures/torch_lstm_params.h5"
+expect_ok run-rnn -p "$LSTM" -i "$DATA/fixtures/torch_lstm_forward.h5" -o lstm_states.h5
+expect_ok find-fixed-points -p "$LSTM" -i lstm_states.h5 -o lstm_fps.h5
+info=$(ctd-info lstm_fps.h5)
+printf '%s' "$info" | grep -Eq '^  fps *\[[0-9]+,32\]' && ok || fail "LSTM fixed points are not [K,32]: $info"
+printf '%s' "$info" | grep -Eq '^  eigvals *\[[0-9]+,32\]' && ok || fail "LSTM eigenvalues are not [K,32]"
+lt "$(printf '%s' "$info" | awk '/^  q /{print $NF}')" 1e-12 && ok || fail "LSTM fixed points not converged"
+# Every filter says what it dropped; a search that keeps nothing is an error, not an empty file.
+err=$(find-fixed-points -p "$GRU" -i states.h5 --max-candidates 100 -o counts.h5 2>&1 >/dev/null)
+printf '%s' "$err" | grep -Eq 'kept of 100 candidates: [0-9]+ dropped by q >= 1e-06, [0-9]+ as duplicates, [0-9]+ as relative outliers' \
+  && ok || fail "no per-filter counts: $err"
+expect_error 1 'no fixed point kept \(100 candidates: 100 dropped by q >= 1e-30.*try a larger --tol' out.h5 -- \
+  find-fixed-points -q -p "$GRU" -i states.h5 --max-candidates 100 --newton-iterations 1 --tol 1e-30 -o out.h5
+
 # Bad input.
 expect_error 1 "inputs.*but the network has N=100 units" out.h5 -- \
   find-fixed-points -p "$GRU" -i states.h5:inputs -o out.h5

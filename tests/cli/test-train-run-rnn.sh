@@ -92,7 +92,7 @@ expect_error 1 "inf.h5: dataset 'inputs' contains Inf at \[0,0,0\]" out.h5 -- tr
 expect_error 1 'training diverged at batch [0-9]+: the loss is (NaN|Inf)' out.h5 -- train-rnn -q --task integrator --lr 1e30 --batches 50 -o out.h5
 expect_error 2 'either -i FILE or --task' out.h5 -- train-rnn -i task25.h5 --task integrator -o out.h5
 expect_error 2 'either -i FILE or --task' out.h5 -- run-rnn -p small.h5 -o out.h5
-expect_error 2 'cell' out.h5 -- train-rnn --cell lstm -o out.h5
+expect_error 2 'cell' out.h5 -- train-rnn --cell transformer -o out.h5
 expect_error 2 '--resume needs --checkpoint' out.h5 -- train-rnn --resume -o out.h5
 expect_error 1 'no checkpoint to resume from' out.h5 -- train-rnn --checkpoint none.h5 --resume -o out.h5
 expect_error 2 'batch-size' out.h5 -- train-rnn --batch-size 0 -o out.h5

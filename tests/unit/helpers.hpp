@@ -2,6 +2,9 @@
 #pragma once
 #include <filesystem>
 #include <string>
+#include <vector>
+
+#include "nn/rnn.hpp"
 
 namespace ctd::test {
 
@@ -18,6 +21,19 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
+
+// One spec of every cell and nonlinearity, for tests that must hold for all.
+inline std::vector<RnnSpec> every_cell(int N, int U, int O) {
+  std::vector<RnnSpec> specs;
+  for (Cell c : {Cell::Vanilla, Cell::Gru, Cell::TorchRnn, Cell::TorchGru, Cell::Lstm, Cell::Leaky})
+    specs.push_back({c, N, U, O, 0.5, Activation::Tanh, c == Cell::Leaky ? 0.3 : 1.0});
+  specs.push_back({Cell::TorchRnn, N, U, O, 0.5, Activation::Relu, 1.0});
+  specs.push_back({Cell::Leaky, N, U, O, 0.5, Activation::Softplus, 0.2});
+  return specs;
+}
+inline std::string spec_name(const RnnSpec& s) {
+  return std::string(cell_name(s.cell)) + "/" + activation_name(s.act);
+}
 
 inline std::string fixture(const std::string& name) { return std::string(CTD_FIXTURES) + "/" + name; }
 

@@ -9,6 +9,7 @@
 #include "util/rng.hpp"
 
 using namespace ctd;
+using test::spec_name;
 
 namespace {
 // A vanilla network with given recurrent weights and biases, no input effect.
@@ -89,39 +90,41 @@ TEST_CASE("2-D tanh network: a saddle and two attractors, found from a grid") {
   CHECK(attractors == 2);
 }
 
-TEST_CASE("Jacobians dF/dh and dF/dx match finite differences for both cells") {
-  for (Cell cell : {Cell::Vanilla, Cell::Gru}) {
-    RnnModel m = init_rnn({cell, 9, 3, 2, 0.5}, RnnInit{1.2, 1.0, 0.1}, 3);
+TEST_CASE("Jacobians dF/dh and dF/dx match finite differences for every cell") {
+  for (const RnnSpec& spec : test::every_cell(9, 3, 2)) {
+    RnnModel m = init_rnn(spec, RnnInit{1.2, 1.0, 0.1}, 3);
     RngStream r(4, RngDomain::Task, 0);
     for (auto& p : m.params) p += float(0.05 * r.normal());
-    Eigen::VectorXd x(3), h(9);
+    const int D = state_size(spec);
+    Eigen::VectorXd x(3), h(D);
     for (int i = 0; i < 3; ++i) x(i) = r.normal();
-    for (int i = 0; i < 9; ++i) h(i) = 0.5 * r.normal();
+    for (int i = 0; i < D; ++i) h(i) = 0.5 * r.normal();
     RnnMap<double> map(m, x);
-    Eigen::MatrixXd J = map.dFdh(h), Jx = map.dFdx(h), fdJ(9, 9), fdJx(9, 3);
+    REQUIRE(map.dim() == D);
+    Eigen::MatrixXd J = map.dFdh(h), Jx = map.dFdx(h), fdJ(D, D), fdJx(D, 3);
     const double eps = 1e-6;
-    for (int j = 0; j < 9; ++j) {
-      Eigen::VectorXd e = Eigen::VectorXd::Unit(9, j) * eps;
+    for (int j = 0; j < D; ++j) {
+      Eigen::VectorXd e = Eigen::VectorXd::Unit(D, j) * eps;
       fdJ.col(j) = (map.step(h + e, x) - map.step(h - e, x)) / (2 * eps);
     }
     for (int j = 0; j < 3; ++j) {
       Eigen::VectorXd e = Eigen::VectorXd::Unit(3, j) * eps;
       fdJx.col(j) = (map.step(h, x + e) - map.step(h, x - e)) / (2 * eps);
     }
-    CAPTURE(cell_name(cell));
+    CAPTURE(spec_name(spec));
     CHECK((J - fdJ).cwiseAbs().maxCoeff() < 1e-8);
     CHECK((Jx - fdJx).cwiseAbs().maxCoeff() < 1e-8);
     // The batched q gradient against finite differences of q.
-    RnnMap<double>::Mat H = RnnMap<double>::Mat::Random(4, 9) * 0.5, G(4, 9);
+    RnnMap<double>::Mat H = RnnMap<double>::Mat::Random(4, D) * 0.5, G(4, D);
     Eigen::VectorXd q;
     map.q_and_grad(H, 0.25, q, G);
     for (int k = 0; k < 4; ++k)
-      for (int i = 0; i < 9; ++i) {
+      for (int i = 0; i < D; ++i) {
         RnnMap<double>::Mat Hp = H, Hm = H;
         Hp(k, i) += eps;
         Hm(k, i) -= eps;
         Eigen::VectorXd qp, qm;
-        RnnMap<double>::Mat dummy(4, 9);
+        RnnMap<double>::Mat dummy(4, D);
         map.q_and_grad(Hp, 0.25, qp, dummy);
         map.q_and_grad(Hm, 0.25, qm, dummy);
         CHECK(G(k, i) == doctest::Approx(0.25 * (qp(k) - qm(k)) / (2 * eps)).epsilon(1e-6));
@@ -146,6 +149,48 @@ TEST_CASE("uniqueness in index order: a dropped point still drops later ones; ou
   std::vector<int> order{0, 1, 2, 3, 4};
   sort_by_q(order, q);
   CHECK(order == std::vector<int>{3, 1, 2, 0, 4});
+}
+
+TEST_CASE("the relative outlier rule keeps separated points near visited states, drops far ones") {
+  // Three fixed points 5 apart, each visited by a cloud of states; one point far from every state.
+  RowMatD pts(4, 2), states(30, 2);
+  pts << 0, 0, 5, 0, 0, 5, 100, 100;
+  RngStream r(2, RngDomain::Task, 0);
+  for (int k = 0; k < 30; ++k)
+    for (int i = 0; i < 2; ++i) states(k, i) = pts(k % 3, i) + 0.3 * r.normal();
+  // The tutorial's absolute rule at its default keeps none of the three.
+  CHECK(drop_outliers(pts, {0, 1, 2}, 1.0).empty());
+  CHECK(drop_far_from_states(pts, {0, 1, 2, 3}, states, 10.0, 2) == std::vector<int>{0, 1, 2});
+  // Scale-free: the same picture 1000 times smaller or larger keeps the same points.
+  for (double zoom : {1e-3, 1e3})
+    CHECK(drop_far_from_states(RowMatD(pts * zoom), {0, 1, 2, 3}, RowMatD(states * zoom), 10.0, 1) ==
+          std::vector<int>{0, 1, 2});
+}
+
+TEST_CASE("fixed points of every cell: q < 1e-12 when the cell is evaluated at them in double") {
+  for (RnnSpec spec : test::every_cell(8, 2, 1)) {
+    CAPTURE(spec_name(spec));
+    RnnInit init{0.9, 1.0, 0.1};
+    RnnModel m = init_rnn(spec, init, 11);
+    Eigen::VectorXd x(2);
+    x << 0.4, -0.2;
+    RnnMap<double> map(m, x);
+    const int D = map.dim();
+    RowMatD cand(40, D);
+    RngStream r(5, RngDomain::Task, 0);
+    for (long k = 0; k < cand.rows(); ++k)
+      for (int i = 0; i < D; ++i) cand(k, i) = 0.5 * r.normal();
+    RowMatD pts = cand;
+    refine_newton(map, pts, NewtonSettings{}, 2);
+    int converged = 0;
+    for (long k = 0; k < pts.rows(); ++k) {
+      Eigen::VectorXd h = pts.row(k).transpose();
+      // Independently of q_and_grad: one step of the cell from h.
+      double q = (h - map.step(h, x)).squaredNorm() / D;
+      converged += q < 1e-12;
+    }
+    CHECK(converged == pts.rows());
+  }
 }
 
 TEST_CASE("the tutorial's Adam, step by step on a tiny system") {

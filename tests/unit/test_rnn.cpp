@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -12,6 +13,7 @@
 #include "util/rng.hpp"
 
 using namespace ctd;
+using test::spec_name;
 
 namespace {
 struct Problem {
@@ -20,8 +22,9 @@ struct Problem {
   std::vector<double> params, x, y, mask, h0s;
 };
 
-Problem make_problem(Cell cell, int N, int U, int O, int B, int T, uint64_t seed) {
-  Problem p{{cell, N, U, O, 0.5}, B, T, {}, {}, {}, {}, {}};
+Problem make_problem(const RnnSpec& spec, int B, int T, uint64_t seed) {
+  const int U = spec.U, O = spec.O, S = state_size(spec);
+  Problem p{spec, B, T, {}, {}, {}, {}, {}};
   RngStream r(seed, RngDomain::Task, 0);
   RnnModel m = init_rnn(p.spec, RnnInit{0.9, 1.0, 0.3}, seed);
   for (float v : m.params) p.params.push_back(v + 0.05 * r.normal());  // non-zero biases too
@@ -30,7 +33,7 @@ Problem make_problem(Cell cell, int N, int U, int O, int B, int T, uint64_t seed
     p.y.push_back(r.normal());
     p.mask.push_back(r.uniform() < 0.6 ? 1.0 : 0.0);
   }
-  for (int i = 0; i < B * N; ++i) p.h0s.push_back(0.5 * r.normal());
+  for (int i = 0; i < B * S; ++i) p.h0s.push_back(0.5 * r.normal());
   return p;
 }
 
@@ -46,8 +49,8 @@ RnnBatch<double> batch_of(const Problem& p, bool per_trial_h0) {
 }
 
 // Central differences of the whole loss against the analytic gradient, for every parameter.
-void check_gradient(Cell cell, bool per_trial_h0, int threads) {
-  Problem p = make_problem(cell, 6, 3, 2, 5, 7, 17);
+void check_gradient(const RnnSpec& spec, bool per_trial_h0, int threads) {
+  Problem p = make_problem(spec, 5, 7, 17);
   const double l2 = 0.01;
   BatchLoss<double> loss(p.spec, p.B, p.T, threads);
   RnnBatch<double> batch = batch_of(p, per_trial_h0);
@@ -64,7 +67,7 @@ void check_gradient(Cell cell, bool per_trial_h0, int threads) {
     double fd = (up - down) / (2 * h);
     worst = std::max(worst, std::fabs(fd - grad[i]) / std::max(1e-3, std::fabs(fd) + std::fabs(grad[i])));
   }
-  CAPTURE(cell_name(cell));
+  CAPTURE(spec_name(spec));
   CAPTURE(per_trial_h0);
   CAPTURE(threads);
   CHECK(worst < 1e-6);
@@ -72,25 +75,34 @@ void check_gradient(Cell cell, bool per_trial_h0, int threads) {
 }  // namespace
 
 TEST_CASE("gradients match central finite differences (double, masks, L2 on)") {
-  for (Cell cell : {Cell::Vanilla, Cell::Gru})
+  for (const RnnSpec& spec : test::every_cell(6, 3, 2))
     for (bool per_trial_h0 : {false, true})
-      for (int threads : {1, 2}) check_gradient(cell, per_trial_h0, threads);
+      for (int threads : {1, 2}) check_gradient(spec, per_trial_h0, threads);
+  // Without a readout (a PyTorch file without `readout.`), nothing to fit: a zero gradient.
+  RnnSpec bare{Cell::Lstm, 4, 2, 0};
+  Problem p = make_problem(bare, 3, 4, 1);
+  BatchLoss<double> loss(bare, 3, 4, 1);
+  std::vector<double> grad(p.params.size(), 1.0);
+  CHECK(loss.loss_and_grad(p.params.data(), batch_of(p, false), 0.0, grad.data()).total() == 0.0);
+  CHECK(*std::max_element(grad.begin(), grad.end()) == 0.0);
 }
 
 TEST_CASE("state noise enters the states additively") {
-  for (Cell cell : {Cell::Vanilla, Cell::Gru}) {
-    Problem p = make_problem(cell, 4, 1, 1, 3, 5, 3);
+  for (const RnnSpec& spec : test::every_cell(4, 1, 1)) {
+    Problem p = make_problem(spec, 3, 5, 3);
+    const int S = state_size(spec);
     BatchLoss<double> loss(p.spec, p.B, p.T, 1);
     RnnBatch<double> clean = batch_of(p, false);
-    std::vector<double> noise(size_t(p.B) * p.T * p.spec.N, 0.0), h_clean(noise.size()), h_noisy(noise.size());
-    noise[2 * p.spec.N + 1] = 0.25;  // trial 0, step 2, unit 1
+    std::vector<double> noise(size_t(p.B) * p.T * S, 0.0), h_clean(noise.size()), h_noisy(noise.size());
+    noise[2 * S + 1] = 0.25;  // trial 0, step 2, unit 1
     RnnBatch<double> noisy = clean;
     noisy.noise = noise.data();
     loss.loss(p.params.data(), clean, 0, h_clean.data());
     loss.loss(p.params.data(), noisy, 0, h_noisy.data());
-    CHECK(h_noisy[2 * p.spec.N + 1] - h_clean[2 * p.spec.N + 1] == doctest::Approx(0.25));
-    CHECK(h_noisy[1 * p.spec.N + 1] == h_clean[1 * p.spec.N + 1]);  // earlier steps untouched
-    CHECK(h_noisy[3 * p.spec.N + 1] != h_clean[3 * p.spec.N + 1]);  // later steps feel it
+    CAPTURE(spec_name(spec));
+    CHECK(h_noisy[2 * S + 1] - h_clean[2 * S + 1] == doctest::Approx(0.25));
+    CHECK(h_noisy[1 * S + 1] == h_clean[1 * S + 1]);  // earlier steps untouched
+    CHECK(h_noisy[3 * S + 1] != h_clean[3 * S + 1]);  // later steps feel it
   }
 }
 
@@ -140,6 +152,111 @@ TEST_CASE("the tutorials' forward passes are reproduced from their parameter fil
     CHECK(dh < 1e-5);
     CHECK(dout < 1e-5);
   }
+}
+
+TEST_CASE("PyTorch's own forward passes of nn.RNN (tanh, relu), nn.GRU and nn.LSTM are reproduced") {
+  struct Case {
+    const char* stem;
+    Cell cell;
+    const char* nonlinearity;
+  };
+  for (Case c : {Case{"torch_rnn_tanh", Cell::TorchRnn, ""}, Case{"torch_rnn_relu", Cell::TorchRnn, "relu"},
+                 Case{"torch_gru", Cell::TorchGru, ""}, Case{"torch_lstm", Cell::Lstm, ""}}) {
+    CAPTURE(c.stem);
+    RnnModel m = read_rnn_params(H5File::open(test::fixture(std::string(c.stem) + "_params.h5")), {c.nonlinearity});
+    CHECK(m.spec.cell == c.cell);  // from the shapes: the files have no attributes
+    CHECK(m.spec.N == 16);
+    CHECK(m.spec.O == 2);
+    H5File fw = H5File::open(test::fixture(std::string(c.stem) + "_forward.h5"));
+    auto x = fw.read<float>("inputs"), hid = fw.read<float>("hiddens"), out = fw.read<float>("outputs");
+    CHECK(hid.dim(2) == size_t(state_size(m.spec)));
+    const int B = int(x.dim(0)), T = int(x.dim(1));
+    std::vector<float> y(out.size(), 0.0f), h(hid.size()), o(out.size());
+    RnnBatch<float> b;
+    b.B = B;
+    b.T = T;
+    b.x = x.ptr();
+    b.y = y.data();
+    BatchLoss<float> loss(m.spec, B, T, 2);
+    loss.loss(m.params.data(), b, 0.0, h.data(), o.data());
+    double dh = 0, dout = 0;
+    for (size_t i = 0; i < h.size(); ++i) dh = std::max(dh, double(std::fabs(h[i] - hid[i])));
+    for (size_t i = 0; i < o.size(); ++i) dout = std::max(dout, double(std::fabs(o[i] - out[i])));
+    CHECK(dh < 1e-5);
+    CHECK(dout < 1e-5);
+    if (std::string(c.nonlinearity) == "relu") {  // read as tanh, the same file is another network
+      RnnModel wrong = read_rnn_params(H5File::open(test::fixture(std::string(c.stem) + "_params.h5")));
+      CHECK(wrong.spec.act == Activation::Tanh);
+      BatchLoss<float>(wrong.spec, B, T, 1).loss(wrong.params.data(), b, 0.0, h.data(), o.data());
+      double diff = 0;
+      for (size_t i = 0; i < h.size(); ++i) diff = std::max(diff, double(std::fabs(h[i] - hid[i])));
+      CHECK(diff > 0.1);
+    }
+  }
+}
+
+TEST_CASE("torch-layout files: round trip under PyTorch's names, attributes, and clear errors") {
+  test::TempDir dir;
+  for (const RnnSpec& spec : test::every_cell(5, 2, 3)) {
+    if (!torch_layout(spec.cell)) continue;
+    CAPTURE(test::spec_name(spec));
+    RnnModel m = init_rnn(spec, RnnInit{}, 9);
+    {
+      OutputFile out(dir.file("t.h5"));
+      write_rnn_params(out.h5(), m);
+      out.commit();
+    }
+    H5File f = H5File::open(dir.file("t.h5"));
+    std::vector<std::string> names = f.list_datasets();
+    std::sort(names.begin(), names.end());
+    CHECK(names == std::vector<std::string>{"readout.bias", "readout.weight", "rnn.bias_hh_l0", "rnn.bias_ih_l0",
+                                            "rnn.weight_hh_l0", "rnn.weight_ih_l0"});
+    RnnModel back = read_rnn_params(f);
+    CHECK(back.spec.cell == spec.cell);
+    CHECK(back.spec.act == spec.act);
+    CHECK(back.spec.alpha == spec.alpha);
+    CHECK(back.params == m.params);
+  }
+  auto error_of = [&](auto write) {
+    {
+      OutputFile out(dir.file("bad.h5"));
+      write(out.h5());
+      out.commit();
+    }
+    try {
+      read_rnn_params(H5File::open(dir.file("bad.h5")));
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  const std::string bad = dir.file("bad.h5");
+  CHECK(error_of([](H5File& h) {
+          h.write("rnn.weight_ih_l0", Array<float>({10, 2}));
+          h.write("rnn.weight_hh_l0", Array<float>({10, 5}));
+        }) == bad + ": dataset 'rnn.weight_hh_l0' has shape [10,5] but N, 3N or 4N rows are required (nn.RNN, nn.GRU, nn.LSTM)");
+  CHECK(error_of([](H5File& h) {
+          h.write("rnn.weight_ih_l0", Array<float>({20, 2}));
+          h.write("rnn.weight_hh_l0", Array<float>({20, 5}));
+          h.write("rnn.weight_hh_l1", Array<float>({20, 5}));
+        }) == bad + ": dataset 'rnn.weight_hh_l1': only one layer, one direction and no projection are supported");
+  CHECK(error_of([](H5File& h) {
+          h.write("rnn.weight_ih_l0", Array<float>({5, 2}));
+          h.write("rnn.weight_hh_l0", Array<float>({5, 5}));
+          h.write_attribute("cell", std::string("leaky"));
+        }) == bad + ": a leaky RNN needs the attribute 'alpha' (dt/tau)");
+  // bias=False and no readout: zeros and O = 0.
+  RnnModel nobias = init_rnn({Cell::TorchGru, 5, 2, 0}, RnnInit{}, 1);
+  {
+    OutputFile out(dir.file("nobias.h5"));
+    out.h5().write("rnn.weight_ih_l0", Shape{15, 2}, nobias.param("rnn.weight_ih_l0"));
+    out.h5().write("rnn.weight_hh_l0", Shape{15, 5}, nobias.param("rnn.weight_hh_l0"));
+    out.commit();
+  }
+  RnnModel nb = read_rnn_params(H5File::open(dir.file("nobias.h5")));
+  CHECK(nb.spec.cell == Cell::TorchGru);
+  CHECK(nb.spec.O == 0);
+  CHECK(nb.param("rnn.bias_hh_l0")[4] == 0.0f);
 }
 
 TEST_CASE("parameter files: round trip, and shape errors name the dataset") {
