@@ -22,6 +22,12 @@ void write_fixed_points(H5File& out, const std::string& group, const FixedPointS
   out.write(g + "q", Shape{K}, set.q.data());
   out.write(g + "candidate_index", Shape{K}, set.candidate.data());
   out.write(g + "x_star", Shape{U}, x_star.data());
+  const size_t O = size_t(map.wO().rows());
+  if (O > 0) {  // what the network says at each point: a flip-flop's memory, a decision's choice
+    RowMatD readout = set.points * map.wO().transpose();
+    readout.rowwise() += map.readout(Eigen::VectorXd::Zero(long(N))).transpose();
+    out.write(g + "readout", Shape{K, O}, readout.data());
+  }
   write_linearization(out, group, set.points, map, lo, threads);
 }
 

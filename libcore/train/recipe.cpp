@@ -8,7 +8,8 @@ const std::vector<Recipe>& recipes() {
   //                                 task          cell       batches  lr    lr_decay  l2    noise
   static const std::vector<Recipe> table = {{"integrator", "vanilla", 10000, 0.025, 0.99975, 2e-4, 0.0},
                                             {"decision", "gru", 20000, 0.04, 0.9999, 2e-5, 0.0},
-                                            {"sentiment", "gru", 40000, 0.04, 0.99995, 1e-4, 0.003}};
+                                            {"sentiment", "gru", 40000, 0.04, 0.99995, 1e-4, 0.003},
+                                            {"flipflop", "torch-gru", 5000, 0.02, 0.9995, 1e-5, 0.0}};
   return table;
 }
 

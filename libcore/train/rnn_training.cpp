@@ -12,8 +12,9 @@ void register_options(OptionSet& o, RnnTrainingConfig& c) {
   o.group("Task");
   o.add("task", c.task, "Fresh trials every batch: integrator | decision (default integrator without -i)")
       .one_of({"", "integrator", "decision"});
-  o.add("preset", c.preset, "The recipe of a tutorial: integrator | decision | sentiment (default: the task's, or "
-                            "the input file's task_kind)").one_of({"", "integrator", "decision", "sentiment"});
+  o.add("preset", c.preset, "The recipe of a tutorial: integrator | decision | sentiment | flipflop (default: the "
+                            "task's, or the input file's task_kind)")
+      .one_of({"", "integrator", "decision", "sentiment", "flipflop"});
   register_options(o, c.task_settings, "--task: ");
   o.add("eval-trials", c.eval_trials, "Held-out trials for the final evaluation (l2 = 0)").min(1);
   o.add("eval-input", c.eval_input, "Task file of held-out trials for the final evaluation (with -i)");
