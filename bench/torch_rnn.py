@@ -3,8 +3,11 @@
 on the CPU — fresh integrator/decision trials every batch, masked MSE + L2 over
 all parameters, global-norm clipping, Adam (eps 0.1) with exponential lr decay.
 
+--cell torch-gru|lstm trains PyTorch's own nn.GRU / nn.LSTM (with an nn.Linear
+readout) instead of the tutorial's cell, as train-rnn --cell does.
+
 Prints one line: `torch <task> <cell> ms_per_batch <x> final_loss <y>`.
-Usage: torch_rnn.py --task integrator|decision --batches K [--threads 1]
+Usage: torch_rnn.py --task integrator|decision [--cell torch-gru|lstm] --batches K [--threads 1]
 """
 import argparse
 import math
@@ -79,6 +82,19 @@ class GRU(torch.nn.Module):
         return torch.stack(hs, 1) @ self.wO.T + self.bO
 
 
+class TorchCell(torch.nn.Module):
+    """nn.GRU or nn.LSTM and a readout: what train-rnn --cell torch-gru|lstm trains."""
+
+    def __init__(self, cell, N=100, U=1, O=1):
+        super().__init__()
+        self.rnn = (torch.nn.GRU if cell == "torch-gru" else torch.nn.LSTM)(U, N, batch_first=True)
+        self.readout = torch.nn.Linear(N, O)
+
+    def forward(self, x):
+        h, _ = self.rnn(x)
+        return self.readout(h)
+
+
 RECIPES = {  # docs/methods.md §2
     "integrator": dict(model=Vanilla, lr=0.025, decay=0.99975, l2=2e-4),
     "decision": dict(model=GRU, lr=0.04, decay=0.9999, l2=2e-5),
@@ -88,6 +104,7 @@ RECIPES = {  # docs/methods.md §2
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--task", default="integrator", choices=RECIPES)
+    ap.add_argument("--cell", default="", choices=["", "torch-gru", "lstm"])
     ap.add_argument("--batches", type=int, default=500)
     ap.add_argument("--batch-size", type=int, default=128)
     ap.add_argument("--threads", type=int, default=1)
@@ -96,7 +113,8 @@ def main():
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
     r = RECIPES[a.task]
-    model = r["model"]()
+    model = TorchCell(a.cell) if a.cell else r["model"]()
+    cell = a.cell or ("vanilla" if a.task == "integrator" else "gru")
     params = list(model.parameters())
     opt = torch.optim.Adam(params, lr=r["lr"], betas=(0.9, 0.999), eps=0.1)
     sched = torch.optim.lr_scheduler.ExponentialLR(opt, gamma=r["decay"])
@@ -112,7 +130,7 @@ def main():
         opt.step()
         sched.step()
     ms = (time.perf_counter() - start) * 1000 / a.batches
-    print(f"torch {a.task} {'vanilla' if a.task == 'integrator' else 'gru'} ms_per_batch {ms:.3f} "
+    print(f"torch {a.task} {cell} ms_per_batch {ms:.3f} "
           f"final_loss {loss.item():.4e}")
 
 
