@@ -41,6 +41,7 @@ int main(int argc, char** argv) {
       ctd::write_posteriors(out.h5(), splits, model.spec.ii);
       ctd::write_provenance(out.h5(), "lfads-posterior", tool.run_info(), data.history);
       out.h5().write_attribute("model_file", tool.params);
+      out.h5().write_attribute("data_file", tool.input);
     } else {
       ctd::RunSignature sig = ctd::run_signature(o, {"batches", "valid-every"});
       ctd::LfadsFit fit = ctd::fit_lfads(config, data, sig, tool.seed, ctd::thread_count());

@@ -74,9 +74,11 @@ void train_and_test(const EsnRunSettings& s, const Eigen::MatrixXd& saved_P, con
     return n ? std::chrono::duration<double, std::milli>(Clock::now() - t0).count() / n : 0.0;
   };
   PassStats train{}, test{};
+  std::vector<S> z_first(s.passes ? size_t(T) * M : 0);  // what learning starts from, for the figures
   auto t0 = Clock::now();
   for (int p = 0; p < s.passes; ++p) {
-    train = net.pass(T, x, r.targets.data(), s.update_every, nullptr, nullptr, nullptr, p == 0 || !s.carry_state);
+    train = net.pass(T, x, r.targets.data(), s.update_every, nullptr, p == 0 ? z_first.data() : nullptr, nullptr,
+                     p == 0 || !s.carry_state);
     r.pass_nmse.push_back(train.nmse);
     log_verbose("training pass " + std::to_string(p + 1) + "/" + std::to_string(s.passes) + ": NMSE " +
                 fmt("%.3e", train.nmse));
@@ -98,6 +100,7 @@ void train_and_test(const EsnRunSettings& s, const Eigen::MatrixXd& saved_P, con
   r.test_correlation = test.correlation;
   r.h.assign(h.begin(), h.end());
   r.z.assign(z.begin(), z.end());
+  r.z_first.assign(z_first.begin(), z_first.end());
   r.params = net.params();
   r.P = net.P();
 }
@@ -174,6 +177,7 @@ void write_esn_run(H5File& o, const EsnRunSettings& s, const EsnRunResult& r) {
   };
   if (!r.h.empty()) write_run("h", Shape{T, N}, r.h);
   write_run("z", Shape{T, M}, r.z);
+  if (!r.z_first.empty()) write_run("z_first_pass", Shape{T, M}, r.z_first);
   o.write("targets", Shape{T, M}, r.targets.data());
   o.write("error", Shape{T}, r.err.data());
   if (s.passes) o.write_attribute("train_nmse", r.train_nmse);

@@ -33,6 +33,7 @@ struct EsnRunResult {
   Eigen::MatrixXd P;             // the RLS state, to resume learning
   TimeSeries targets;            // [T,M]
   std::vector<double> h, z, err; // the last pass: [T,N] (empty with no_states), [T,M], [T]
+  std::vector<double> z_first;   // the output during the first training pass [T,M] (empty without one)
   double train_nmse = 0, test_nmse = 0, test_correlation = 0;
   std::vector<double> pass_nmse;
   double ms_per_train_pass = 0, ms_per_test_pass = 0;

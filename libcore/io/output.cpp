@@ -86,13 +86,11 @@ std::unique_ptr<H5File> memory_file(const std::string& name) {
 }
 }  // namespace
 
-OutputFile::OutputFile(const std::string& path) : path_(path) {
-  hdf5_init();
+AtomicOutput::AtomicOutput(const std::string& path, const std::string& what) : path_(path) {
   if (path.empty()) throw UsageError("no output file given (use -o FILE, or -o - for stdout)");
   if (path == "-") {
     if (isatty(STDOUT_FILENO))
-      throw UsageError("refusing to write binary HDF5 to a terminal: redirect stdout or use -o FILE");
-    file_ = memory_file("<stdout>");
+      throw UsageError("refusing to write " + what + " to a terminal: redirect stdout or use -o FILE");
     return;
   }
   std::string dir = dirname_of(path);
@@ -115,41 +113,29 @@ OutputFile::OutputFile(const std::string& path) : path_(path) {
   umask(mask);
   fchmod(fd, 0666 & ~mask);
   ::close(fd);
-  file_ = memory_file(path);
 }
 
-OutputFile::~OutputFile() {
-  if (committed_) return;
-  file_.reset();
-  if (!temp_.empty()) {
-    ::unlink(temp_.c_str());
-    unregister_temp_file(temp_);
-  }
+AtomicOutput::~AtomicOutput() {
+  if (committed_ || temp_.empty()) return;
+  ::unlink(temp_.c_str());
+  unregister_temp_file(temp_);
 }
 
-void OutputFile::commit() {
-  const std::string where = temp_.empty() ? std::string("stdout") : path_;
-  if (H5Fflush(file_->id(), H5F_SCOPE_GLOBAL) < 0)
-    throw Error(where + ": cannot finish the HDF5 file: " + hdf5_error_message());
-  ssize_t size = H5Fget_file_image(file_->id(), nullptr, 0);
-  if (size < 0) throw Error(where + ": cannot build the HDF5 file: " + hdf5_error_message());
-  std::vector<char> image(static_cast<size_t>(size));
-  if (H5Fget_file_image(file_->id(), image.data(), image.size()) < 0)
-    throw Error(where + ": cannot build the HDF5 file: " + hdf5_error_message());
-  file_.reset();
+void AtomicOutput::commit(const char* data, size_t size) {
   if (g_fail_next_commit) {
     g_fail_next_commit = false;
-    throw Error(where + ": simulated failure before " + (temp_.empty() ? "writing" : "rename"));
+    throw Error((temp_.empty() ? std::string("stdout") : path_) + ": simulated failure before " +
+                (temp_.empty() ? "writing" : "rename"));
   }
   if (temp_.empty()) {
-    write_all(STDOUT_FILENO, image.data(), image.size(), "stdout");
+    write_all(STDOUT_FILENO, data, size, "stdout");
     committed_ = true;
     return;
   }
   int fd = ::open(temp_.c_str(), O_WRONLY | O_TRUNC);
   if (fd < 0) throw Error(path_ + ": cannot write: " + std::strerror(errno));
   try {
-    write_all(fd, image.data(), image.size(), path_);
+    write_all(fd, data, size, path_);
   } catch (...) {
     ::close(fd);
     throw;
@@ -160,6 +146,33 @@ void OutputFile::commit() {
     throw Error(path_ + ": cannot move the finished file into place: " + std::strerror(errno));
   unregister_temp_file(temp_);
   committed_ = true;
+}
+
+namespace {
+// HDF5's error handling must be set up before anything can fail.
+const std::string& with_hdf5(const std::string& path) {
+  hdf5_init();
+  return path;
+}
+}  // namespace
+
+OutputFile::OutputFile(const std::string& path) : out_(with_hdf5(path), "binary HDF5") {
+  file_ = memory_file(path == "-" ? "<stdout>" : path);
+}
+
+OutputFile::~OutputFile() { file_.reset(); }
+
+void OutputFile::commit() {
+  const std::string where = out_.to_stdout() ? std::string("stdout") : out_.path();
+  if (H5Fflush(file_->id(), H5F_SCOPE_GLOBAL) < 0)
+    throw Error(where + ": cannot finish the HDF5 file: " + hdf5_error_message());
+  ssize_t size = H5Fget_file_image(file_->id(), nullptr, 0);
+  if (size < 0) throw Error(where + ": cannot build the HDF5 file: " + hdf5_error_message());
+  std::vector<char> image(static_cast<size_t>(size));
+  if (H5Fget_file_image(file_->id(), image.data(), image.size()) < 0)
+    throw Error(where + ": cannot build the HDF5 file: " + hdf5_error_message());
+  file_.reset();
+  out_.commit(image.data(), image.size());
 }
 
 }  // namespace ctd

@@ -11,24 +11,43 @@
 
 namespace ctd {
 
-class OutputFile {
+// Any bytes, written all at once: the destination is checked and a temporary
+// file reserved beside it at construction; commit() writes, syncs and renames.
+// "-" is stdout, refused when it is a terminal (`what` names the data).
+class AtomicOutput {
  public:
   // Fails at once (before any work) if the destination folder is missing or
   // not writable, or if "-" would write binary data to a terminal.
+  AtomicOutput(const std::string& path, const std::string& what);
+  ~AtomicOutput();
+  AtomicOutput(const AtomicOutput&) = delete;
+  AtomicOutput& operator=(const AtomicOutput&) = delete;
+
+  const std::string& path() const { return path_; }
+  bool to_stdout() const { return temp_.empty(); }
+  void commit(const char* data, size_t size);
+
+ private:
+  std::string path_;
+  std::string temp_;  // empty for stdout
+  bool committed_ = false;
+};
+
+// An HDF5 output, built in memory and written by an AtomicOutput.
+class OutputFile {
+ public:
   explicit OutputFile(const std::string& path);
   ~OutputFile();
   OutputFile(const OutputFile&) = delete;
   OutputFile& operator=(const OutputFile&) = delete;
 
   H5File& h5() { return *file_; }
-  const std::string& path() const { return path_; }
+  const std::string& path() const { return out_.path(); }
   void commit();
 
  private:
-  std::string path_;
-  std::string temp_;  // empty for stdout
+  AtomicOutput out_;
   std::unique_ptr<H5File> file_;
-  bool committed_ = false;
 };
 
 // Test hook: makes the next commit() fail just before the rename, as a full

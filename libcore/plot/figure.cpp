@@ -1,0 +1,104 @@
+#include "plot/figure.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <map>
+
+#include "util/error.hpp"
+
+namespace ctd {
+
+DataBlock& DataBlock::row(std::initializer_list<double> values) { return row(std::vector<double>(values)); }
+
+DataBlock& DataBlock::row(const std::vector<double>& values) {
+  char buf[32];
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (std::isfinite(values[i]))
+      std::snprintf(buf, sizeof buf, "%.9g", values[i]);
+    else
+      std::snprintf(buf, sizeof buf, "NaN");  // gnuplot skips it
+    body_ += (i ? " " : "") + std::string(buf);
+  }
+  body_ += "\n";
+  ++rows_;
+  return *this;
+}
+
+DataBlock& DataBlock::break_line() {
+  body_ += "\n";
+  return *this;
+}
+
+DataBlock& DataBlock::next_set() {
+  body_ += "\n\n";
+  return *this;
+}
+
+std::string DataBlock::text() const { return name_ + " << EOD\n" + body_ + "EOD\n"; }
+
+std::string quoted(const std::string& text) {
+  std::string s = "\"";
+  for (char c : text) {
+    if (c == '_') {  // literal in enhanced text (file and dataset names), not a subscript
+      s += "\\\\_";
+      continue;
+    }
+    if (c == '"' || c == '\\') s += '\\';
+    if (c == '\n') {
+      s += "\\n";
+      continue;
+    }
+    s += c;
+  }
+  return s + "\"";
+}
+
+std::vector<int64_t> pick(const std::vector<int64_t>& asked, std::vector<int64_t> fallback, size_t count,
+                          const std::string& what) {
+  std::vector<int64_t> chosen = asked.empty() ? std::move(fallback) : asked;
+  if (asked.empty()) {  // a default never asks for more than there is
+    std::vector<int64_t> fit;
+    for (int64_t i : chosen)
+      if (i >= 0 && size_t(i) < count) fit.push_back(i);
+    chosen = fit;
+  }
+  for (int64_t i : chosen)
+    if (i < 0 || size_t(i) >= count)
+      throw Error(what + " " + std::to_string(i) + " does not exist: there are " + std::to_string(count) +
+                  " (0.." + std::to_string(int64_t(count) - 1) + ")");
+  if (chosen.empty()) throw Error("no " + what + " to plot");
+  return chosen;
+}
+
+std::string file_kind(const H5File& file) {
+  return file.has_attribute("ctd_kind") && file.attribute_is_string("ctd_kind") ? file.read_attribute_string("ctd_kind")
+                                                                                 : "";
+}
+
+const std::vector<FigureKind>& figures_of(const std::string& kind) {
+  static std::map<std::string, std::vector<FigureKind>> cache;  // node-based: references stay valid
+  if (auto it = cache.find(kind); it != cache.end()) return it->second;
+  std::vector<FigureKind> all;
+  for (auto part : {trial_figures, fixed_point_figures, lfads_figures, training_figures})  // main figure first
+    for (FigureKind& f : part(kind)) all.push_back(std::move(f));
+  if (all.empty())
+    throw Error("no figures for files of kind '" + kind +
+                "': ctd-plot draws rnn-params, task, states, fixed-points, linearization, lfads-data, lfads-model, "
+                "lfads-posterior and esn files");
+  return cache.emplace(kind, std::move(all)).first->second;
+}
+
+Figure make_figure(const H5File& file, const std::string& name, const PlotRequest& request) {
+  const std::string kind = file_kind(file);
+  if (kind.empty()) throw Error(file.name() + ": not a ctd file (no ctd_kind attribute): nothing to plot");
+  const std::vector<FigureKind>& figures = figures_of(kind);
+  if (name.empty()) return figures.front().make(file, request);
+  std::string names;
+  for (const FigureKind& f : figures) {
+    if (f.name == name) return f.make(file, request);
+    names += (names.empty() ? "" : ", ") + f.name;
+  }
+  throw UsageError("--figure " + name + ": a " + kind + " file offers " + names);
+}
+
+}  // namespace ctd

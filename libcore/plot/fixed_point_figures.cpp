@@ -1,0 +1,293 @@
+// Figures of the linear analysis: fixed points in principal-component space
+// with trajectories and unstable modes, eigenvalue spectra against the unit
+// circle, q per point, and predicted against true input effects.
+#include <algorithm>
+#include <cmath>
+#include <complex>
+#include <cstdio>
+
+#include "plot/figure.hpp"
+#include "plot/pca.hpp"
+#include "util/error.hpp"
+
+namespace ctd {
+
+namespace {
+using cd = std::complex<double>;
+
+std::vector<double> values(const Eigen::RowVectorXd& v) { return std::vector<double>(v.data(), v.data() + v.size()); }
+
+// A round tic step (1, 2 or 5 times a power of ten) giving at most 5 tics
+// over the values: narrow panels stay readable.
+std::string tic_step(const Eigen::VectorXd& v) {
+  const double range = v.size() ? v.maxCoeff() - v.minCoeff() : 0;
+  if (!(range > 0)) return "autofreq";
+  const double raw = range / 4, base = std::pow(10.0, std::floor(std::log10(raw)));
+  const double step = raw <= base ? base : raw <= 2 * base ? 2 * base : raw <= 5 * base ? 5 * base : 10 * base;
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", step);
+  return buf;
+}
+
+std::string title_of(const PlotRequest& r, const std::string& fallback) {
+  return quoted(r.title.empty() ? fallback : r.title);
+}
+
+// "group/" holding the fixed points: the one asked for, the root, or the first tolerance group.
+std::string points_prefix(const H5File& f, const PlotRequest& r) {
+  if (!r.group.empty()) {
+    if (!f.has_dataset(r.group + "/fps")) throw Error(f.name() + ": no group '" + r.group + "' with fixed points");
+    return r.group + "/";
+  }
+  if (f.has_dataset("fps")) return "";
+  for (const std::string& d : f.list_datasets())
+    if (d.size() > 4 && d.compare(d.size() - 4, 4, "/fps") == 0) return d.substr(0, d.size() - 3);
+  throw Error(f.name() + ": no dataset 'fps': no fixed points to plot");
+}
+
+struct Points {
+  RowMatD x;                   // [K,D]
+  std::vector<int> stability;  // 0 stable, 1 marginal, 2 unstable
+  std::string where;
+};
+
+Points read_points(const H5File& f, const std::string& prefix, const std::string& dataset) {
+  Points p;
+  Array<double> a = f.read<double>(prefix + dataset);
+  if (a.rank() != 2 || a.dim(0) == 0)
+    throw Error(f.where(prefix + dataset) + " has shape " + shape_string(a.shape) + ": no points to plot");
+  p.x = Eigen::Map<const RowMatD>(a.ptr(), long(a.dim(0)), long(a.dim(1)));
+  p.where = f.name() + (prefix.empty() ? "" : ":" + prefix.substr(0, prefix.size() - 1));
+  if (f.has_dataset(prefix + "stability")) {
+    Array<double> s = f.read<double>(prefix + "stability");
+    for (double v : s.data) p.stability.push_back(int(v));
+  }
+  p.stability.resize(size_t(p.x.rows()), 1);
+  return p;
+}
+
+const char* kStyle[3] = {"pt 7 ps 1.6 lc rgb '#1f77b4'", "pt 13 ps 1.8 lc rgb '#2ca02c'", "pt 6 ps 1.8 lw 2 lc rgb '#d62728'"};
+const char* kName[3] = {"stable", "marginal", "unstable"};
+
+std::string axis_label(const Projection& p, int j) {
+  return quoted("PC" + std::to_string(j + 1) + " (" + std::to_string(int(std::round(100 * p.share(j)))) + " %)");
+}
+
+Figure fixed_points(const H5File& f, const PlotRequest& r) {
+  const std::string prefix = points_prefix(f, r);
+  const Points P = read_points(f, prefix, "fps");
+  const long K = P.x.rows(), D = P.x.cols();
+  // Trajectories from a states file, and the axes from them when there are.
+  RowMatD paths;
+  std::vector<int64_t> trials;
+  long T = 0;
+  if (!r.states.empty()) {
+    H5File s = H5File::open(r.states);
+    Array<double> h = s.read<double>("hiddens", "[B,T,N]");
+    if (long(h.dim(2)) != D)
+      throw Error(s.where("hiddens") + " has " + std::to_string(h.dim(2)) + " values per state but the fixed points have " +
+                  std::to_string(D));
+    T = long(h.dim(1));
+    paths = Eigen::Map<const RowMatD>(h.ptr(), long(h.dim(0)) * T, D);
+    trials = pick(r.trials, {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, h.dim(0), "trial");
+  }
+  const int k = int(std::min<long>(3, D));
+  const Projection pc = principal_axes(paths.rows() ? paths : P.x, k);
+  const RowMatD xy = project(pc, P.x);
+  Figure fig;
+  for (int s = 0; s < 3; ++s) {
+    DataBlock& d = fig.block(kName[s]);
+    for (long i = 0; i < K; ++i)
+      if (P.stability[size_t(i)] == s) d.row(values(xy.row(i)));
+  }
+  DataBlock& traj = fig.block("paths");
+  for (int64_t b : trials) {
+    const RowMatD t = project(pc, paths.middleRows(long(b) * T, T));
+    for (long i = 0; i < T; ++i) traj.row(values(t.row(i)));
+    traj.break_line();
+  }
+  // Unstable modes: the top right eigenvector at each unstable point, as a short line.
+  DataBlock& modes = fig.block("modes");
+  if (f.has_dataset(prefix + "right_eigvecs")) {
+    const Array<cd> R = f.read<cd>(prefix + "right_eigvecs");
+    const double extent = (xy.col(0).maxCoeff() - xy.col(0).minCoeff()) + 1e-9;
+    for (long i = 0; i < K; ++i) {
+      if (P.stability[size_t(i)] != 2) continue;
+      Eigen::VectorXd v(D);
+      for (long j = 0; j < D; ++j) v(j) = R[(size_t(i) * D + j) * D + 0].real();
+      const Eigen::RowVectorXd along = v.transpose() * pc.axes;  // the mode's shadow on the plot
+      if (along.norm() < 1e-12) continue;
+      const Eigen::RowVectorXd dir = along * (0.08 * extent / along.norm());
+      modes.row(values(xy.row(i) - dir)).row(values(xy.row(i) + dir)).break_line();
+    }
+  }
+  const int counts[3] = {int(std::count(P.stability.begin(), P.stability.end(), 0)),
+                         int(std::count(P.stability.begin(), P.stability.end(), 1)),
+                         int(std::count(P.stability.begin(), P.stability.end(), 2))};
+  const std::string title = std::to_string(K) + " fixed points of " + P.where + ": " + std::to_string(counts[0]) +
+                            " stable, " + std::to_string(counts[2]) + " unstable, " + std::to_string(counts[1]) +
+                            " marginal";
+  const int panels = k >= 3 ? 2 : 1;
+  // Fixed margins: both panels the same size, the one legend below them in one row.
+  fig << "set multiplot layout 1," + std::to_string(panels) + " title " + title_of(r, title) +
+             " margins 0.1,0.97,0.2,0.9 spacing 0.12,0.1";
+  fig << "set key at screen 0.5,0.05 center center horizontal maxrows 1";
+  fig << "set xtics " + tic_step(xy.col(0));
+  for (int panel = 0; panel < panels; ++panel) {
+    const int ya = panel == 0 ? 2 : 3;
+    const std::string cols = " using 1:" + std::to_string(ya);
+    fig << "set xlabel " + axis_label(pc, 0) << "set ylabel " + (k >= 2 ? axis_label(pc, ya - 1) : quoted("0"));
+    if (k >= 2) fig << "set ytics " + tic_step(xy.col(ya - 1));
+    std::string plot = "plot ";
+    bool first = true;
+    auto add = [&](const std::string& item) {
+      plot += (first ? "" : ", ") + item;
+      first = false;
+    };
+    const bool titled = panel == 0;  // one legend for both panels
+    if (!trials.empty())
+      add("$paths" + cols + " with lines lw 1 lc rgb '#bbbbbb' title " + quoted(titled ? "trajectories" : ""));
+    if (!modes.empty()) add("$modes" + cols + " with lines lw 2.5 lc rgb '#d62728' title " + quoted(titled ? "unstable modes" : ""));
+    for (int s = 0; s < 3; ++s)
+      if (counts[s]) add("$" + std::string(kName[s]) + (k >= 2 ? cols : " using 1:(0)") + " with points " + kStyle[s] +
+                         " title " + quoted(titled ? kName[s] : ""));
+    fig << plot;
+  }
+  fig << "unset multiplot";
+  return fig;
+}
+
+// Eigenvalues of every point in the complex plane, with the unit circle.
+Figure spectrum(const H5File& f, const PlotRequest& r, const std::string& prefix, const std::string& what) {
+  if (!f.has_dataset(prefix + "eigvals")) throw Error(f.name() + ": no dataset '" + prefix + "eigvals' to plot");
+  const Array<cd> ev = f.read<cd>(prefix + "eigvals");
+  if (ev.rank() != 2 || ev.dim(0) == 0) throw Error(f.where(prefix + "eigvals") + " is empty: nothing to plot");
+  const size_t K = ev.dim(0), D = ev.dim(1);
+  std::vector<int> stab(K, 1);
+  if (f.has_dataset(prefix + "stability")) {
+    Array<double> s = f.read<double>(prefix + "stability");
+    for (size_t i = 0; i < K && i < s.size(); ++i) stab[i] = int(s[i]);
+  }
+  Figure fig;
+  double top = 0;
+  size_t outside = 0;
+  for (int s = 0; s < 3; ++s) {
+    DataBlock& d = fig.block(kName[s]);
+    for (size_t i = 0; i < K; ++i)
+      if (stab[i] == s)
+        for (size_t j = 0; j < D; ++j) d.row({ev[i * D + j].real(), ev[i * D + j].imag()});
+  }
+  for (const cd& v : ev.data) {
+    top = std::max(top, std::abs(v));
+    outside += std::abs(v) > 1;
+  }
+  fig << "set title " + title_of(r, "eigenvalues of dF/dh at " + std::to_string(K) + " " + what + ": max |λ| " +
+                                        std::to_string(top).substr(0, 6) + ", " + std::to_string(outside) +
+                                        " eigenvalues outside the unit circle");
+  fig << "set size ratio -1" << "set xlabel 'Re λ'" << "set ylabel 'Im λ'" << "set key outside right top";
+  fig << "set parametric" << "set trange [0:2*pi]";
+  std::string plot = "plot cos(t), sin(t) with lines lw 1.5 lc rgb '#444444' title 'unit circle'";
+  for (int s = 0; s < 3; ++s)
+    if (!fig.data[size_t(s)].empty())
+      plot += ", $" + std::string(kName[s]) + " using 1:2 with points pt 7 ps 0.6 lc rgb '" +
+              (s == 0 ? "#1f77b4" : s == 1 ? "#2ca02c" : "#d62728") + "' title " + quoted("at " + std::string(kName[s]) + " " + what);
+  fig << plot;
+  return fig;
+}
+
+Figure q_values(const H5File& f, const PlotRequest& r) {
+  const std::string prefix = points_prefix(f, r);
+  const Array<double> q = f.read<double>(prefix + "q");
+  if (q.size() == 0) throw Error(f.where(prefix + "q") + " is empty: nothing to plot");
+  Figure fig;
+  DataBlock& d = fig.block("q");
+  for (size_t i = 0; i < q.size(); ++i) d.row({double(i), std::max(q[i], 1e-300)});
+  fig << "set title " + title_of(r, "speed q = mean (h - F(h))^2 of each fixed point, slowest first");
+  fig << "set logscale y" << "set format y '10^{%L}'" << "set xlabel 'point'" << "set ylabel 'q'";
+  fig << "plot $q using 1:2 with points pt 7 ps 1 lc rgb '#1f77b4' title 'q'";
+  return fig;
+}
+
+// Predicted (dF/dx·x) against true (F(h, x*+x) - F(h, x*)) readout effects.
+Figure effects(const H5File& f, const PlotRequest& r) {
+  if (!f.has_dataset("predicted_readout"))
+    throw Error(f.name() + ": no dataset 'predicted_readout': run linearize with --inputs or --unit-inputs");
+  const Array<double> p = f.read<double>("predicted_readout"), t = f.read<double>("true_readout");
+  if (p.size() == 0) throw Error(f.where("predicted_readout") + " is empty: nothing to plot");
+  Figure fig;
+  DataBlock& d = fig.block("effects");
+  double lo = 0, hi = 0;
+  for (size_t i = 0; i < p.size(); ++i) {
+    d.row({p[i], t[i]});
+    lo = std::min({lo, p[i], t[i]});
+    hi = std::max({hi, p[i], t[i]});
+  }
+  const std::string corr = f.has_attribute("readout_correlation")
+                               ? ", correlation " + std::to_string(f.read_attribute_double("readout_correlation")).substr(0, 6)
+                               : "";
+  fig << "set title " + title_of(r, "readout effect of each input: linear prediction against the true step" + corr);
+  fig << "set size ratio -1" << "set xlabel 'predicted: wO dF/dx x'" << "set ylabel 'true: wO (F(h, x*+x) - F(h, x*))'";
+  fig << "set key outside right top";
+  const double pad = 0.05 * (hi - lo + 1e-12);
+  fig << "set xrange [" + std::to_string(lo - pad) + ":" + std::to_string(hi + pad) + "]" <<
+      "set yrange [" + std::to_string(lo - pad) + ":" + std::to_string(hi + pad) + "]";
+  fig << "plot x with lines dt 2 lc rgb '#888888' title 'y = x', $effects using 1:2 with points pt 7 ps 0.9 lc rgb '#1f77b4' title 'state x input'";
+  return fig;
+}
+
+// The same effects per input vector as grouped bars (mean over the states; readout channel --units, default 0).
+Figure effect_bars(const H5File& f, const PlotRequest& r) {
+  if (!f.has_dataset("predicted_readout"))
+    throw Error(f.name() + ": no dataset 'predicted_readout': run linearize with --inputs or --unit-inputs");
+  const Array<double> p = f.read<double>("predicted_readout"), t = f.read<double>("true_readout");
+  if (p.rank() != 3 || p.size() == 0) throw Error(f.where("predicted_readout") + " is empty: nothing to plot");
+  const size_t K = p.dim(0), V = p.dim(1), O = p.dim(2);
+  std::vector<int64_t> all;
+  for (size_t v = 0; v < std::min<size_t>(V, 12); ++v) all.push_back(int64_t(v));
+  const std::vector<int64_t> vecs = pick(r.vectors, all, V, "input vector");
+  const size_t o = size_t(pick(r.units, {0}, O, "readout channel").front());
+  if (!r.labels.empty() && r.labels.size() != vecs.size())
+    throw UsageError("--labels: " + std::to_string(r.labels.size()) + " names for " + std::to_string(vecs.size()) +
+                     " input vectors");
+  Figure fig;
+  DataBlock& d = fig.block("bars");
+  std::string tics;
+  double lo = 0, hi = 0;  // bars stand on zero: the axis includes it
+  for (size_t i = 0; i < vecs.size(); ++i) {
+    double mp = 0, mt = 0;
+    for (size_t k = 0; k < K; ++k) {
+      mp += p[(k * V + size_t(vecs[i])) * O + o] / double(K);
+      mt += t[(k * V + size_t(vecs[i])) * O + o] / double(K);
+    }
+    d.row({double(i), mp, mt});
+    lo = std::min({lo, mp, mt});
+    hi = std::max({hi, mp, mt});
+    tics += (i ? ", " : "") + quoted(r.labels.empty() ? "input " + std::to_string(vecs[i]) : r.labels[i]) + " " + std::to_string(i);
+  }
+  fig << "set title " + title_of(r, "readout effect of each input" + std::string(K > 1 ? " (mean over " + std::to_string(K) + " states)" : ""));
+  fig << "set style fill solid 0.85 border -1" << "set boxwidth 0.38" << "set xtics (" + tics + ")";
+  const double pad = 0.08 * (hi - lo + 1e-12);
+  fig << "set xrange [-0.6:" + std::to_string(double(vecs.size()) - 0.4) + "]" << "set ylabel 'change of the readout in one step'";
+  fig << "set yrange [" + std::to_string(lo < 0 ? lo - pad : 0.0) + ":" + std::to_string(hi > 0 ? hi + pad : 0.0) + "]";
+  fig << "set key outside right top" << "set xzeroaxis lt -1";
+  fig << "plot $bars using ($1-0.2):2 with boxes lc rgb '#1f77b4' title 'predicted (dF/dx x)', $bars using ($1+0.2):3 with boxes lc rgb '#ff7f0e' title 'true'";
+  return fig;
+}
+}  // namespace
+
+std::vector<FigureKind> fixed_point_figures(const std::string& kind) {
+  if (kind == "fixed-points")
+    return {{"fps", "fixed points on their top principal components by stability, with trajectories (--states) and "
+                    "unstable modes (when saved with --eigvecs)", fixed_points},
+            {"spectrum", "eigenvalues of every point against the unit circle",
+             [](const H5File& f, const PlotRequest& r) { return spectrum(f, r, points_prefix(f, r), "fixed points"); }},
+            {"q", "q of every point, slowest first (log scale)", q_values}};
+  if (kind == "linearization")
+    return {{"effects", "predicted against true readout effects of the inputs", effects},
+            {"bars", "readout effect of each input vector, predicted and true, as grouped bars (--vectors, --labels)", effect_bars},
+            {"spectrum", "eigenvalues at every state against the unit circle",
+             [](const H5File& f, const PlotRequest& r) { return spectrum(f, r, "", "states"); }}};
+  return {};
+}
+
+}  // namespace ctd

@@ -1,0 +1,139 @@
+// Figures of an LFADS posterior: inferred rates against the truth and the
+// spikes, inferred inputs against the true ones, factors, and the raster.
+#include <algorithm>
+#include <cmath>
+
+#include "plot/figure.hpp"
+#include "util/error.hpp"
+
+namespace ctd {
+
+namespace {
+std::string title_of(const PlotRequest& r, const std::string& fallback) {
+  return quoted(r.title.empty() ? fallback : r.title);
+}
+
+Array<double> need(const H5File& f, const std::string& name) {
+  if (!f.has_dataset(name)) throw Error(f.name() + ": no dataset '" + name + "' to plot");
+  Array<double> a = f.read<double>(name);
+  if (a.rank() != 3 || a.size() == 0) throw Error(f.where(name) + " has shape " + shape_string(a.shape) + ": nothing to plot");
+  return a;
+}
+
+// The lfads-data file the posterior came from: --data, else its data_file attribute.
+H5File data_file(const H5File& post, const PlotRequest& r, const std::string& why) {
+  std::string path = r.data;
+  if (path.empty() && post.has_attribute("data_file")) path = post.read_attribute_string("data_file");
+  if (path.empty()) throw UsageError("the " + why + " come from the lfads data file: give --data FILE");
+  return H5File::open(path);
+}
+
+Figure rates(const H5File& f, const PlotRequest& r) {
+  const Array<double> rate = need(f, r.split + "/rates");
+  const size_t B = rate.dim(0), T = rate.dim(1), D = rate.dim(2);
+  const size_t b = size_t(pick(r.trials, {0}, B, "trial").front());
+  const std::vector<int64_t> units = pick(r.units, {0, 1, 2, 3}, D, "neuron");
+  Array<double> truth, spikes;
+  double cf = 1;
+  bool has_data = !r.data.empty() || f.has_attribute("data_file");
+  if (has_data) {
+    H5File d = data_file(f, r, "truth and spikes");
+    spikes = need(d, r.split + "_data");
+    if (d.has_dataset(r.split + "_truth")) truth = need(d, r.split + "_truth");
+    if (d.has_dataset("conversion_factor")) cf = d.read<double>("conversion_factor")[0];
+    if (spikes.dim(0) != B || spikes.dim(1) != T || spikes.dim(2) != D)
+      throw Error(d.where(r.split + "_data") + " has shape " + shape_string(spikes.shape) + " but the posterior's rates are " +
+                  shape_string(rate.shape));
+  }
+  Figure fig;
+  const size_t cols = units.size() > 1 ? 2 : 1, rows = (units.size() + cols - 1) / cols;
+  fig << "set multiplot layout " + std::to_string(rows) + "," + std::to_string(cols) + " title " +
+             title_of(r, "inferred rates, trial " + std::to_string(b) + " (" + r.split + ")" +
+                             (truth.size() ? ", against the true rates" : ""));
+  fig << "set key top left opaque box" << "set xlabel 'time bin'";
+  for (int64_t n : units) {
+    DataBlock& d = fig.block("unit" + std::to_string(n));
+    for (size_t t = 0; t < T; ++t) {
+      const size_t i = (b * T + t) * D + size_t(n);
+      d.row({double(t), rate[i], truth.size() ? truth[i] / cf : NAN, spikes.size() ? spikes[i] : NAN});
+    }
+    const std::string ref = "$unit" + std::to_string(n);
+    fig << "set ylabel " + quoted("neuron " + std::to_string(n) + ": spikes per bin");
+    std::string plot = "plot ";
+    if (spikes.size()) plot += ref + " using 1:4 with impulses lw 2 lc rgb '#cccccc' title 'spikes', ";
+    if (truth.size()) plot += ref + " using 1:3 with lines lw 2 dt 2 lc rgb 'black' title 'true rate', ";
+    fig << plot + ref + " using 1:2 with lines lw 2 lc rgb '#1f77b4' title 'inferred rate'";
+  }
+  fig << "unset multiplot";
+  return fig;
+}
+
+Figure inputs(const H5File& f, const PlotRequest& r) {
+  const Array<double> ii = need(f, r.split + "/inferred_inputs");
+  const size_t B = ii.dim(0), T = ii.dim(1), I = ii.dim(2);
+  const size_t b = size_t(pick(r.trials, {0}, B, "trial").front());
+  Array<double> truth;
+  if (!r.data.empty() || f.has_attribute("data_file")) {
+    H5File d = data_file(f, r, "true inputs");
+    if (d.has_dataset(r.split + "_inputs")) truth = need(d, r.split + "_inputs");
+  }
+  const size_t U = truth.size() ? truth.dim(2) : 0;
+  Figure fig;
+  DataBlock& d = fig.block("inputs");
+  for (size_t t = 0; t < T; ++t) {
+    std::vector<double> row{double(t)};
+    for (size_t k = 0; k < I; ++k) row.push_back(ii[(b * T + t) * I + k]);
+    for (size_t u = 0; u < U; ++u) row.push_back(truth[(b * T + t) * U + u]);
+    d.row(row);
+  }
+  fig << "set title " + title_of(r, "inferred inputs, trial " + std::to_string(b) + " (" + r.split + ")" +
+                                        (U ? ", and the true input (right axis)" : ""));
+  fig << "set xlabel 'time bin'" << "set ylabel 'inferred input'" << "set key outside bottom center horizontal";
+  if (U) fig << "set y2label 'true input'" << "set y2tics" << "set ytics nomirror";
+  std::string plot = "plot ";
+  for (size_t k = 0; k < I; ++k)
+    plot += (k ? ", " : "") + std::string("$inputs using 1:") + std::to_string(k + 2) + " with lines lw 2 lc " +
+            std::to_string(k + 1) + " title " + quoted("inferred input " + std::to_string(k));
+  for (size_t u = 0; u < U; ++u)
+    plot += ", $inputs using 1:" + std::to_string(I + u + 2) + " axes x1y2 with lines lw 2 dt 2 lc rgb 'black' title " +
+            quoted("true input " + std::to_string(u));
+  fig << plot;
+  return fig;
+}
+
+Figure factors(const H5File& f, const PlotRequest& r) {
+  const Array<double> fac = need(f, r.split + "/factors");
+  const size_t B = fac.dim(0), T = fac.dim(1), F = fac.dim(2);
+  const size_t b = size_t(pick(r.trials, {0}, B, "trial").front());
+  Figure fig;
+  DataBlock& d = fig.block("factors");
+  for (size_t t = 0; t < T; ++t) {
+    std::vector<double> row{double(t)};
+    for (size_t k = 0; k < F; ++k) row.push_back(fac[(b * T + t) * F + k]);
+    d.row(row);
+  }
+  fig << "set title " + title_of(r, "factors, trial " + std::to_string(b) + " (" + r.split + ")");
+  fig << "set xlabel 'time bin'" << "set ylabel 'factor'" << "set key outside right top";
+  std::string plot = "plot ";
+  for (size_t k = 0; k < F; ++k)
+    plot += (k ? ", " : "") + std::string("$factors using 1:") + std::to_string(k + 2) + " with lines lw 1.5 title " +
+            quoted("factor " + std::to_string(k));
+  fig << plot;
+  return fig;
+}
+}  // namespace
+
+std::vector<FigureKind> lfads_figures(const std::string& kind) {
+  if (kind != "lfads-posterior") return {};
+  return {{"rates", "inferred rates of a few neurons of one trial, with the true rates and spikes of the data file "
+                    "(--trials, --units, --data)", rates},
+          {"inputs", "inferred inputs of one trial with the true input of the data file (--trials, --data)", inputs},
+          {"factors", "the factors of one trial (--trials)", factors},
+          {"raster", "spike counts of one trial from the data file (--trials, --data)",
+           [](const H5File& f, const PlotRequest& r) {
+             H5File d = data_file(f, r, "spikes");
+             return spike_raster(d, r.split + "_data", r);
+           }}};
+}
+
+}  // namespace ctd

@@ -1,0 +1,174 @@
+// Figures of trials over time: a task's inputs and targets, a network's
+// outputs and its states in principal-component space, an ESN's output, and
+// spike rasters.
+#include <algorithm>
+#include <cmath>
+
+#include "plot/figure.hpp"
+#include "plot/pca.hpp"
+#include "util/error.hpp"
+
+namespace ctd {
+
+namespace {
+std::string title_of(const PlotRequest& r, const std::string& fallback) {
+  return quoted(r.title.empty() ? fallback : r.title);
+}
+
+Array<double> need(const H5File& f, const std::string& name, size_t rank) {
+  if (!f.has_dataset(name)) throw Error(f.name() + ": no dataset '" + name + "' to plot");
+  Array<double> a = f.read<double>(name);
+  if (a.rank() != rank) throw Error(f.where(name) + " has shape " + shape_string(a.shape) + ": cannot plot it");
+  if (a.size() == 0) throw Error(f.where(name) + " is empty: nothing to plot");
+  return a;
+}
+
+// Up to four channels of a [B,T,C] array: their indices.
+std::vector<size_t> channels(size_t C) {
+  std::vector<size_t> c;
+  for (size_t i = 0; i < std::min<size_t>(C, 4); ++i) c.push_back(i);
+  return c;
+}
+
+// inputs, targets (masked), outputs (when present) of chosen trials, one panel each.
+Figure trials(const H5File& f, const PlotRequest& r) {
+  const Array<double> x = need(f, "inputs", 3);
+  const bool has_y = f.has_dataset("targets"), has_o = f.has_dataset("outputs");
+  const Array<double> y = has_y ? need(f, "targets", 3) : Array<double>(), o = has_o ? need(f, "outputs", 3) : Array<double>();
+  const Array<double> m = has_y && f.has_dataset("target_mask") ? need(f, "target_mask", 3) : Array<double>();
+  const size_t B = x.dim(0), T = x.dim(1), U = x.dim(2), O = has_y ? y.dim(2) : has_o ? o.dim(2) : 0;
+  const std::vector<int64_t> chosen = pick(r.trials, {0, 1, 2}, B, "trial");
+  Figure fig;
+  fig << "set multiplot layout " + std::to_string(chosen.size()) + ",1 title " +
+             title_of(r, has_o ? "inputs, targets and the network's outputs" : "inputs and targets");
+  fig << "set key outside right top vertical Left reverse samplen 2 maxrows 14" << "set lmargin 10" << "set rmargin 22";
+  for (size_t k = 0; k < chosen.size(); ++k) {
+    const size_t b = size_t(chosen[k]);
+    const bool legend = k == 0;  // one legend for all panels
+    DataBlock& d = fig.block("trial" + std::to_string(b));
+    for (size_t t = 0; t < T; ++t) {
+      std::vector<double> row{double(t)};
+      for (size_t u : channels(U)) row.push_back(x[(b * T + t) * U + u]);
+      for (size_t c : channels(O)) {
+        const size_t i = (b * T + t) * O + c;
+        row.push_back(has_y && (m.size() == 0 || m[i] != 0) ? y[i] : NAN);
+      }
+      if (has_o)
+        for (size_t c : channels(O)) row.push_back(o[(b * T + t) * O + c]);
+      d.row(row);
+    }
+    fig << "set ylabel " + quoted("trial " + std::to_string(b));
+    fig << (k + 1 == chosen.size() ? "set xlabel 'time step'" : "unset xlabel");
+    std::string plot = "plot ";
+    size_t col = 2;
+    const std::string ref = "$trial" + std::to_string(b);
+    auto add = [&](const std::string& style, const std::string& title) {
+      if (col > 2) plot += ", ";
+      plot += ref + " using 1:" + std::to_string(col) + " " + style + " title " + quoted(legend ? title : "");
+      ++col;
+    };
+    for (size_t u : channels(U)) add("with lines lw 1 lc rgb '#9999bb'", "input " + std::to_string(u));
+    if (has_y)
+      for (size_t c : channels(O)) add("with linespoints lw 2 dt 2 pt 7 ps 0.5 lc " + std::to_string(c + 1), "target " + std::to_string(c));
+    if (has_o)
+      for (size_t c : channels(O)) add("with lines lw 2 lc " + std::to_string(c + 1), "output " + std::to_string(c));
+    fig << plot;
+  }
+  fig << "unset multiplot";
+  return fig;
+}
+
+// Hidden states of chosen trials on the top two principal axes of all states.
+Figure state_space(const H5File& f, const PlotRequest& r) {
+  const Array<double> h = need(f, "hiddens", 3);
+  const size_t B = h.dim(0), T = h.dim(1), N = h.dim(2);
+  const RowMatD all = Eigen::Map<const RowMatD>(h.ptr(), long(B * T), long(N));
+  if (N < 2) throw Error(f.where("hiddens") + " has one unit: no plane to project on");
+  const Projection p = principal_axes(all, 2);
+  const std::vector<int64_t> chosen = pick(r.trials, {0, 1, 2, 3, 4, 5, 6, 7}, B, "trial");
+  Figure fig;
+  DataBlock& d = fig.block("paths");
+  DataBlock& starts = fig.block("starts");
+  for (int64_t b : chosen) {
+    const RowMatD xy = project(p, all.middleRows(long(size_t(b) * T), long(T)));
+    for (long t = 0; t < xy.rows(); ++t) d.row({xy(t, 0), xy(t, 1), double(b)});
+    d.next_set();
+    starts.row({xy(0, 0), xy(0, 1)});
+  }
+  fig << "set title " + title_of(r, "hidden states on their top two principal components");
+  fig << "set xlabel " + quoted("PC1 (" + std::to_string(int(std::round(100 * p.share(0)))) + " % of variance)");
+  fig << "set ylabel " + quoted("PC2 (" + std::to_string(int(std::round(100 * p.share(1)))) + " % of variance)");
+  fig << "set key outside right top" << "set rmargin 18";
+  std::string plot = "plot ";
+  for (size_t k = 0; k < chosen.size(); ++k)
+    plot += "$paths index " + std::to_string(k) + " using 1:2 with lines lw 2 lc " + std::to_string(k + 1) +
+            " title " + quoted("trial " + std::to_string(chosen[k])) + ", ";
+  fig << plot + "$starts using 1:2 with points pt 7 ps 1.2 lc rgb 'black' title 'start'";
+  return fig;
+}
+
+// The ESN's output against its target, per channel: during the first
+// training pass (learning) and the last pass.
+Figure esn_output(const H5File& f, const PlotRequest& r) {
+  const Array<double> y = need(f, "targets", 2), z = need(f, "z", 2);
+  const bool first = f.has_dataset("z_first_pass");
+  const Array<double> z0 = first ? need(f, "z_first_pass", 2) : Array<double>();
+  const size_t T = y.dim(0), M = y.dim(1);
+  std::vector<int64_t> all;
+  for (size_t m = 0; m < std::min<size_t>(M, 3); ++m) all.push_back(int64_t(m));
+  const std::vector<int64_t> chosen = pick(r.units, all, M, "output channel");
+  Figure fig;
+  fig << "set multiplot layout " + std::to_string(chosen.size()) + ",1 title " +
+             title_of(r, "run-esn: output and target");
+  fig << "set key outside right top" << "set rmargin 30" << "set lmargin 10";
+  for (size_t k = 0; k < chosen.size(); ++k) {
+    const size_t m = size_t(chosen[k]);
+    DataBlock& d = fig.block("out" + std::to_string(m));
+    for (size_t t = 0; t < T; ++t) d.row({double(t), y[t * M + m], z[t * M + m], first ? z0[t * M + m] : NAN});
+    const std::string ref = "$out" + std::to_string(m);
+    fig << "set ylabel " + quoted("output " + std::to_string(m));
+    fig << (k + 1 == chosen.size() ? "set xlabel 'time step'" : "unset xlabel");
+    fig << "plot " + (first ? ref + " using 1:4 with lines lw 1 lc rgb '#e08080' title 'first training pass', " : std::string()) +
+               ref + " using 1:2 with lines lw 3 lc rgb '#999999' title 'target', " + ref +
+               " using 1:3 with lines lw 1.5 lc rgb '#1f4e9c' title 'after training (last pass)'";
+  }
+  fig << "unset multiplot";
+  return fig;
+}
+}  // namespace
+
+// Spike counts of one trial as an image, neurons by time; shared with the
+// posterior's raster.
+Figure spike_raster(const H5File& f, const std::string& dataset, const PlotRequest& r) {
+  const Array<double> s = need(f, dataset, 3);
+  const size_t B = s.dim(0), T = s.dim(1), D = s.dim(2);
+  const size_t b = size_t(pick(r.trials, {0}, B, "trial").front());
+  Figure fig;
+  DataBlock& d = fig.block("raster");
+  for (size_t t = 0; t < T; ++t) {
+    for (size_t n = 0; n < D; ++n) d.row({double(t), double(n), s[(b * T + t) * D + n]});
+    d.break_line();
+  }
+  fig << "set title " + title_of(r, "spike counts of trial " + std::to_string(b) + " (" + dataset + ")");
+  fig << "set xlabel 'time bin'" << "set ylabel 'neuron'" << "set cblabel 'spikes per bin'";
+  fig << "set palette defined (0 'white', 1 '#6baed6', 4 '#08306b')";
+  fig << "set xrange [-0.5:" + std::to_string(T - 0.5) + "]" << "set yrange [-0.5:" + std::to_string(D - 0.5) + "]";
+  fig << "plot $raster using 1:2:3 with image";
+  return fig;
+}
+
+std::vector<FigureKind> trial_figures(const std::string& kind) {
+  const char* about = "inputs, targets and outputs of a few trials over time (--trials)";
+  if (kind == "task") return {{"trials", "inputs and targets of a few trials over time (--trials)", trials}};
+  if (kind == "states")
+    return {{"trials", about, trials},
+            {"pca", "hidden states of a few trials on their top two principal components (--trials)", state_space}};
+  if (kind == "esn") return {{"output", "output against target, first training pass and last pass (--units)", esn_output}};
+  if (kind == "lfads-data")
+    return {{"raster", "spike counts of one trial, neurons by time (--trials, --split)", [](const H5File& f, const PlotRequest& r) {
+               return spike_raster(f, r.split + "_data", r);
+             }}};
+  return {};
+}
+
+}  // namespace ctd
