@@ -1,92 +1,51 @@
-// ctd-info: what is inside an HDF5 file, as text — for pipelines and for a
-// quick look (`gen-integrator -o - | ctd-info -`).
-#include <cmath>
-#include <iomanip>
+// ctd-info: what is inside HDF5 files, as text or JSON, and the values of a
+// dataset as text or CSV — for pipelines (jq, awk, sort, spreadsheets) and for
+// a quick look (`gen-integrator -o - | ctd-info -`).
 #include <iostream>
-#include <sstream>
 
 #include "cli/tool.hpp"
-#include "io/hdf5.hpp"
+#include "io/describe.hpp"
 #include "io/provenance.hpp"
-
-namespace {
-std::string summary(const ctd::H5File& f, const std::string& ds) {
-  std::string type = f.dataset_type_name(ds);
-  std::ostringstream out;
-  out << std::left << std::setw(28) << ds << std::setw(16) << ctd::shape_string(f.dataset_shape(ds))
-      << std::setw(11) << type;
-  if (type.rfind("float", 0) == 0 || type.rfind("int", 0) == 0 || type.rfind("uint", 0) == 0) {
-    auto a = f.read<double>(ds);
-    double lo = INFINITY, hi = -INFINITY, sum = 0;
-    size_t bad = 0;
-    for (double v : a.data) {
-      if (!std::isfinite(v)) {
-        ++bad;
-        continue;
-      }
-      lo = std::min(lo, v);
-      hi = std::max(hi, v);
-      sum += v;
-    }
-    size_t n = a.size() - bad;
-    if (n > 0)
-      out << std::setprecision(5) << "min " << lo << "  mean " << sum / double(n) << "  max " << hi;
-    if (bad) out << "  (" << bad << " NaN/Inf)";
-  }
-  return out.str();
-}
-
-std::string attribute_text(const ctd::H5File& f, const std::string& name) {
-  std::ostringstream out;
-  if (f.attribute_is_string(name)) {
-    auto v = f.read_attribute_strings(name);
-    for (size_t i = 0; i < v.size(); ++i) out << (i ? ", " : "") << v[i];
-  } else {
-    auto v = f.read_attribute_doubles(name);
-    out << std::setprecision(8);
-    size_t shown = std::min<size_t>(v.size(), 6);
-    for (size_t i = 0; i < shown; ++i) out << (i ? ", " : "") << v[i];
-    if (v.size() > shown) out << ", ... (" << v.size() << " values)";
-  }
-  return out.str();
-}
-}  // namespace
+#include "util/error.hpp"
 
 int main(int argc, char** argv) {
   ctd::Tool tool("ctd-info",
-                 "Describe an HDF5 file: its kind, datasets (shape, type, min/mean/max), attributes and history.",
-                 "gen-integrator -o - | ctd-info -");
-  bool history_only = false, as_config = false;
-  tool.add_input("HDF5 file to describe").needed();
-  tool.options().add("history-only", history_only, "Print only the history attribute").unrecorded();
-  tool.options().add("as-config", as_config,
-                     "Print the options the file was made with as a config file: PROGRAM --config FILE reruns it")
+                 "Describe HDF5 files: kind, datasets (shape, type, min/mean/max; |z| for complex data; the values of "
+                 "small ones), group and root attributes, history. Or print one dataset's values.",
+                 "ctd-info fps.h5 --show 'fps[0:5]'");
+  std::vector<std::string> files;
+  std::string show, csv, attribute;
+  bool json = false, history_only = false, as_config = false;
+  ctd::OptionSpec& in = tool.options().add("input", files, "HDF5 files to describe ('-' = stdin)").unrecorded().needed();
+  in.short_name = "-i";
+  in.positional = true;
+  in.group = "Files";
+  auto& o = tool.options();
+  o.add("json", json, "The whole description as JSON (one object; an array of them for several files)").unrecorded();
+  o.add("show", show, "Print the values of DATASET, or of a slice: 'fps[0:5]', 'eigvals[0,:3]'").unrecorded();
+  o.add("csv", csv, "Print a 1-D or 2-D DATASET (or slice) as CSV; complex numbers as re,im columns").unrecorded();
+  o.add("attribute", attribute, "Print one attribute's value: NAME (the root's) or GROUP/NAME, e.g. tol_1e-05/n_kept")
       .unrecorded();
+  o.add("history-only", history_only, "Print only the history attribute").unrecorded();
+  o.add("as-config", as_config,
+        "Print the options the file was made with as a config file: PROGRAM --config FILE reruns it").unrecorded();
   return tool.run(argc, argv, [&] {
-    ctd::H5File f = ctd::H5File::open(tool.input);
-    if (as_config) {
-      std::cout << ctd::config_from_file(f);
-      return;
+    const int modes = int(!show.empty()) + int(!csv.empty()) + int(!attribute.empty()) + int(history_only) + int(as_config);
+    if (modes + int(json) > 1) throw ctd::UsageError("give one of --show, --csv, --attribute, --json, --history-only, --as-config");
+    if (files.size() > 1 && modes > 0)
+      throw ctd::UsageError("--show, --csv, --attribute, --history-only and --as-config take one file, not " +
+                            std::to_string(files.size()));
+    if (json && files.size() > 1) std::cout << "[";
+    for (size_t i = 0; i < files.size(); ++i) {
+      ctd::H5File f = ctd::H5File::open(files[i]);
+      if (!show.empty()) std::cout << ctd::values_text(ctd::select_values(f, show));
+      else if (!csv.empty()) std::cout << ctd::values_csv(ctd::select_values(f, csv));
+      else if (!attribute.empty()) std::cout << ctd::attribute_value(f, attribute);
+      else if (as_config) std::cout << ctd::config_from_file(f);
+      else if (history_only) std::cout << (f.has_attribute("history") ? f.read_attribute_string("history") + "\n" : "");
+      else if (json) std::cout << (i ? "," : "") << ctd::describe_json(f);
+      else std::cout << (i ? "\n" : "") << ctd::describe_text(f);
     }
-    if (history_only) {
-      if (f.has_attribute("history")) std::cout << f.read_attribute_string("history") << "\n";
-      return;
-    }
-    std::cout << f.name() << "\n";
-    if (f.has_attribute("ctd_kind"))
-      std::cout << "kind: " << f.read_attribute_string("ctd_kind") << "  (ctd "
-                << (f.has_attribute("ctd_version") ? f.read_attribute_string("ctd_version") : "?") << ")\n";
-    std::cout << "datasets:\n";
-    for (const auto& ds : f.list_datasets()) std::cout << "  " << summary(f, ds) << "\n";
-    std::cout << "attributes:\n";
-    for (const auto& a : f.list_attributes()) {
-      if (a == "history" || a == "ctd_kind" || a == "ctd_version") continue;
-      std::cout << "  " << a << " = " << attribute_text(f, a) << "\n";
-    }
-    if (f.has_attribute("history")) {
-      std::cout << "history:\n";
-      std::istringstream h(f.read_attribute_string("history"));
-      for (std::string line; std::getline(h, line);) std::cout << "  " << line << "\n";
-    }
+    if (json && files.size() > 1) std::cout << "]\n";
   });
 }

@@ -34,6 +34,7 @@ const char* type_name(const OptionSpec& s) {
     const char* operator()(const std::string*) const { return "TEXT"; }
     const char* operator()(const bool*) const { return ""; }
     const char* operator()(const std::vector<double>*) const { return "FLOAT ..."; }
+    const char* operator()(const std::vector<std::string>*) const { return "TEXT ..."; }
   } visit;
   return std::visit(visit, s.target);
 }
@@ -43,6 +44,7 @@ std::string help_default(const OptionSpec& s) {
   if (!s.default_text.empty() || s.is_flag()) return s.default_text;
   if (auto* t = std::get_if<std::string*>(&s.target)) return **t;
   if (auto* l = std::get_if<std::vector<double>*>(&s.target); l && (*l)->empty()) return "";
+  if (auto* l = std::get_if<std::vector<std::string>*>(&s.target); l && (*l)->empty()) return "";
   return s.literal();
 }
 
@@ -64,6 +66,8 @@ void bind(CLI::App& app, OptionSet& options, bool common) {
           }, help);
       o->type_name(type_name(s))->default_str(help_default(s));
       o->multi_option_policy(s.is_list() ? CLI::MultiOptionPolicy::TakeAll : CLI::MultiOptionPolicy::TakeLast);
+      // A positional list of texts takes every remaining argument (ctd-info a.h5 b.h5).
+      if (s.positional && std::holds_alternative<std::vector<std::string>*>(s.target)) o->expected(-1);
     }
     o->group(s.group);
   }

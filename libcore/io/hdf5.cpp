@@ -249,6 +249,11 @@ herr_t collect_dataset(hid_t, const char* name, const H5O_info_t* info, void* ou
   return 0;
 }
 
+herr_t collect_group(hid_t, const char* name, const H5O_info_t* info, void* out) {
+  if (info->type == H5O_TYPE_GROUP && std::string(name) != ".") static_cast<std::vector<std::string>*>(out)->push_back(name);
+  return 0;
+}
+
 herr_t collect_attribute(hid_t, const char* name, const H5A_info_t*, void* out) {
   static_cast<std::vector<std::string>*>(out)->push_back(name);
   return 0;
@@ -274,6 +279,12 @@ std::string type_name(hid_t t) {
 std::vector<std::string> H5File::list_datasets() const {
   std::vector<std::string> out;
   H5Ovisit(id(), H5_INDEX_NAME, H5_ITER_INC, collect_dataset, &out);
+  return out;
+}
+
+std::vector<std::string> H5File::list_groups() const {
+  std::vector<std::string> out;
+  H5Ovisit(id(), H5_INDEX_NAME, H5_ITER_INC, collect_group, &out);
   return out;
 }
 

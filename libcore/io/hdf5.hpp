@@ -75,6 +75,8 @@ class H5File {
   void create_group(const std::string& path);
   // Every dataset in the file, as full paths without the leading '/'.
   std::vector<std::string> list_datasets() const;
+  // Every group but the root, likewise.
+  std::vector<std::string> list_groups() const;
   // "float32", "int64", "complex128", "string", ...
   std::string dataset_type_name(const std::string& path) const;
 

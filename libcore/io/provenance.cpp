@@ -40,6 +40,7 @@ struct WriteValue {
   bool operator()(const bool* v) const { return out.write_attribute(key, int64_t(*v)), true; }
   bool operator()(const std::string* v) const { return !v->empty() && (out.write_attribute(key, *v), true); }
   bool operator()(const std::vector<double>* v) const { return !v->empty() && (out.write_attribute(key, *v), true); }
+  bool operator()(const std::vector<std::string>* v) const { return !v->empty() && (out.write_attribute(key, *v), true); }
 };
 
 }  // namespace

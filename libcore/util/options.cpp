@@ -96,6 +96,11 @@ std::string OptionSpec::literal() const {
       for (size_t i = 0; i < v->size(); ++i) s += (i ? ", " : "") + shortest_text((*v)[i]);
       return s + "]";
     }
+    std::string operator()(const std::vector<std::string>* v) const {
+      std::string s = "[";
+      for (size_t i = 0; i < v->size(); ++i) s += (i ? ", " : "") + quoted((*v)[i]);
+      return s + "]";
+    }
   } visit;
   return std::visit(visit, target);
 }
@@ -161,6 +166,7 @@ void OptionSet::apply() {
       void operator()(std::string* v) const { *v = last; }
       void operator()(bool* v) const { *v = parse_bool(last, what); }
       void operator()(std::vector<double>* v) const { *v = parse_list(s.raw, what); }
+      void operator()(std::vector<std::string>* v) const { *v = s.raw; }
     };
     std::visit(Assign{s, last, what}, s.target);
   }
@@ -283,6 +289,7 @@ std::string OptionSet::config_text() const {
     if (!s.recorded) continue;
     if (auto* t = std::get_if<std::string*>(&s.target); t && (*t)->empty()) continue;
     if (auto* l = std::get_if<std::vector<double>*>(&s.target); l && (*l)->empty()) continue;
+    if (auto* l = std::get_if<std::vector<std::string>*>(&s.target); l && (*l)->empty()) continue;
     if (s.group != group) {
       group = s.group;
       out += (out.empty() ? "# " : "\n# ") + group + "\n";

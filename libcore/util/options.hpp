@@ -19,7 +19,8 @@
 namespace ctd {
 
 struct OptionSpec {
-  using Target = std::variant<double*, int*, uint64_t*, std::string*, bool*, std::vector<double>*>;
+  using Target =
+      std::variant<double*, int*, uint64_t*, std::string*, bool*, std::vector<double>*, std::vector<std::string>*>;
 
   std::string name;        // long name, kebab-case, without dashes: "lr-decay"
   std::string short_name;  // "-i", or empty
@@ -50,7 +51,10 @@ struct OptionSpec {
   // "attribute_name": the spelling of config keys and provenance attributes.
   std::string key() const;
   bool is_flag() const { return std::holds_alternative<bool*>(target); }
-  bool is_list() const { return std::holds_alternative<std::vector<double>*>(target); }
+  bool is_list() const {
+    return std::holds_alternative<std::vector<double>*>(target) ||
+           std::holds_alternative<std::vector<std::string>*>(target);
+  }
   // The value as a config-file literal: 0.025, 100, true, "gru", [1e-05, 1e-06].
   std::string literal() const;
   // "must be > 0", "must be in [0, 1]", "must be one of: a, b"; empty if unrestricted.
@@ -67,6 +71,10 @@ class OptionSet {
   OptionSpec& add(const std::string& name, uint64_t& v, const std::string& help) { return push(name, &v, help); }
   OptionSpec& add(const std::string& name, std::string& v, const std::string& help) { return push(name, &v, help); }
   OptionSpec& add(const std::string& name, bool& v, const std::string& help) { return push(name, &v, help); }
+  // Several texts (e.g. files), each given whole: no comma splitting.
+  OptionSpec& add(const std::string& name, std::vector<std::string>& v, const std::string& help) {
+    return push(name, &v, help);
+  }
   OptionSpec& add(const std::string& name, std::vector<double>& v, const std::string& help) {
     return push(name, &v, help);
   }

@@ -44,4 +44,11 @@ table=$(bash "$analysis_script" p.h5 analysis 16 2>/dev/null)
 [ "$(printf '%s\n' "$table" | grep -Ec '^(before|after_very|after_not|not_plus_3) +(good|bad|awesome|awful) ')" -eq 16 ] &&
   ok || fail "sentiment-analysis did not print the 16 context x word effects"
 printf '%s' "$table" | grep -q 'correlation of predicted and true effects over the 16 pairs' && ok || fail "no correlation line"
+printf '%s' "$table" | grep -Eq '^fixed points tol_1e-05: [0-9]+ kept, median top eigenvalue \(real part\) -?[0-9]' &&
+  ok || fail "no fixed-point line read through ctd-info: $table"
+printf '%s' "$table" | grep -Eq '^after_not: \|cos\| .*: [0-9.]+ [0-9.]+ [0-9.]+ [0-9.]+ \(eigenvalues [-0-9.]+[-+][0-9.]+i' &&
+  ok || fail "no deflection line read through ctd-info"
+for c in before after_very after_not not_plus_3; do
+  image-check png "analysis/effects_$c.png" > /dev/null && ok || fail "no figure effects_$c.png"
+done
 finish
