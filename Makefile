@@ -8,7 +8,7 @@ JOBS    ?= $(shell nproc)
 NATIVE  ?= ON
 ARCH    ?=
 
-.PHONY: all deps configure test test-sanitize fuzz demo bench install clean
+.PHONY: all deps configure test test-sanitize fuzz demo figures bench install clean
 
 all: deps configure
 	cmake --build $(BUILD) -j $(JOBS)
@@ -40,6 +40,10 @@ fuzz:
 
 demo: all
 	scripts/demo $(BUILD)/bin
+
+# The README's figures (docs/figures/), redrawn from a fresh demo run.
+figures: demo
+	scripts/figures $(BUILD)/bin demo-output docs/figures
 
 # Benchmarks against the PyTorch peer (Debian's python3-torch); several minutes.
 bench: all

@@ -116,7 +116,8 @@ FixedPointSearchResult find_fixed_points(const RnnModel& model, const Eigen::Vec
   RnnMap<double> map_d(model, x_star);
   Progress progress;
   auto adam_progress = [&](int step, double mean_q) {
-    progress.update("adam step " + std::to_string(step) + "  mean q " + fmt("%.3e", mean_q));
+    progress.update("adam step " + std::to_string(step) + "  mean q " + fmt("%.3e", mean_q), uint64_t(step),
+                    uint64_t(s.adam.max_steps));
   };
   // newton: one refinement serves every tolerance.
   RowMatD refined;

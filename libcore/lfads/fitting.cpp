@@ -64,7 +64,7 @@ LfadsFit fit_lfads(const LfadsFitConfig& c, const LfadsData& data, const RunSign
            std::to_string(opt.batches) + " batches of " + std::to_string(opt.batch_size));
   std::vector<size_t> valid_rows;
   for (size_t i = 0; i < std::min<size_t>(data.valid.data.dim(0), size_t(opt.batch_size)); ++i) valid_rows.push_back(i);
-  Progress progress;
+  Progress progress(5.0, fit.state.step);  // a resumed run counts from its checkpoint
   CheckpointPolicy saving(ckpt, c.checkpoint.every, [&] { write_lfads_checkpoint(ckpt, fit, sig); });
   std::string last;
   // The curve: training and validation loss every --valid-every batches (and the first and last).
@@ -77,7 +77,7 @@ LfadsFit fit_lfads(const LfadsFitConfig& c, const LfadsData& data, const RunSign
       last = "batch " + std::to_string(r.step) + "/" + std::to_string(opt.batches) + "  train " +
              terms(r.train, r.kl_weight, opt.batch_size, r.l2) + " l2 " + fmt("%.3g", r.l2) + "  | valid " +
              terms(v, r.kl_weight, Bv, r.l2) + "  " + fmt("%.1f", r.ms_per_batch) + " ms/batch";
-      progress.update(last);
+      progress.update(last, r.step, opt.batches);
       if (record)
         fit.state.curve.add({double(r.step), r.train.total(r.kl_weight, opt.batch_size) + r.l2,
                              v.total(r.kl_weight, Bv) + r.l2, v.nll / Bv});

@@ -128,14 +128,21 @@ Figure fixed_points(const H5File& f, const PlotRequest& r) {
                             " stable, " + std::to_string(counts[2]) + " unstable, " + std::to_string(counts[1]) +
                             " marginal";
   const int panels = k >= 3 ? 2 : 1;
-  // Fixed margins: both panels the same size, the one legend below them in one row.
-  fig << "set multiplot layout 1," + std::to_string(panels) + " title " + title_of(r, title) +
-             " margins 0.1,0.97,0.2,0.9 spacing 0.12,0.1";
-  fig << "set key at screen 0.5,0.05 center center horizontal maxrows 1";
-  fig << "set xtics " + tic_step(xy.col(0));
+  // Panels placed by hand, the same size, above a legend-only strip that
+  // spans the width (a panel's own key would be squeezed into its width).
+  fig << "set multiplot title " + title_of(r, title) << "unset key";
+  fig << "set xtics " + tic_step(xy.col(0)) << "set bmargin at screen 0.22" << "set tmargin at screen 0.9";
+  std::vector<std::string> legend;  // the styles once, for the strip
+  if (!trials.empty()) legend.push_back("with lines lw 1 lc rgb '#bbbbbb' title 'trajectories'");
+  if (!modes.empty()) legend.push_back("with lines lw 2.5 lc rgb '#d62728' title 'unstable modes'");
+  for (int s = 0; s < 3; ++s)
+    if (counts[s]) legend.push_back("with points " + std::string(kStyle[s]) + " title " + quoted(kName[s]));
+  const double width = 0.88 / panels;
   for (int panel = 0; panel < panels; ++panel) {
     const int ya = panel == 0 ? 2 : 3;
     const std::string cols = " using 1:" + std::to_string(ya);
+    const double left = 0.1 + panel * (width + 0.02);
+    fig << "set lmargin at screen " + std::to_string(left) << "set rmargin at screen " + std::to_string(left + width - 0.08);
     fig << "set xlabel " + axis_label(pc, 0) << "set ylabel " + (k >= 2 ? axis_label(pc, ya - 1) : quoted("0"));
     if (k >= 2) fig << "set ytics " + tic_step(xy.col(ya - 1));
     std::string plot = "plot ";
@@ -144,16 +151,19 @@ Figure fixed_points(const H5File& f, const PlotRequest& r) {
       plot += (first ? "" : ", ") + item;
       first = false;
     };
-    const bool titled = panel == 0;  // one legend for both panels
-    if (!trials.empty())
-      add("$paths" + cols + " with lines lw 1 lc rgb '#bbbbbb' title " + quoted(titled ? "trajectories" : ""));
-    if (!modes.empty()) add("$modes" + cols + " with lines lw 2.5 lc rgb '#d62728' title " + quoted(titled ? "unstable modes" : ""));
+    if (!trials.empty()) add("$paths" + cols + " with lines lw 1 lc rgb '#bbbbbb'");
+    if (!modes.empty()) add("$modes" + cols + " with lines lw 2.5 lc rgb '#d62728'");
     for (int s = 0; s < 3; ++s)
-      if (counts[s]) add("$" + std::string(kName[s]) + (k >= 2 ? cols : " using 1:(0)") + " with points " + kStyle[s] +
-                         " title " + quoted(titled ? kName[s] : ""));
+      if (counts[s]) add("$" + std::string(kName[s]) + (k >= 2 ? cols : " using 1:(0)") + " with points " + kStyle[s]);
     fig << plot;
   }
-  fig << "unset multiplot";
+  // The legend strip: out-of-range points draw nothing but their key entries.
+  fig << "set lmargin at screen 0.02" << "set rmargin at screen 0.98" << "set bmargin at screen 0.01"
+      << "set tmargin at screen 0.09" << "unset border" << "unset tics" << "unset xlabel" << "unset ylabel"
+      << "set xrange [0:1]" << "set yrange [0:1]" << "set key center center horizontal maxrows 1 samplen 2";
+  std::string strip = "plot ";
+  for (size_t i = 0; i < legend.size(); ++i) strip += (i ? ", " : "") + std::string("2 ") + legend[i];
+  fig << strip << "unset multiplot";
   return fig;
 }
 

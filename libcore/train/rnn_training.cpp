@@ -114,7 +114,7 @@ RnnTrainingResult train_rnn_network(const RnnTrainingConfig& c, std::unique_ptr<
   log_info(std::string("training a ") + cell_name(spec.cell) + " RNN (N=" + std::to_string(spec.N) + ") on " +
            (from_file ? input : c.task + " trials") + ": " + std::to_string(opt.batches) + " batches of " +
            std::to_string(opt.batch_size) + ", " + std::to_string(threads) + " threads");
-  Progress progress;
+  Progress progress(5.0, state.step);  // a resumed run counts from its checkpoint
   CheckpointPolicy saving(ckpt, c.checkpoint.every, [&] { write_checkpoint(ckpt, state, signature); });
   auto line = [&](uint64_t step, double loss, const std::string& rest) {
     return "batch " + std::to_string(step) + "/" + std::to_string(opt.batches) + "  loss " + fmt("%.4e", loss) + rest;
@@ -122,7 +122,8 @@ RnnTrainingResult train_rnn_network(const RnnTrainingConfig& c, std::unique_ptr<
   result.ms_per_batch = train_rnn(opt, *source, state, [&](const TrainState&, const StepReport& r) {
     if (progress.due())
       progress.update(line(r.step, r.loss.total(), "  lms " + fmt("%.4e", r.loss.data) + "  lr " + fmt("%.3e", r.lr) +
-                                                       "  " + fmt("%.2f", r.ms_per_batch) + " ms/batch"));
+                                                       "  " + fmt("%.2f", r.ms_per_batch) + " ms/batch"),
+                      r.step, opt.batches);
     return saving.after_batch();
   });
   saving.finish(state.step);

@@ -33,8 +33,9 @@ void log_warning(const std::string& m) {
 }
 void log_error(const std::string& m) { write_line(m); }
 
-Progress::Progress(double interval_seconds)
-    : tty_(isatty(STDERR_FILENO) == 1), interval_(interval_seconds), last_(Clock::now()) {}
+Progress::Progress(double interval_seconds, uint64_t first_done)
+    : tty_(isatty(STDERR_FILENO) == 1), interval_(interval_seconds), last_(Clock::now()), start_(last_),
+      first_done_(first_done) {}
 
 Progress::~Progress() {
   if (drawn_) std::fputc('\n', stderr);
@@ -48,6 +49,28 @@ bool Progress::due() const {
 
 void Progress::update(const std::string& line) {
   if (due()) emit(line);
+}
+
+namespace {
+std::string clock_text(double seconds) {
+  const long s = long(seconds + 0.5);
+  char buf[32];
+  if (s >= 3600)
+    std::snprintf(buf, sizeof buf, "%ld:%02ld:%02ld", s / 3600, s / 60 % 60, s % 60);
+  else
+    std::snprintf(buf, sizeof buf, "%ld:%02ld", s / 60, s % 60);
+  return buf;
+}
+}  // namespace
+
+void Progress::update(const std::string& line, uint64_t done, uint64_t total) {
+  if (!due()) return;
+  const double elapsed = std::chrono::duration<double>(Clock::now() - start_).count();
+  std::string tail = "  [" + std::to_string(total ? int(100.0 * double(done) / double(total)) : 100) + " %, " +
+                     clock_text(elapsed) + " elapsed";
+  const uint64_t since = done > first_done_ ? done - first_done_ : 0;
+  if (since > 0 && total > done) tail += ", ETA " + clock_text(elapsed / double(since) * double(total - done));
+  emit(line + tail + "]");
 }
 
 void Progress::finish(const std::string& line) {

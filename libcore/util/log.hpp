@@ -3,6 +3,7 @@
 // several ctd programs stay attributable.
 #pragma once
 #include <chrono>
+#include <cstdint>
 #include <string>
 
 namespace ctd {
@@ -24,11 +25,14 @@ void log_error(const std::string& message);    // always shown
 // seconds, so batch logs stay readable. Silent under -q.
 class Progress {
  public:
-  explicit Progress(double interval_seconds = 5.0);
+  // `first_done`: where a counted run starts (a resumed run's step), for the ETA.
+  explicit Progress(double interval_seconds = 5.0, uint64_t first_done = 0);
   ~Progress();
   // True when a line would be shown now: lets callers skip formatting work.
   bool due() const;
   void update(const std::string& line);
+  // The same, followed by how far the run is: "[43 %, 0:12 elapsed, ETA 0:16]".
+  void update(const std::string& line, uint64_t done, uint64_t total);
   // Writes the final line unconditionally (and ends a redrawn line).
   void finish(const std::string& line);
 
@@ -38,6 +42,8 @@ class Progress {
   double interval_;
   Clock::time_point last_;
   bool drawn_ = false;
+  Clock::time_point start_;
+  uint64_t first_done_;
   void emit(const std::string& line);
 };
 

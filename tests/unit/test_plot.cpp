@@ -1,0 +1,61 @@
+#include <doctest/doctest.h>
+
+#include "helpers.hpp"
+#include "io/output.hpp"
+#include "plot/figure.hpp"
+#include "plot/gnuplot.hpp"
+#include "plot/pca.hpp"
+#include "util/error.hpp"
+
+using namespace ctd;
+
+namespace {
+// A fixed-points file with K points of dimension D (K may be 0).
+std::string fixed_points_file(const test::TempDir& dir, size_t K, size_t D) {
+  const std::string path = dir.file("fps" + std::to_string(K) + ".h5");
+  OutputFile out(path);
+  std::vector<double> pts(K * D, 0.5), q(K, 1e-20);
+  out.h5().write("fps", Shape{K, D}, pts.data());
+  out.h5().write("q", Shape{K}, q.data());
+  out.h5().write_attribute("ctd_kind", std::string("fixed-points"));
+  out.commit();
+  return path;
+}
+}  // namespace
+
+TEST_CASE("figures: datablocks, quoting and index choices") {
+  DataBlock b("$d");
+  b.row({1, 2.5}).row({NAN, 3}).break_line();
+  CHECK(b.text() == "$d << EOD\n1 2.5\nNaN 3\n\nEOD\n");
+  // Underscores stay underscores in enhanced text; quotes and backslashes are escaped.
+  CHECK(quoted("valid_data \"x\"") == "\"valid\\\\_data \\\"x\\\"\"");
+  CHECK(pick({}, {0, 1, 2}, 2, "trial") == std::vector<int64_t>{0, 1});  // a default never asks for more than there is
+  CHECK_THROWS_WITH_AS(pick({5}, {0}, 3, "trial"), "trial 5 does not exist: there are 3 (0..2)", Error);
+  CHECK(format_of("fig.svg", "png") == "svg");
+  CHECK(format_of("-", "pdf") == "pdf");
+  CHECK_THROWS_AS(format_of("fig.jpg", "png"), UsageError);
+}
+
+TEST_CASE("figures: an empty fixed-point set is an error, not an empty frame") {
+  test::TempDir dir;
+  H5File empty = H5File::open(fixed_points_file(dir, 0, 3));
+  for (const char* name : {"fps", "q"})
+    CHECK_THROWS_AS(make_figure(empty, name, PlotRequest{}), Error);
+  H5File full = H5File::open(fixed_points_file(dir, 4, 3));
+  Figure f = make_figure(full, "", PlotRequest{});  // the main figure: fps
+  CHECK(f.data.front().name() == "$stable");
+  CHECK(f.commands.find("multiplot") != std::string::npos);
+  CHECK_THROWS_AS(make_figure(full, "pca", PlotRequest{}), UsageError);  // not a figure of this kind
+  CHECK_THROWS_WITH_AS(figures_of("rnn-checkpoint"), doctest::Contains("no figures for files of kind 'rnn-checkpoint'"), Error);
+}
+
+TEST_CASE("principal axes of a flat cloud: the plane, largest variance first") {
+  RowMatD X(200, 3);
+  const double pts[4][3] = {{3, 0, 0}, {-3, 0, 0}, {0, 0.5, 0}, {0, -0.5, 0}};  // uncorrelated axes
+  for (int i = 0; i < 200; ++i) X.row(i) << pts[i % 4][0], pts[i % 4][1], pts[i % 4][2];
+  Projection p = principal_axes(X, 2);
+  CHECK(std::abs(p.axes(0, 0)) == doctest::Approx(1).epsilon(1e-6));
+  CHECK(std::abs(p.axes(1, 1)) == doctest::Approx(1).epsilon(1e-6));
+  CHECK(p.share(0) == doctest::Approx(36.0 / 37));  // variances 4.5 and 0.125
+  CHECK(p.share(1) == doctest::Approx(1.0 / 37));
+}
