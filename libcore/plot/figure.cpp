@@ -53,6 +53,16 @@ std::string quoted(const std::string& text) {
   return s + "\"";
 }
 
+std::string tic_step(double lo, double hi) {
+  const double range = hi - lo;
+  if (!(range > 0) || !std::isfinite(range)) return "autofreq";
+  const double raw = range / 4, base = std::pow(10.0, std::floor(std::log10(raw)));
+  const double step = raw <= base ? base : raw <= 2 * base ? 2 * base : raw <= 5 * base ? 5 * base : 10 * base;
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", step);
+  return buf;
+}
+
 std::vector<int64_t> pick(const std::vector<int64_t>& asked, std::vector<int64_t> fallback, size_t count,
                           const std::string& what) {
   std::vector<int64_t> chosen = asked.empty() ? std::move(fallback) : asked;

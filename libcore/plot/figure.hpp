@@ -74,6 +74,9 @@ std::string file_kind(const H5File& file);
 // A gnuplot string literal, escaped; '_' stays an underscore in enhanced
 // text ('^' and '{}' keep their meaning: exponents in labels).
 std::string quoted(const std::string& text);
+// A round tic step (1, 2 or 5 times a power of ten) giving at most 5 tics
+// over [lo, hi], so that small panels stay readable ("autofreq" when flat).
+std::string tic_step(double lo, double hi);
 // The requested indices, or `fallback` when none; each must be below `count`
 // (Error naming `what` otherwise).
 std::vector<int64_t> pick(const std::vector<int64_t>& asked, std::vector<int64_t> fallback, size_t count,

@@ -17,18 +17,6 @@ using cd = std::complex<double>;
 
 std::vector<double> values(const Eigen::RowVectorXd& v) { return std::vector<double>(v.data(), v.data() + v.size()); }
 
-// A round tic step (1, 2 or 5 times a power of ten) giving at most 5 tics
-// over the values: narrow panels stay readable.
-std::string tic_step(const Eigen::VectorXd& v) {
-  const double range = v.size() ? v.maxCoeff() - v.minCoeff() : 0;
-  if (!(range > 0)) return "autofreq";
-  const double raw = range / 4, base = std::pow(10.0, std::floor(std::log10(raw)));
-  const double step = raw <= base ? base : raw <= 2 * base ? 2 * base : raw <= 5 * base ? 5 * base : 10 * base;
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", step);
-  return buf;
-}
-
 std::string title_of(const PlotRequest& r, const std::string& fallback) {
   return quoted(r.title.empty() ? fallback : r.title);
 }
@@ -131,7 +119,7 @@ Figure fixed_points(const H5File& f, const PlotRequest& r) {
   // Panels placed by hand, the same size, above a legend-only strip that
   // spans the width (a panel's own key would be squeezed into its width).
   fig << "set multiplot title " + title_of(r, title) << "unset key";
-  fig << "set xtics " + tic_step(xy.col(0)) << "set bmargin at screen 0.22" << "set tmargin at screen 0.9";
+  fig << "set xtics " + tic_step(xy.col(0).minCoeff(), xy.col(0).maxCoeff()) << "set bmargin at screen 0.22" << "set tmargin at screen 0.9";
   std::vector<std::string> legend;  // the styles once, for the strip
   if (!trials.empty()) legend.push_back("with lines lw 1 lc rgb '#bbbbbb' title 'trajectories'");
   if (!modes.empty()) legend.push_back("with lines lw 2.5 lc rgb '#d62728' title 'unstable modes'");
@@ -144,7 +132,7 @@ Figure fixed_points(const H5File& f, const PlotRequest& r) {
     const double left = 0.1 + panel * (width + 0.02);
     fig << "set lmargin at screen " + std::to_string(left) << "set rmargin at screen " + std::to_string(left + width - 0.08);
     fig << "set xlabel " + axis_label(pc, 0) << "set ylabel " + (k >= 2 ? axis_label(pc, ya - 1) : quoted("0"));
-    if (k >= 2) fig << "set ytics " + tic_step(xy.col(ya - 1));
+    if (k >= 2) fig << "set ytics " + tic_step(xy.col(ya - 1).minCoeff(), xy.col(ya - 1).maxCoeff());
     std::string plot = "plot ";
     bool first = true;
     auto add = [&](const std::string& item) {
@@ -214,7 +202,8 @@ Figure q_values(const H5File& f, const PlotRequest& r) {
   for (size_t i = 0; i < q.size(); ++i) d.row({double(i), std::max(q[i], 1e-300)});
   fig << "set title " + title_of(r, "speed q = mean (h - F(h))^2 of each fixed point, slowest first");
   fig << "set logscale y" << "set format y '10^{%L}'" << "set xlabel 'point'" << "set ylabel 'q'";
-  fig << "plot $q using 1:2 with points pt 7 ps 1 lc rgb '#1f77b4' title 'q'";
+  fig << "set xrange [-0.5:" + std::to_string(double(q.size()) - 0.5) + "]";
+  fig << "plot $q using 1:2 with points pt 7 ps 1 lc rgb '#1f77b4'";
   return fig;
 }
 

@@ -84,6 +84,7 @@ Figure esn_nmse(const H5File& f, const PlotRequest& r) {
   for (size_t i = 0; i < nmse.size(); ++i) (i < passes ? train : test).row({double(i + 1), nmse[i]});
   fig << "set title " + title_of(r, "run-esn: error per pass") << "set key top right";
   fig << "set logscale y" << "set xlabel 'pass'" << "set ylabel 'NMSE'" << "set xtics 1";
+  fig << "set xrange [0.5:" + std::to_string(double(nmse.size()) + 0.5) + "]";
   std::string plot = "plot ";
   if (!train.empty()) plot += "$train using 1:2 with linespoints lw 2 pt 7 title 'training (FORCE learning)'";
   if (!test.empty()) plot += std::string(train.empty() ? "" : ", ") + "$test using 1:2 with points pt 9 ps 2 title 'test (no learning)'";

@@ -46,6 +46,7 @@ Figure trials(const H5File& f, const PlotRequest& r) {
     const size_t b = size_t(chosen[k]);
     const bool legend = k == 0;  // one legend for all panels
     DataBlock& d = fig.block("trial" + std::to_string(b));
+    double lo = INFINITY, hi = -INFINITY;
     for (size_t t = 0; t < T; ++t) {
       std::vector<double> row{double(t)};
       for (size_t u : channels(U)) row.push_back(x[(b * T + t) * U + u]);
@@ -55,9 +56,11 @@ Figure trials(const H5File& f, const PlotRequest& r) {
       }
       if (has_o)
         for (size_t c : channels(O)) row.push_back(o[(b * T + t) * O + c]);
+      for (size_t i = 1; i < row.size(); ++i)
+        if (std::isfinite(row[i])) lo = std::min(lo, row[i]), hi = std::max(hi, row[i]);
       d.row(row);
     }
-    fig << "set ylabel " + quoted("trial " + std::to_string(b));
+    fig << "set ylabel " + quoted("trial " + std::to_string(b)) << "set ytics " + tic_step(lo, hi);
     fig << (k + 1 == chosen.size() ? "set xlabel 'time step'" : "unset xlabel");
     std::string plot = "plot ";
     size_t col = 2;
@@ -124,9 +127,14 @@ Figure esn_output(const H5File& f, const PlotRequest& r) {
   for (size_t k = 0; k < chosen.size(); ++k) {
     const size_t m = size_t(chosen[k]);
     DataBlock& d = fig.block("out" + std::to_string(m));
-    for (size_t t = 0; t < T; ++t) d.row({double(t), y[t * M + m], z[t * M + m], first ? z0[t * M + m] : NAN});
+    double lo = INFINITY, hi = -INFINITY;
+    for (size_t t = 0; t < T; ++t) {
+      d.row({double(t), y[t * M + m], z[t * M + m], first ? z0[t * M + m] : NAN});
+      lo = std::min({lo, y[t * M + m], z[t * M + m]});
+      hi = std::max({hi, y[t * M + m], z[t * M + m]});
+    }
     const std::string ref = "$out" + std::to_string(m);
-    fig << "set ylabel " + quoted("output " + std::to_string(m));
+    fig << "set ylabel " + quoted("output " + std::to_string(m)) << "set ytics " + tic_step(lo, hi);
     fig << (k + 1 == chosen.size() ? "set xlabel 'time step'" : "unset xlabel");
     fig << "plot " + (first ? ref + " using 1:4 with lines lw 1 lc rgb '#e08080' title 'first training pass', " : std::string()) +
                ref + " using 1:2 with lines lw 3 lc rgb '#999999' title 'target', " + ref +
