@@ -212,6 +212,9 @@ int Tool::run(int argc, char** argv, const std::function<void()>& body) {
   } catch (const UsageError& e) {
     log_error(std::string(e.what()) + " (see " + name_ + " --help)");
     return kExitUsage;
+  } catch (const Stopped& e) {
+    log_error(e.what());
+    return kExitStopped;
   } catch (const Error& e) {
     log_error(e.what());
     return kExitData;

@@ -51,7 +51,7 @@ LfadsFit fit_lfads(const LfadsFitConfig& c, const LfadsData& data, const RunSign
   LfadsFit fit;
   fit.spec = c.spec;
   fit.spec.D = int(data.train.data.dim(2));
-  if (c.checkpoint.resume) {
+  if (resume_from_checkpoint(c.checkpoint)) {
     fit = read_lfads_checkpoint(ckpt, sig);
     log_info("resuming at batch " + std::to_string(fit.state.step));
   } else {
@@ -82,7 +82,7 @@ LfadsFit fit_lfads(const LfadsFitConfig& c, const LfadsData& data, const RunSign
         fit.state.curve.add({double(r.step), r.train.total(r.kl_weight, opt.batch_size) + r.l2,
                              v.total(r.kl_weight, Bv) + r.l2, v.nll / Bv});
     }
-    return saving.after_batch();
+    return saving.after_batch(r.step);
   });
   saving.finish(fit.state.step);
   progress.finish(last.empty() ? "done" : last);

@@ -17,19 +17,23 @@ void register_options(OptionSet& o, CheckpointSettings& s) {
         "Save the training state here every --checkpoint-every seconds, on SIGTERM/SIGINT/SIGUSR1 and at the end")
       .unrecorded();
   o.add("checkpoint-every", s.every, "Seconds between checkpoints").positive().unrecorded();
-  o.add("resume", s.resume, "Continue from --checkpoint (also to a larger --batches)").unrecorded();
+  o.add("resume", s.resume,
+        "Continue from --checkpoint (also to a larger --batches); start fresh when it does not exist yet")
+      .unrecorded();
 }
 
 void check_checkpoint_settings(const CheckpointSettings& s) {
-  if (s.resume) require_resumable(s);
+  if (s.resume && s.path.empty()) throw UsageError("--resume needs --checkpoint FILE");
   // A checkpoint that cannot be written must fail now, not after the first minutes of training.
   if (!s.path.empty()) OutputFile probe(s.path);
 }
 
-void require_resumable(const CheckpointSettings& s) {
-  if (s.path.empty()) throw UsageError("--resume needs --checkpoint FILE");
+bool resume_from_checkpoint(const CheckpointSettings& s) {
+  if (!s.resume) return false;
   struct stat st;
-  if (::stat(s.path.c_str(), &st) != 0) throw Error(s.path + ": no checkpoint to resume from");
+  if (::stat(s.path.c_str(), &st) == 0) return true;
+  log_info("no checkpoint " + s.path + " yet: starting fresh");
+  return false;
 }
 
 CheckpointPolicy::CheckpointPolicy(std::string path, double every_seconds, std::function<void()> save)
@@ -37,13 +41,17 @@ CheckpointPolicy::CheckpointPolicy(std::string path, double every_seconds, std::
   if (!path_.empty()) install_checkpoint_signals();
 }
 
-bool CheckpointPolicy::after_batch() {
+bool CheckpointPolicy::after_batch(uint64_t step) {
   if (path_.empty()) return true;
   const int sig = take_pending_signal();
   if (sig || std::chrono::duration<double>(Clock::now() - last_).count() >= every_) {
     save_();
     last_ = Clock::now();
-    log_verbose("checkpoint saved to " + path_);
+    const std::string line = "checkpoint saved to " + path_ + " at batch " + std::to_string(step);
+    if (sig == SIGUSR1)
+      log_info(line + " (SIGUSR1; training goes on)");
+    else
+      log_verbose(line);
   }
   if (sig && sig != SIGUSR1) {
     stopped_by_ = sig;
@@ -56,8 +64,8 @@ void CheckpointPolicy::finish(uint64_t step) {
   if (path_.empty()) return;
   save_();
   if (stopped_by_)
-    throw Error("stopped by signal " + std::to_string(stopped_by_) + " at batch " + std::to_string(step) +
-                "; the state is saved in " + path_ + " (continue with --resume)");
+    throw Stopped("stopped by signal " + std::to_string(stopped_by_) + " at batch " + std::to_string(step) +
+                  "; the state is saved in " + path_ + " (continue with --resume; exit status 75)");
 }
 
 }  // namespace ctd

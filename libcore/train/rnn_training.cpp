@@ -105,7 +105,7 @@ RnnTrainingResult train_rnn_network(const RnnTrainingConfig& c, std::unique_ptr<
 
   TrainState& state = result.state;
   const std::string& ckpt = c.checkpoint.path;
-  if (c.checkpoint.resume) {
+  if (resume_from_checkpoint(c.checkpoint)) {
     state = read_checkpoint(ckpt, signature);
     log_info("resuming at batch " + std::to_string(state.step) + " from " + ckpt);
   } else {
@@ -124,7 +124,7 @@ RnnTrainingResult train_rnn_network(const RnnTrainingConfig& c, std::unique_ptr<
       progress.update(line(r.step, r.loss.total(), "  lms " + fmt("%.4e", r.loss.data) + "  lr " + fmt("%.3e", r.lr) +
                                                        "  " + fmt("%.2f", r.ms_per_batch) + " ms/batch"),
                       r.step, opt.batches);
-    return saving.after_batch();
+    return saving.after_batch(r.step);
   });
   saving.finish(state.step);
   if (state.curve.rows())

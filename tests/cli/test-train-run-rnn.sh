@@ -58,8 +58,19 @@ for _ in $(seq 300); do [ -f sig.h5 ] && break; sleep 0.05; done
 kill -TERM $pid
 wait $pid
 rc=$?
-if [ $rc -eq 1 ] && grep -q 'stopped by signal 15 at batch' term.log && [ -f sig.h5 ] && [ ! -e sig_out.h5 ]; then ok
+if [ $rc -eq 75 ] && grep -q 'stopped by signal 15 at batch .*exit status 75' term.log && [ -f sig.h5 ] && [ ! -e sig_out.h5 ]; then ok
 else fail "SIGTERM: rc=$rc, $(cat term.log)"; fi
+# SIGUSR1 saves and says so; training goes on.
+train-rnn --task integrator --hidden 64 --seed 3 -t 2 --batches 4000 --checkpoint usr.h5 --checkpoint-every 1000 \
+  -o usr_out.h5 2>usr.log &
+pid=$!
+for _ in $(seq 100); do grep -q 'training a' usr.log && break; sleep 0.05; done
+sleep 0.5
+kill -USR1 $pid
+wait $pid
+rc=$?
+[ $rc -eq 0 ] && grep -q 'checkpoint saved to usr.h5 at batch [0-9]* (SIGUSR1; training goes on)' usr.log && ok ||
+  fail "SIGUSR1: rc=$rc, $(cat usr.log)"
 expect_ok train-rnn "${long[@]}" --checkpoint sig.h5 --resume -o sig_out.h5
 expect_ok train-rnn "${long[@]}" -o sig_straight.h5
 h5diff sig_out.h5 sig_straight.h5 /wR /wR >/dev/null && ok || fail "SIGTERM + resume differs from the uninterrupted run"
@@ -94,7 +105,10 @@ expect_error 2 'either -i FILE or --task' out.h5 -- train-rnn -i task25.h5 --tas
 expect_error 2 'either -i FILE or --task' out.h5 -- run-rnn -p small.h5 -o out.h5
 expect_error 2 'cell' out.h5 -- train-rnn --cell transformer -o out.h5
 expect_error 2 '--resume needs --checkpoint' out.h5 -- train-rnn --resume -o out.h5
-expect_error 1 'no checkpoint to resume from' out.h5 -- train-rnn --checkpoint none.h5 --resume -o out.h5
+# --resume before the first checkpoint exists (a job script's first run): a fresh start.
+err=$(train-rnn --task integrator --hidden 8 --batches 20 --eval-trials 8 --checkpoint first.ckpt --resume -o first.h5 2>&1 >/dev/null) &&
+  [ -f first.h5 ] && [ -f first.ckpt ] && printf '%s' "$err" | grep -q 'no checkpoint first.ckpt yet: starting fresh' &&
+  ok || fail "--resume without a checkpoint: $err"
 expect_error 2 'batch-size' out.h5 -- train-rnn --batch-size 0 -o out.h5
 
 finish
