@@ -9,6 +9,7 @@
 #include "util/error.hpp"
 #include "util/log.hpp"
 #include "util/memory.hpp"
+#include "util/ranks.hpp"
 #include "util/threads.hpp"
 
 namespace ctd {
@@ -185,7 +186,8 @@ int Tool::parse(int argc, char** argv) {
 int Tool::run(int argc, char** argv, const std::function<void()>& body) {
   for (int i = 0; i < argc; ++i) command_line_ += (i ? " " : "") + shell_quote(argv[i]);
   if (int code = parse(argc, argv); code >= 0) return code;
-  set_log_level(quiet_ ? LogLevel::Quiet : LogLevel(std::min(3, 1 + verbose_)));
+  start_ranks();  // before the thread count: under mpirun a rank's default is its share of the node
+  set_log_level(quiet_ || !is_rank0() ? LogLevel::Quiet : LogLevel(std::min(3, 1 + verbose_)));
   try {
     if (threads_ < 0 || threads_ > kMaxThreads)
       throw UsageError("--threads: must be in [0, " + std::to_string(kMaxThreads) + "], got " + std::to_string(threads_));
@@ -211,12 +213,14 @@ int Tool::run(int argc, char** argv, const std::function<void()>& body) {
     return kExitOk;
   } catch (const UsageError& e) {
     log_error(std::string(e.what()) + " (see " + name_ + " --help)");
+    abort_ranks(kExitUsage);  // under mpirun: the other ranks must not wait for this one
     return kExitUsage;
   } catch (const Stopped& e) {
-    log_error(e.what());
+    if (is_rank0()) log_error(e.what());  // every rank stops at the same batch: one says so, none aborts
     return kExitStopped;
   } catch (const Error& e) {
     log_error(e.what());
+    abort_ranks(kExitData);
     return kExitData;
   } catch (const std::bad_alloc&) {
     log_error("out of memory");

@@ -14,6 +14,7 @@
 
 #include "util/cleanup.hpp"
 #include "util/error.hpp"
+#include "util/ranks.hpp"
 
 namespace ctd {
 
@@ -122,6 +123,7 @@ AtomicOutput::~AtomicOutput() {
 }
 
 void AtomicOutput::commit(const char* data, size_t size) {
+  if (!is_rank0()) return;  // a data-parallel run writes once: rank 0 (the temporary file goes with this object)
   if (g_fail_next_commit) {
     g_fail_next_commit = false;
     throw Error((temp_.empty() ? std::string("stdout") : path_) + ": simulated failure before " +

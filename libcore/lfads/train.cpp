@@ -6,6 +6,7 @@
 #include "nn/batch_loss.hpp"
 #include "util/error.hpp"
 #include "util/options.hpp"
+#include "util/ranks.hpp"
 #include "util/rng.hpp"
 #include "util/threads.hpp"
 
@@ -29,10 +30,12 @@ double kl_weight(const LfadsTrainOptions& o, uint64_t step) {
 }
 
 namespace {
-// Loss (and gradient) of trials `rows` of `counts`, the batch split across threads.
+// Loss (and gradient) of trials `rows` of `counts`, the batch split across
+// threads; trial b draws from stream stream0 + b, and the loss is per trial
+// of a batch of `batch_size` (rows may be one rank's share of it).
 LfadsLoss batch_pass(const LfadsSpec& spec, const float* params, float* grad, const Array<float>& counts,
                      const std::vector<size_t>& rows, double kl_w, uint64_t seed, uint64_t stream0, bool dropout,
-                     int threads, std::vector<AlignedVector<float>>& grads) {
+                     int threads, std::vector<AlignedVector<float>>& grads, int batch_size) {
   const int B = int(rows.size()), T = int(counts.dim(1)), D = int(counts.dim(2));
   const int nt = std::max(1, std::min(threads, B)), slice = (B + nt - 1) / nt;
   const size_t P = lfads_param_count(spec);
@@ -52,7 +55,7 @@ LfadsLoss batch_pass(const LfadsSpec& spec, const float* params, float* grad, co
       grads[size_t(k)].assign(P, 0.0f);
       g = grads[size_t(k)].data();
     }
-    parts[size_t(k)] = lfads_pass<float>(spec, params, g, x.data(), nb, T, d, kl_w, B);
+    parts[size_t(k)] = lfads_pass<float>(spec, params, g, x.data(), nb, T, d, kl_w, batch_size);
   });
   errors.rethrow();
   LfadsLoss total;
@@ -73,7 +76,8 @@ LfadsLoss batch_pass(const LfadsSpec& spec, const float* params, float* grad, co
 LfadsLoss lfads_evaluate(const LfadsSpec& spec, const AlignedVector<float>& params, const Array<float>& counts,
                          const std::vector<size_t>& rows, double kl_w, uint64_t seed, int threads) {
   std::vector<AlignedVector<float>> unused;
-  return batch_pass(spec, params.data(), nullptr, counts, rows, kl_w, seed, uint64_t(1) << 41, false, threads, unused);
+  return batch_pass(spec, params.data(), nullptr, counts, rows, kl_w, seed, uint64_t(1) << 41, false, threads, unused,
+                    int(rows.size()));
 }
 
 double train_lfads(const LfadsSpec& spec, const LfadsTrainOptions& o, const Array<float>& train, LfadsTrainState& st,
@@ -81,14 +85,27 @@ double train_lfads(const LfadsSpec& spec, const LfadsTrainOptions& o, const Arra
   const size_t P = lfads_param_count(spec), n = train.dim(0);
   std::vector<AlignedVector<float>> grads;
   std::vector<size_t> rows(static_cast<size_t>(o.batch_size));
+  // Data parallel (mpirun): every rank draws the whole batch's rows and computes its share.
+  const auto [first, end] = my_rows(o.batch_size);
+  if (ranks().size > 1 && first == end)
+    throw UsageError("--batch-size " + std::to_string(o.batch_size) + " is smaller than the " +
+                     std::to_string(ranks().size) + " ranks: each rank needs at least one trial");
+  std::vector<size_t> mine(size_t(end - first));
   LfadsLoss loss;
   double kw = 0, l2 = 0;
   auto loss_and_grad = [&](uint64_t step, float* grad) {
     RngStream pick(o.seed, RngDomain::Sampling, step);
     for (auto& r : rows) r = std::min(n - 1, size_t(pick.uniform() * double(n)));
     kw = kl_weight(o, step);
-    loss = batch_pass(spec, st.params.data(), grad, train, rows, kw, o.seed, step * uint64_t(o.batch_size), true,
-                      o.threads, grads);
+    std::copy(rows.begin() + first, rows.begin() + end, mine.begin());
+    loss = batch_pass(spec, st.params.data(), grad, train, mine, kw, o.seed,
+                      step * uint64_t(o.batch_size) + uint64_t(first), true, o.threads, grads, o.batch_size);
+    if (ranks().size > 1) {  // summed in rank order: repeatable for a given number of ranks
+      sum_over_ranks(grad, P);
+      double parts[3] = {loss.nll, loss.kl_ic, loss.kl_ii};
+      sum_over_ranks(parts, 3);
+      loss.nll = parts[0], loss.kl_ic = parts[1], loss.kl_ii = parts[2];
+    }
     l2 = o.l2 * sum_of_squares(st.params.data(), P);
     for (size_t i = 0; i < P; ++i) grad[i] += float(2 * o.l2) * st.params[i];
     return loss.total(kw, o.batch_size) + l2;

@@ -25,10 +25,11 @@ BatchLoss<S>::BatchLoss(const RnnSpec& spec, int max_batch, int steps, int threa
 
 template <class S>
 LossParts BatchLoss<S>::run(const S* params, const RnnBatch<S>& batch, double l2, S* grad, S* hiddens,
-                            S* outputs) {
+                            S* outputs, double mask_total) {
   const int B = batch.B, T = batch.T, U = spec_.U, O = spec_.O, N = state_size(spec_);  // values per state
   double mask_sum = 0;
   for (size_t i = 0, n = size_t(B) * T * O; i < n; ++i) mask_sum += batch.mask ? double(batch.mask[i]) : 1.0;
+  if (mask_total > 0) mask_sum = mask_total;
   const S scale = mask_sum > 0 ? S(1.0 / mask_sum) : S(0);
   const int nt = std::min(threads_, B);
   const int slice = (B + nt - 1) / nt;
@@ -72,8 +73,9 @@ LossParts BatchLoss<S>::run(const S* params, const RnnBatch<S>& batch, double l2
 }
 
 template <class S>
-LossParts BatchLoss<S>::loss_and_grad(const S* params, const RnnBatch<S>& batch, double l2, S* grad) {
-  return run(params, batch, l2, grad, nullptr, nullptr);
+LossParts BatchLoss<S>::loss_and_grad(const S* params, const RnnBatch<S>& batch, double l2, S* grad,
+                                      double mask_total) {
+  return run(params, batch, l2, grad, nullptr, nullptr, mask_total);
 }
 
 template <class S>

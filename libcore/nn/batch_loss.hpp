@@ -23,8 +23,10 @@ class BatchLoss {
  public:
   BatchLoss(const RnnSpec& spec, int max_batch, int steps, int threads);
 
-  // Loss and gradient (written to `grad`, not accumulated).
-  LossParts loss_and_grad(const S* params, const RnnBatch<S>& batch, double l2, S* grad);
+  // Loss and gradient (written to `grad`, not accumulated). `mask_total` > 0
+  // normalises by that instead of this batch's own mask sum: a rank's share
+  // of a data-parallel batch is normalised by the whole batch's.
+  LossParts loss_and_grad(const S* params, const RnnBatch<S>& batch, double l2, S* grad, double mask_total = 0);
   // Loss only; with `hiddens`/`outputs` non-null also the states and outputs
   // batch-major ([B,T,N], [B,T,O]).
   LossParts loss(const S* params, const RnnBatch<S>& batch, double l2, S* hiddens = nullptr,
@@ -36,7 +38,8 @@ class BatchLoss {
   std::vector<RnnWorkspace<S>> ws_;
   std::vector<AlignedVector<S>> grads_;
   std::vector<double> sse_;
-  LossParts run(const S* params, const RnnBatch<S>& batch, double l2, S* grad, S* hiddens, S* outputs);
+  LossParts run(const S* params, const RnnBatch<S>& batch, double l2, S* grad, S* hiddens, S* outputs,
+                double mask_total = 0);
 };
 
 // Σ‖p‖² over all parameters (h0 and biases included).

@@ -7,6 +7,7 @@
 #include "util/error.hpp"
 #include "util/log.hpp"
 #include "util/options.hpp"
+#include "util/ranks.hpp"
 #include "util/signals.hpp"
 
 namespace ctd {
@@ -43,9 +44,10 @@ CheckpointPolicy::CheckpointPolicy(std::string path, double every_seconds, std::
 
 bool CheckpointPolicy::after_batch(uint64_t step) {
   if (path_.empty()) return true;
-  const int sig = take_pending_signal();
+  // Under mpirun every rank stops at the same batch: a signal to one is a signal to all.
+  const int sig = max_over_ranks(take_pending_signal());
   if (sig || std::chrono::duration<double>(Clock::now() - last_).count() >= every_) {
-    save_();
+    if (is_rank0()) save_();  // the ranks hold the same state: one writes it
     last_ = Clock::now();
     const std::string line = "checkpoint saved to " + path_ + " at batch " + std::to_string(step);
     if (sig == SIGUSR1)
@@ -62,7 +64,7 @@ bool CheckpointPolicy::after_batch(uint64_t step) {
 
 void CheckpointPolicy::finish(uint64_t step) {
   if (path_.empty()) return;
-  save_();
+  if (is_rank0()) save_();
   if (stopped_by_)
     throw Stopped("stopped by signal " + std::to_string(stopped_by_) + " at batch " + std::to_string(step) +
                   "; the state is saved in " + path_ + " (continue with --resume; exit status 75)");

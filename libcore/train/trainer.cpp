@@ -4,6 +4,7 @@
 
 #include "util/error.hpp"
 #include "util/options.hpp"
+#include "util/ranks.hpp"
 #include "util/rng.hpp"
 
 namespace ctd {
@@ -43,10 +44,34 @@ double train_rnn(const TrainOptions& o, TrialSource& source, TrainState& state, 
   batch.h0s = h0s.empty() ? nullptr : h0s.data();
   batch.noise = noise.empty() ? nullptr : noise.data();
   LossParts parts;
+  // Data parallel (mpirun): every rank draws the whole batch — the same data as
+  // one process — and computes its rows; gradients are summed in rank order.
+  const auto [first, end] = my_rows(B);
+  if (ranks().size > 1 && first == end)
+    throw UsageError("--batch-size " + std::to_string(B) + " is smaller than the " + std::to_string(ranks().size) +
+                     " ranks: each rank needs at least one trial");
+  RnnBatch<float> mine = batch;
+  mine.B = end - first;
+  mine.x += size_t(first) * T * spec.U;
+  mine.y += size_t(first) * T * spec.O;
+  mine.mask += size_t(first) * T * spec.O;
+  if (mine.h0s) mine.h0s += size_t(first) * N;
+  if (mine.noise) mine.noise += size_t(first) * T * N;
   auto loss_and_grad = [&](uint64_t step, float* grad) {
     source.batch(step, B, x.data(), y.data(), mask.data(), batch.h0s ? h0s.data() : nullptr);
     if (!noise.empty()) fill_state_noise(o.state_noise, o.seed, step, B, T, N, noise.data(), o.threads);
-    parts = loss.loss_and_grad(state.model.params.data(), batch, o.l2, grad);
+    if (ranks().size == 1) {
+      parts = loss.loss_and_grad(state.model.params.data(), batch, o.l2, grad);
+      return parts.total();
+    }
+    double mask_total = 0;  // the whole batch's: every rank's share is normalised alike
+    for (float m : mask) mask_total += m;
+    parts = loss.loss_and_grad(state.model.params.data(), mine, is_rank0() ? o.l2 : 0.0, grad, mask_total);
+    sum_over_ranks(grad, P);
+    double sums[2] = {parts.data, parts.l2};
+    sum_over_ranks(sums, 2);
+    parts.data = sums[0];
+    parts.l2 = sums[1];
     return parts.total();
   };
   auto after = [&](const OptimizerStep& r) {

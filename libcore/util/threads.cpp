@@ -10,6 +10,9 @@
 #include <fstream>
 #include <string>
 #include <thread>
+#include <unistd.h>
+
+#include "util/ranks.hpp"
 
 extern "C" void openblas_set_num_threads(int);
 
@@ -55,7 +58,11 @@ int usable_cores() {
 int default_thread_count() {
   if (int n = env_int("OMP_NUM_THREADS")) return n;
   if (int n = env_int("SLURM_CPUS_PER_TASK")) return n;
-  return usable_cores();
+  int n = usable_cores();
+  // Ranks of one run on one node share it, unless the launcher bound each to its own cores already.
+  const int local = ranks().local_size;
+  if (local > 1 && n >= int(sysconf(_SC_NPROCESSORS_ONLN))) n = std::max(1, n / local);
+  return n;
 }
 
 void set_thread_count(int n) {
