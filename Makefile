@@ -19,7 +19,12 @@ deps:
 configure: deps
 	@[ -f $(BUILD)/CMakeCache.txt ] || cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=Release -DCTD_NATIVE=$(NATIVE) -DCTD_ARCH=$(ARCH) -DCMAKE_INSTALL_PREFIX=$(PREFIX)
 
+# What only the tests need: jq (ctd-info --json read as users read it), and a
+# one-node Slurm to run the job scripts of examples/slurm on (as root).
+TEST_PACKAGES = jq slurm-wlm munge
+
 test: all
+	@scripts/install-deps $(TEST_PACKAGES)
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
 # The whole suite under AddressSanitizer + UndefinedBehaviorSanitizer (RelWithDebInfo); without
