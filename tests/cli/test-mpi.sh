@@ -51,4 +51,23 @@ expect_ok mpi 2 train-rnn "${long[@]}" --checkpoint ck.h5 --resume -o sig.h5
 expect_ok mpi 2 train-rnn "${long[@]}" -o straight.h5
 h5diff sig.h5 straight.h5 /wR /wR > /dev/null && ok || fail "SIGTERM + resume on 2 ranks differs from an uninterrupted run"
 
+# SIGTERM to mpirun itself: it forwards the signal, every rank stops at the same batch and rank 0
+# saves (mpirun's own exit status is mpirun's); --resume ends where the uninterrupted run ends.
+rm -f ck2.h5
+mpirun --oversubscribe -np 2 train-rnn "${long[@]}" --checkpoint ck2.h5 --checkpoint-every 0.2 -o sig2.h5 2> term2.log &
+pid=$!
+for _ in $(seq 300); do [ -f ck2.h5 ] && break; sleep 0.05; done
+kill -TERM $pid
+wait $pid
+[ -f ck2.h5 ] && [ ! -e sig2.h5 ] && grep -q 'stopped by signal 15' term2.log && ok || fail "SIGTERM to mpirun: $(head -3 term2.log)"
+expect_ok mpi 2 train-rnn "${long[@]}" --checkpoint ck2.h5 --resume -o sig2.h5
+h5diff sig2.h5 straight.h5 /wR /wR > /dev/null && ok || fail "SIGTERM to mpirun + resume differs from an uninterrupted run"
+
+# A rank's default threads: its share of the node's cores (2 ranks on this machine: one each at most).
+err=$(env -u OMP_NUM_THREADS -u SLURM_CPUS_PER_TASK mpirun --oversubscribe -np 2 train-rnn --task integrator --hidden 4 \
+      --batches 2 --eval-trials 4 -o thr.h5 2>&1 >/dev/null)
+cores=$(nproc)
+want=$(( cores / 2 > 0 ? cores / 2 : 1 ))
+printf '%s' "$err" | grep -Eq ", [1-$want] threads" && ok || fail "a rank's default thread count is not its share: $err"
+
 finish
