@@ -27,13 +27,15 @@ test: all
 	@scripts/install-deps $(TEST_PACKAGES)
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
-# The whole suite under AddressSanitizer + UndefinedBehaviorSanitizer (RelWithDebInfo); without
-# MPI, whose library keeps allocations LeakSanitizer would report (the MPI path runs in `make test`).
+# The suite under AddressSanitizer + UndefinedBehaviorSanitizer (RelWithDebInfo); without MPI,
+# whose library keeps allocations LeakSanitizer would report, and without the whole-pipeline
+# tests (label `pipeline`: Slurm, the flip-flop example), which take minutes there — the unit
+# and program tests cover their code; `make test` runs everything.
 SANITIZE_BUILD ?= build-sanitize
 test-sanitize: deps
 	@[ -f $(SANITIZE_BUILD)/CMakeCache.txt ] || cmake -S . -B $(SANITIZE_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCTD_SANITIZE=ON -DCTD_NATIVE=$(NATIVE) -DCTD_MPI=OFF
 	cmake --build $(SANITIZE_BUILD) -j $(JOBS)
-	cd $(SANITIZE_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j $(JOBS)
+	cd $(SANITIZE_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j $(JOBS) -LE pipeline
 
 # libFuzzer (clang) on every reader of external input, FUZZ_SECONDS per target.
 FUZZ_BUILD ?= build-fuzz

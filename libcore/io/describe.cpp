@@ -49,6 +49,7 @@ std::vector<Axis> parse_slices(const std::string& text, const Shape& shape, cons
         long v = parse_index(t, spec);
         return v < 0 ? v + n : v;
       };
+      if (p.empty()) throw UsageError(spec + ": axis " + std::to_string(d) + " has no index (use ':' for all)");
       if (colon == std::string::npos) {
         a.start = at(p, 0);
         a.stop = a.start + 1;

@@ -61,7 +61,7 @@ rc=$?
 if [ $rc -eq 75 ] && grep -q 'stopped by signal 15 at batch .*exit status 75' term.log && [ -f sig.h5 ] && [ ! -e sig_out.h5 ]; then ok
 else fail "SIGTERM: rc=$rc, $(cat term.log)"; fi
 # SIGUSR1 saves and says so; training goes on.
-train-rnn --task integrator --hidden 64 --seed 3 -t 2 --batches 4000 --checkpoint usr.h5 --checkpoint-every 1000 \
+train-rnn --task integrator --hidden 16 --seed 3 -t 2 --batches 4000 --checkpoint usr.h5 --checkpoint-every 1000 \
   -o usr_out.h5 2>usr.log &
 pid=$!
 for _ in $(seq 100); do grep -q 'training a' usr.log && break; sleep 0.05; done

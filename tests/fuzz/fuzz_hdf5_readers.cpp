@@ -14,10 +14,12 @@
 #include <vector>
 
 #include "esn/esn_file.hpp"
+#include "io/describe.hpp"
 #include "io/provenance.hpp"
 #include "lfads/data.hpp"
 #include "lfads/model_file.hpp"
 #include "nn/rnn_model.hpp"
+#include "plot/figure.hpp"
 #include "tasks/task_file.hpp"
 #include "util/error.hpp"
 
@@ -26,10 +28,18 @@ namespace {
 const char* kDatasets[] = {"inputs", "targets", "target_mask", "h0s", "tokens", "h0", "wI", "wR", "wO", "bR", "bO",
                            "wRUHX", "wCHX", "bRU", "bC", "train_data", "valid_data", "train_truth", "valid_truth",
                            "train_inputs", "valid_inputs", "train_lowd", "valid_lowd", "train_inds",
-                           "conversion_factor", "a0", "wF", "P", "gen/wRUHX", "factors/w", "logrates/w"};
+                           "conversion_factor", "a0", "wF", "P", "gen/wRUHX", "factors/w", "logrates/w",
+                           "rnn.weight_ih_l0", "rnn.weight_hh_l0", "rnn.bias_ih_l0", "rnn.bias_hh_l0", "readout.weight",
+                           "readout.bias", "hiddens", "outputs", "fps", "q", "stability", "readout", "z", "z_first_pass",
+                           "predicted_readout", "true_readout", "valid/rates", "valid/factors", "tol_1e-04/fps"};
 const char* kAttributes[] = {"cell", "bfg", "task_kind", "task", "dt", "tau", "dt_over_tau", "g", "sparsity", "D",
                              "enc_dim", "con_dim", "ii_dim", "gen_dim", "factors_dim", "keep_rate", "varmin",
-                             "ctd_program", "ctd_options", "history", "seed", "lr"};
+                             "ctd_program", "ctd_options", "history", "seed", "lr", "nonlinearity", "alpha",
+                             "ctd_kind", "curve_step", "curve_loss", "curve_lms", "curve_lr", "pass_nmse",
+                             "readout_correlation", "passes"};
+// Kinds with figures (and one without), so that ctd-plot's figure builders run.
+const char* kKinds[] = {"rnn-params", "task", "states", "fixed-points", "linearization", "lfads-data",
+                        "lfads-model", "lfads-posterior", "esn", "rnn-checkpoint"};
 
 double value(FuzzedDataProvider& in) {
   switch (in.ConsumeIntegralInRange(0, 7)) {
@@ -67,6 +77,10 @@ void write_dataset(hid_t file, FuzzedDataProvider& in) {
 void write_attribute(ctd::H5File& f, FuzzedDataProvider& in) {
   const std::string name = kAttributes[in.ConsumeIntegralInRange<size_t>(0, std::size(kAttributes) - 1)];
   if (f.has_attribute(name)) return;
+  if (name == "ctd_kind") {
+    f.write_attribute(name, std::string(kKinds[in.ConsumeIntegralInRange<size_t>(0, std::size(kKinds) - 1)]));
+    return;
+  }
   switch (in.ConsumeIntegralInRange(0, 3)) {
     case 0: f.write_attribute(name, value(in)); break;
     case 1: f.write_attribute(name, in.ConsumeRandomLengthString(16)); break;
@@ -107,6 +121,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   expect_clean([&] { ctd::read_task_file(f, true); });
   expect_clean([&] { ctd::read_task_file(f, false); });
   expect_clean([&] { ctd::read_rnn_params(f); });
+  expect_clean([&] { ctd::read_rnn_params(f, {"relu"}); });
+  expect_clean([&] { (void)ctd::describe_text(f); });
+  expect_clean([&] { (void)ctd::describe_json(f); });
+  expect_clean([&] { (void)ctd::values_csv(ctd::select_values(f, "fps[0:2,-1]")); });
+  expect_clean([&] {
+    for (const ctd::FigureKind& fig : ctd::figures_of(ctd::file_kind(f)))
+      expect_clean([&] { (void)fig.make(f, ctd::PlotRequest{}); });
+  });
   expect_clean([&] { ctd::read_lfads_data(f); });
   expect_clean([&] { ctd::read_esn_file(f); });
   expect_clean([&] { ctd::read_lfads_model(f); });
