@@ -1,14 +1,10 @@
 #include "fixedpoints/rnn_map.hpp"
 
+#include "nn/eigen_maps.hpp"
+
 namespace ctd {
 
-namespace {
-template <class E>
-auto sigmoid(const E& x) {
-  using T = typename E::Scalar;
-  return T(0.5) * ((T(0.5) * x).tanh() + T(1));
-}
-}  // namespace
+using maps::sigmoid;
 
 template <class S>
 RnnMap<S>::RnnMap(const RnnModel& m, const Eigen::VectorXd& x_star) : spec_(m.spec), x_star_(x_star) {

@@ -4,21 +4,13 @@
 #include <Eigen/Core>
 #include <algorithm>
 
+#include "nn/eigen_maps.hpp"
 #include "nn/rnn.hpp"
 
 namespace ctd {
 
 namespace {
-template <class S>
-using Mat = Eigen::Matrix<S, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-template <class S>
-using MMap = Eigen::Map<Mat<S>>;
-template <class S>
-using CMap = Eigen::Map<const Mat<S>>;
-template <class S>
-using RowMap = Eigen::Map<Eigen::Matrix<S, 1, Eigen::Dynamic>>;
-template <class S>
-using CRowMap = Eigen::Map<const Eigen::Matrix<S, 1, Eigen::Dynamic>>;
+using namespace maps;
 
 // Parameter pointers by name, resolved once per call.
 template <class S, class P>
@@ -70,13 +62,6 @@ void readout(const RnnSpec& spec, const S* wO_, const S* bO_, RnnWorkspace<S>& w
   MMap<S> Oall(ws.O.data(), TB, spec.O);
   Oall.noalias() = Hall * wO.transpose();
   Oall.rowwise() += CRowMap<S>(bO_, spec.O);
-}
-
-// σ(x) = ½(tanh(x/2) + 1), as docs/methods.md writes it: one vectorised tanh.
-template <class E>
-auto sigmoid(const E& x) {
-  using T = typename E::Scalar;
-  return T(0.5) * ((T(0.5) * x).tanh() + T(1));
 }
 
 // ---- vanilla ------------------------------------------------------------------

@@ -1,28 +1,11 @@
 #include "nn/torch_cell.hpp"
 
-#include <Eigen/Core>
+#include "nn/eigen_maps.hpp"
 
 namespace ctd {
 
 namespace {
-template <class S>
-using Mat = Eigen::Matrix<S, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-template <class S>
-using MMap = Eigen::Map<Mat<S>>;
-template <class S>
-using CMap = Eigen::Map<const Mat<S>>;
-// The h part of [R,S] states: the first N columns of each row.
-template <class S>
-using CStrided = Eigen::Map<const Mat<S>, 0, Eigen::OuterStride<>>;
-template <class S>
-using MStrided = Eigen::Map<Mat<S>, 0, Eigen::OuterStride<>>;
-
-// σ(x) = ½(tanh(x/2) + 1): one vectorised tanh, as in the tutorial cells.
-template <class E>
-auto sigmoid(const E& x) {
-  using T = typename E::Scalar;
-  return T(0.5) * ((T(0.5) * x).tanh() + T(1));
-}
+using namespace maps;
 
 template <class S>
 void activate(Activation act, const MMap<S>& pre, MMap<S> out) {

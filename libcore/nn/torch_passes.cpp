@@ -1,27 +1,16 @@
 // Forward and backward passes (BPTT) of the torch-layout cells over a batch:
 // the input projection of every time step in one product, one TorchCell step
 // per time step, and the weight gradients in one product per weight at the end.
-#include <Eigen/Core>
 #include <algorithm>
 
+#include "nn/eigen_maps.hpp"
 #include "nn/rnn.hpp"
 #include "nn/torch_cell.hpp"
 
 namespace ctd {
 
 namespace {
-template <class S>
-using Mat = Eigen::Matrix<S, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-template <class S>
-using MMap = Eigen::Map<Mat<S>>;
-template <class S>
-using CMap = Eigen::Map<const Mat<S>>;
-template <class S>
-using CStrided = Eigen::Map<const Mat<S>, 0, Eigen::OuterStride<>>;
-template <class S>
-using RowMap = Eigen::Map<Eigen::Matrix<S, 1, Eigen::Dynamic>>;
-template <class S>
-using CRowMap = Eigen::Map<const Eigen::Matrix<S, 1, Eigen::Dynamic>>;
+using namespace maps;
 
 // Parameter pointers in param_layout order.
 template <class P>

@@ -74,6 +74,26 @@ void check_gradient(const RnnSpec& spec, bool per_trial_h0, int threads) {
 }
 }  // namespace
 
+namespace {
+// Largest differences of m's forward pass over a fixture's inputs from its
+// stored states and outputs.
+std::pair<double, double> forward_error(const RnnModel& m, const H5File& fw) {
+  auto x = fw.read<float>("inputs"), hid = fw.read<float>("hiddens"), out = fw.read<float>("outputs");
+  const int B = int(x.dim(0)), T = int(x.dim(1));
+  std::vector<float> y(out.size(), 0.0f), h(hid.size()), o(out.size());
+  RnnBatch<float> b;
+  b.B = B;
+  b.T = T;
+  b.x = x.ptr();
+  b.y = y.data();
+  BatchLoss<float>(m.spec, B, T, 2).loss(m.params.data(), b, 0.0, h.data(), o.data());
+  double dh = 0, dout = 0;
+  for (size_t i = 0; i < h.size(); ++i) dh = std::max(dh, double(std::fabs(h[i] - hid[i])));
+  for (size_t i = 0; i < o.size(); ++i) dout = std::max(dout, double(std::fabs(o[i] - out[i])));
+  return {dh, dout};
+}
+}  // namespace
+
 TEST_CASE("gradients match central finite differences (double, masks, L2 on)") {
   for (const RnnSpec& spec : test::every_cell(6, 3, 2))
     for (bool per_trial_h0 : {false, true})
@@ -134,20 +154,7 @@ TEST_CASE("the tutorials' forward passes are reproduced from their parameter fil
     RnnModel m = read_rnn_params(H5File::open(test::fixture(stem + "_params.h5")));
     CHECK(m.spec.cell == (stem.find("gru") != std::string::npos ? Cell::Gru : Cell::Vanilla));
     CHECK(m.spec.N == 100);
-    H5File fw = H5File::open(test::fixture(stem + "_forward.h5"));
-    auto x = fw.read<float>("inputs"), hid = fw.read<float>("hiddens"), out = fw.read<float>("outputs");
-    const int B = int(x.dim(0)), T = int(x.dim(1));
-    std::vector<float> y(size_t(B) * T, 0.0f), h(hid.size()), o(out.size());
-    RnnBatch<float> b;
-    b.B = B;
-    b.T = T;
-    b.x = x.ptr();
-    b.y = y.data();
-    BatchLoss<float> loss(m.spec, B, T, 2);
-    loss.loss(m.params.data(), b, 0.0, h.data(), o.data());
-    double dh = 0, dout = 0;
-    for (size_t i = 0; i < h.size(); ++i) dh = std::max(dh, double(std::fabs(h[i] - hid[i])));
-    for (size_t i = 0; i < o.size(); ++i) dout = std::max(dout, double(std::fabs(o[i] - out[i])));
+    const auto [dh, dout] = forward_error(m, H5File::open(test::fixture(stem + "_forward.h5")));
     CAPTURE(stem);
     CHECK(dh < 1e-5);
     CHECK(dout < 1e-5);
@@ -168,29 +175,14 @@ TEST_CASE("PyTorch's own forward passes of nn.RNN (tanh, relu), nn.GRU and nn.LS
     CHECK(m.spec.N == 16);
     CHECK(m.spec.O == 2);
     H5File fw = H5File::open(test::fixture(std::string(c.stem) + "_forward.h5"));
-    auto x = fw.read<float>("inputs"), hid = fw.read<float>("hiddens"), out = fw.read<float>("outputs");
-    CHECK(hid.dim(2) == size_t(state_size(m.spec)));
-    const int B = int(x.dim(0)), T = int(x.dim(1));
-    std::vector<float> y(out.size(), 0.0f), h(hid.size()), o(out.size());
-    RnnBatch<float> b;
-    b.B = B;
-    b.T = T;
-    b.x = x.ptr();
-    b.y = y.data();
-    BatchLoss<float> loss(m.spec, B, T, 2);
-    loss.loss(m.params.data(), b, 0.0, h.data(), o.data());
-    double dh = 0, dout = 0;
-    for (size_t i = 0; i < h.size(); ++i) dh = std::max(dh, double(std::fabs(h[i] - hid[i])));
-    for (size_t i = 0; i < o.size(); ++i) dout = std::max(dout, double(std::fabs(o[i] - out[i])));
+    CHECK(fw.dataset_shape("hiddens")[2] == size_t(state_size(m.spec)));
+    const auto [dh, dout] = forward_error(m, fw);
     CHECK(dh < 1e-5);
     CHECK(dout < 1e-5);
     if (std::string(c.nonlinearity) == "relu") {  // read as tanh, the same file is another network
       RnnModel wrong = read_rnn_params(H5File::open(test::fixture(std::string(c.stem) + "_params.h5")));
       CHECK(wrong.spec.act == Activation::Tanh);
-      BatchLoss<float>(wrong.spec, B, T, 1).loss(wrong.params.data(), b, 0.0, h.data(), o.data());
-      double diff = 0;
-      for (size_t i = 0; i < h.size(); ++i) diff = std::max(diff, double(std::fabs(h[i] - hid[i])));
-      CHECK(diff > 0.1);
+      CHECK(forward_error(wrong, fw).first > 0.1);
     }
   }
 }
