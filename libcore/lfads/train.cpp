@@ -86,7 +86,8 @@ double train_lfads(const LfadsSpec& spec, const LfadsTrainOptions& o, const Arra
   std::vector<AlignedVector<float>> grads;
   std::vector<size_t> rows(static_cast<size_t>(o.batch_size));
   // Data parallel (mpirun): every rank draws the whole batch's rows and computes its share.
-  const auto [first, end] = my_rows(o.batch_size);
+  const std::pair<int, int> share = my_rows(o.batch_size);
+  const int first = share.first, end = share.second;  // plain names: lambdas may capture them
   if (ranks().size > 1 && first == end)
     throw UsageError("--batch-size " + std::to_string(o.batch_size) + " is smaller than the " +
                      std::to_string(ranks().size) + " ranks: each rank needs at least one trial");
