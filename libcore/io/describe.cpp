@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <sstream>
 
@@ -165,32 +166,25 @@ Summary summarise(const H5File& f, const std::string& ds) {
   return s;
 }
 
-std::string attribute_text(const H5File& f, const std::string& name, const std::string& object, bool json) {
+// One value as text, or several: a JSON array, or up to `shown` values joined with ", ".
+template <class T, class Text>
+std::string list_text(const std::vector<T>& v, bool json, size_t shown, Text text) {
+  if (json && v.size() == 1) return text(v[0]);
   std::ostringstream out;
-  if (f.attribute_is_string(name, object)) {
-    auto v = f.read_attribute_strings(name, object);
-    if (json) {
-      if (v.size() == 1) return json_str(v[0]);
-      out << "[";
-      for (size_t i = 0; i < v.size(); ++i) out << (i ? ", " : "") << json_str(v[i]);
-      out << "]";
-    } else {
-      for (size_t i = 0; i < v.size(); ++i) out << (i ? ", " : "") << v[i];
-    }
-    return out.str();
-  }
-  auto v = f.read_attribute_doubles(name, object);
-  if (json) {
-    if (v.size() == 1) return json_num(v[0]);
-    out << "[";
-    for (size_t i = 0; i < v.size(); ++i) out << (i ? ", " : "") << json_num(v[i]);
-    out << "]";
-    return out.str();
-  }
-  const size_t shown = std::min<size_t>(v.size(), 6);
-  for (size_t i = 0; i < shown; ++i) out << (i ? ", " : "") << num(v[i]);
-  if (v.size() > shown) out << ", ... (" << v.size() << " values)";
+  const size_t n = json ? v.size() : std::min(v.size(), shown);
+  out << (json ? "[" : "");
+  for (size_t i = 0; i < n; ++i) out << (i ? ", " : "") << text(v[i]);
+  if (n < v.size()) out << ", ... (" << v.size() << " values)";
+  out << (json ? "]" : "");
   return out.str();
+}
+
+std::string attribute_text(const H5File& f, const std::string& name, const std::string& object, bool json) {
+  if (f.attribute_is_string(name, object))
+    return list_text(f.read_attribute_strings(name, object), json, SIZE_MAX,
+                     [&](const std::string& t) { return json ? json_str(t) : t; });
+  return list_text(f.read_attribute_doubles(name, object), json, 6,
+                   [&](double v) { return json ? json_num(v) : num(v); });
 }
 
 bool hidden_attribute(const std::string& a) { return a == "history" || a == "ctd_kind" || a == "ctd_version"; }

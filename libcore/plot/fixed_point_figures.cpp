@@ -179,10 +179,11 @@ Figure spectrum(const H5File& f, const PlotRequest& r, const std::string& prefix
     top = std::max(top, std::abs(v));
     outside += std::abs(v) > 1;
   }
+  char top_text[32];
+  std::snprintf(top_text, sizeof top_text, "%.4g", top);
   fig << "set title " + title_of(r, "eigenvalues of dF/dh at " + std::to_string(K) + " " + what + ": max |λ| " +
-                                        std::to_string(top).substr(0, 6) + ", " + std::to_string(outside) +
-                                        " eigenvalues outside the unit circle");
-  fig << "set size ratio -1" << "set xlabel 'Re λ'" << "set ylabel 'Im λ'" << "set key outside right top";
+                                        top_text + ", " + std::to_string(outside) + " outside the unit circle");
+  fig << "set size ratio -1" << "set xlabel 'Re λ'" << "set ylabel 'Im λ'" << "set key below";
   fig << "set parametric" << "set trange [0:2*pi]";
   std::string plot = "plot cos(t), sin(t) with lines lw 1.5 lc rgb '#444444' title 'unit circle'";
   for (int s = 0; s < 3; ++s)
@@ -207,12 +208,22 @@ Figure q_values(const H5File& f, const PlotRequest& r) {
   return fig;
 }
 
+// A linearization's predicted and true readout effects, [K,V,O] each and of one shape.
+std::pair<Array<double>, Array<double>> readout_effects(const H5File& f) {
+  for (const char* name : {"predicted_readout", "true_readout"})
+    if (!f.has_dataset(name))
+      throw Error(f.name() + ": no dataset '" + name + "': run linearize with --inputs or --unit-inputs");
+  Array<double> p = f.read<double>("predicted_readout"), t = f.read<double>("true_readout");
+  if (p.rank() != 3 || p.size() == 0) throw Error(f.where("predicted_readout") + " is empty: nothing to plot");
+  if (t.shape != p.shape)
+    throw Error(f.where("true_readout") + " has shape " + shape_string(t.shape) + " but predicted_readout has " +
+                shape_string(p.shape));
+  return {std::move(p), std::move(t)};
+}
+
 // Predicted (dF/dx·x) against true (F(h, x*+x) - F(h, x*)) readout effects.
 Figure effects(const H5File& f, const PlotRequest& r) {
-  if (!f.has_dataset("predicted_readout"))
-    throw Error(f.name() + ": no dataset 'predicted_readout': run linearize with --inputs or --unit-inputs");
-  const Array<double> p = f.read<double>("predicted_readout"), t = f.read<double>("true_readout");
-  if (p.size() == 0) throw Error(f.where("predicted_readout") + " is empty: nothing to plot");
+  const auto [p, t] = readout_effects(f);
   Figure fig;
   DataBlock& d = fig.block("effects");
   double lo = 0, hi = 0;
@@ -236,10 +247,7 @@ Figure effects(const H5File& f, const PlotRequest& r) {
 
 // The same effects per input vector as grouped bars (mean over the states; readout channel --units, default 0).
 Figure effect_bars(const H5File& f, const PlotRequest& r) {
-  if (!f.has_dataset("predicted_readout"))
-    throw Error(f.name() + ": no dataset 'predicted_readout': run linearize with --inputs or --unit-inputs");
-  const Array<double> p = f.read<double>("predicted_readout"), t = f.read<double>("true_readout");
-  if (p.rank() != 3 || p.size() == 0) throw Error(f.where("predicted_readout") + " is empty: nothing to plot");
+  const auto [p, t] = readout_effects(f);
   const size_t K = p.dim(0), V = p.dim(1), O = p.dim(2);
   std::vector<int64_t> all;
   for (size_t v = 0; v < std::min<size_t>(V, 12); ++v) all.push_back(int64_t(v));

@@ -34,7 +34,7 @@ void panel(Figure& fig, const std::string& block, const std::vector<double>& x,
   }
   std::vector<std::vector<double>> values;
   for (const auto& c : columns) values.push_back(c.second);
-  fig << (all_positive(values) ? "set logscale y" : "unset logscale y");
+  fig << (all_positive(values) ? "set logscale y" : "unset logscale y") << "set format y '%g'";
   fig << "set ylabel " + quoted(ylabel) << "set xlabel " + quoted(xlabel);
   std::string plot = "plot ";
   for (size_t j = 0; j < columns.size(); ++j)
