@@ -9,40 +9,48 @@
 
 int main(int argc, char** argv) {
   ctd::Tool tool("fit-lfads",
-                 "Train LFADS (a sequential VAE with inferred inputs; --ii-dim 0: autonomous) on spike counts in the "
-                 "LFADS layout, or with --infer write the posterior sample-and-average of a trained model.",
+                 "Train LFADS (a sequential VAE with inferred inputs; --ii-dim 0: autonomous) on spike counts in "
+                 "ctd's LFADS layout, lfads-torch's or NLB's (held-out units, external inputs), or with --infer write "
+                 "the posterior sample-and-average of a trained model (co-bps on held-out units).",
                  "fit-lfads -i lfads_data.h5 -o lfads_model.h5 && fit-lfads --infer -p lfads_model.h5 -i lfads_data.h5 -o posterior.h5");
   auto& o = tool.options();
   ctd::LfadsFitConfig config;
   ctd::InferenceSettings inference;
+  ctd::LfadsReadOptions reading;
   bool infer = false;
-  tool.add_input("Spike counts in the LFADS layout (train_data, valid_data, ...)").needed();
+  tool.add_input("Spike counts: train_data/valid_data, {train,valid}_{encod,recon}_data or *_spikes_held{in,out}").needed();
   tool.add_output("Output: the model file, or with --infer the posterior file").needed();
   tool.add_params("--infer: the trained model file");
+  ctd::register_options(o, reading);
   ctd::register_options(o, config);
   o.add("infer", infer, "Posterior sample-and-average of -p's model over --split").unrecorded();
   ctd::register_options(o, inference);
   tool.on_parsed([&] {
     // What a file records is what produced it: a posterior, the model's sizes and the sampling; a model, the training.
     for (ctd::OptionSpec& s : o.all())
-      if (s.group == (infer ? "Optimisation" : "Inference (--infer)") || (infer && s.group == "KL warm-up") ||
-          (infer && s.name == "valid-every"))
+      if (s.group == (infer ? "Optimisation" : "Inference (--infer)") ||
+          (infer && (s.group == "KL warm-up" || s.group == "Validation" || s.name == "valid-every")))
         s.recorded = false;
   });
 
   return tool.run(argc, argv, [&] {
     ctd::OutputFile out(tool.output);
-    ctd::LfadsData data = ctd::read_lfads_data(ctd::H5File::open(tool.input));
     if (infer) {
       if (tool.params.empty()) throw ctd::UsageError("--infer needs -p MODEL");
       ctd::LfadsModel model = ctd::read_lfads_model(ctd::H5File::open(tool.params));
       config.spec = model.spec;  // recorded as the model's, not the training defaults
+      // Where the file leaves it open, the validation split and the held-out units are the model's.
+      if (reading.valid_fraction == 0 && reading.hold_out == 0)
+        reading = {model.valid_fraction, model.spec.D - model.spec.encoded(), true};
+      ctd::LfadsData data = ctd::read_lfads_data(ctd::H5File::open(tool.input), reading);
       auto splits = ctd::infer_lfads(model, data, inference, tool.input, tool.seed, ctd::thread_count());
-      ctd::write_posteriors(out.h5(), splits, model.spec.ii);
+      ctd::write_posteriors(out.h5(), splits, model.spec, inference.layout);
       ctd::write_provenance(out.h5(), "lfads-posterior", tool.run_info(), data.history);
+      ctd::write_lfads_spec(out.h5(), model.spec);
       out.h5().write_attribute("model_file", tool.params);
       out.h5().write_attribute("data_file", tool.input);
     } else {
+      ctd::LfadsData data = ctd::read_lfads_data(ctd::H5File::open(tool.input), reading);
       ctd::RunSignature sig = ctd::run_signature(o, {"batches", "valid-every"});
       ctd::LfadsFit fit = ctd::fit_lfads(config, data, sig, tool.seed, ctd::thread_count());
       ctd::write_lfads_fit(out.h5(), fit);

@@ -251,11 +251,20 @@ typename Tape<S>::Var Tape<S>::sample_gaussian(Var mu, Var logv, const Mat& eps,
 }
 
 template <class S>
-typename Tape<S>::Var Tape<S>::poisson_nll(Var l, const Mat& x) {
+typename Tape<S>::Var Tape<S>::poisson_nll(Var l, const Mat& x, const Mat* weights) {
   Mat v(1, 1);
-  v(0, 0) = (value(l).array().exp() - x.array() * value(l).array()).sum();
+  if (!weights) {
+    v(0, 0) = (value(l).array().exp() - x.array() * value(l).array()).sum();
+    Var out = push(std::move(v), needs(l));
+    CTD_BACK(out, l, x) { grad(l) += (node(out).grad(0, 0) * (value(l).array().exp() - x.array())).matrix(); };
+    return out;
+  }
+  const Mat w = *weights;
+  v(0, 0) = (w.array() * (value(l).array().exp() - x.array() * value(l).array())).sum();
   Var out = push(std::move(v), needs(l));
-  CTD_BACK(out, l, x) { grad(l) += (node(out).grad(0, 0) * (value(l).array().exp() - x.array())).matrix(); };
+  CTD_BACK(out, l, x, w) {
+    grad(l) += (node(out).grad(0, 0) * w.array() * (value(l).array().exp() - x.array())).matrix();
+  };
   return out;
 }
 

@@ -45,8 +45,8 @@ class Tape {
   Var gru_step(Var h, Var x, Var W, Var Wc, Var bRU, Var bC, S bfg);
   // μ + exp(½·log(exp(logv) + varmin))·eps, eps a constant of the same shape.
   Var sample_gaussian(Var mu, Var logv, const Mat& eps, S varmin);
-  // Σ exp(l) − x·l over every entry (the Poisson NLL without log x!): 1×1.
-  Var poisson_nll(Var lograte, const Mat& counts);
+  // Σ w·(exp(l) − x·l) over every entry (the Poisson NLL without log x!; w = 1 without weights): 1×1.
+  Var poisson_nll(Var lograte, const Mat& counts, const Mat* weights = nullptr);
   // Σ KL(N(μq, exp(lq)+varmin) ‖ N(μp, exp(lp)+varmin)) over entries; μp/lp are [1,n] rows (broadcast): 1×1.
   Var kl_gaussian(Var mu_q, Var logv_q, Var mu_p, Var logv_p, S varmin);
   // Σ −½(logv + log 2π + (z−μ)²/(exp(logv)+varmin)) over entries; μ and logv full shape: 1×1.

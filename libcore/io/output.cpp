@@ -1,5 +1,7 @@
 #include "io/output.hpp"
 
+#include <atomic>
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -80,7 +82,9 @@ namespace {
 std::unique_ptr<H5File> memory_file(const std::string& name) {
   Hid fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
   H5Pset_fapl_core(fapl.get(), 1 << 20, 0);
-  const std::string id = "ctd-output-" + std::to_string(getpid()) + "-" + std::to_string(reinterpret_cast<uintptr_t>(&name));
+  // HDF5 knows open files by name: each in-memory file needs its own, however many are open at once.
+  static std::atomic<uint64_t> made{0};
+  const std::string id = "ctd-output-" + std::to_string(getpid()) + "-" + std::to_string(made++);
   hid_t f = H5Fcreate(id.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get());
   if (f < 0) throw Error(name + ": cannot create an in-memory HDF5 file: " + hdf5_error_message());
   return std::make_unique<H5File>(Hid(f, H5Fclose), name);
@@ -101,6 +105,12 @@ AtomicOutput::AtomicOutput(const std::string& path, const std::string& what) : p
   if (!S_ISDIR(st.st_mode)) throw Error(path + ": cannot write: '" + dir + "' is not a folder");
   if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
     throw Error(path + ": cannot write: it is a folder");
+  // A device or a pipe (-o /dev/null, a FIFO) is written in place: renaming a
+  // file over it would replace it (as root, /dev/null itself).
+  if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    direct_ = true;
+    return;
+  }
   remove_stale_temp_files(dir, basename_of(path));
   std::string tmpl = dir + "/." + basename_of(path) + ".tmp-" + writer_tag() + "-XXXXXX";
   std::vector<char> buf(tmpl.begin(), tmpl.end());
@@ -129,8 +139,21 @@ void AtomicOutput::commit(const char* data, size_t size) {
     throw Error((temp_.empty() ? std::string("stdout") : path_) + ": simulated failure before " +
                 (temp_.empty() ? "writing" : "rename"));
   }
-  if (temp_.empty()) {
+  if (temp_.empty() && !direct_) {
     write_all(STDOUT_FILENO, data, size, "stdout");
+    committed_ = true;
+    return;
+  }
+  if (direct_) {
+    int fd = ::open(path_.c_str(), O_WRONLY);
+    if (fd < 0) throw Error(path_ + ": cannot write: " + std::strerror(errno));
+    try {
+      write_all(fd, data, size, path_);
+    } catch (...) {
+      ::close(fd);
+      throw;
+    }
+    if (::close(fd) != 0) throw Error(path_ + ": cannot finish writing: " + std::strerror(errno));
     committed_ = true;
     return;
   }

@@ -24,12 +24,13 @@ class AtomicOutput {
   AtomicOutput& operator=(const AtomicOutput&) = delete;
 
   const std::string& path() const { return path_; }
-  bool to_stdout() const { return temp_.empty(); }
+  bool to_stdout() const { return temp_.empty() && !direct_; }
   void commit(const char* data, size_t size);
 
  private:
   std::string path_;
-  std::string temp_;  // empty for stdout
+  std::string temp_;  // empty for stdout and devices
+  bool direct_ = false;  // a device or pipe: written in place
   bool committed_ = false;
 };
 

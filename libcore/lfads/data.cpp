@@ -1,44 +1,227 @@
 #include "lfads/data.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <numeric>
 
 #include "io/provenance.hpp"
 #include "util/error.hpp"
+#include "util/options.hpp"
+#include "util/rng.hpp"
 
 namespace ctd {
 
+void register_options(OptionSet& o, LfadsReadOptions& r) {
+  o.add("valid-fraction", r.valid_fraction,
+        "Validate on this share of the training trials (files without validation trials; a fixed split, "
+        "recorded as *_inds; --infer reuses the model's)")
+      .range(0, 0.99);
+  o.add("hold-out", r.hold_out,
+        "Hold out the last N units of a file in ctd's layout: the encoders do not see them, --infer scores "
+        "them (co-bps)")
+      .non_negative();
+}
+
 namespace {
-LfadsSplit read_split(const H5File& in, const std::string& name) {
-  LfadsSplit s;
-  const std::string ds = name + "_data";
-  s.data = in.read_finite(ds, "[B,T,D]");
-  for (size_t i = 0; i < s.data.size(); ++i)
-    if (s.data[i] < 0) throw Error(in.where(ds) + " holds negative counts (Poisson data must be >= 0)");
-  if (s.data.dim(0) == 0 || s.data.dim(1) == 0 || s.data.dim(2) == 0)
-    throw Error(in.where(ds) + " has shape " + shape_string(s.data.shape) + ": every size must be positive");
+
+Array<float> read_counts(const H5File& in, const std::string& ds) {
+  Array<float> a = in.read_finite(ds, "[B,T,D]");
+  for (size_t i = 0; i < a.size(); ++i)
+    if (a[i] < 0) throw Error(in.where(ds) + " holds negative counts (Poisson data must be >= 0)");
+  if (a.dim(0) == 0 || a.dim(1) == 0 || a.dim(2) == 0)
+    throw Error(in.where(ds) + " has shape " + shape_string(a.shape) + ": every size must be positive");
+  return a;
+}
+
+// [B,T,Da] and [B,T,Db] side by side: [B,T,Da+Db].
+Array<float> concat_units(const Array<float>& a, const Array<float>& b) {
+  const size_t rows = a.dim(0) * a.dim(1), Da = a.dim(2), Db = b.dim(2);
+  Array<float> out({a.dim(0), a.dim(1), Da + Db});
+  for (size_t r = 0; r < rows; ++r) {
+    std::copy_n(a.ptr() + r * Da, Da, out.ptr() + r * (Da + Db));
+    std::copy_n(b.ptr() + r * Db, Db, out.ptr() + r * (Da + Db) + Da);
+  }
+  return out;
+}
+
+void require_same_trials(const H5File& in, const std::string& ds, const Array<float>& a, const std::string& of,
+                         const Array<float>& counts) {
+  if (a.dim(0) != counts.dim(0) || a.dim(1) != counts.dim(1))
+    throw Error(in.where(ds) + " has shape " + shape_string(a.shape) + " but " + of + " is " +
+                shape_string(counts.shape) + ": trials and time bins must agree");
+}
+
+// A layout: how one split's counts are named and read.
+struct Layout {
+  std::string name;
+  std::vector<std::string> train_needs;  // datasets of a training split, the first one its marker
+  std::string split_prefix(const std::string& split) const { return name == "nlb" && split == "valid" ? "eval" : split; }
+};
+
+const std::vector<Layout>& layouts() {
+  static const std::vector<Layout> all = {
+      {"lfads", {"train_data"}},
+      {"lfads-torch", {"train_encod_data", "train_recon_data"}},
+      {"nlb", {"train_spikes_heldin"}},
+  };
+  return all;
+}
+
+const Layout& detect_layout(const H5File& in) {
+  const Layout* found = nullptr;
+  for (const Layout& l : layouts()) {
+    bool any = false;
+    for (const auto& ds : l.train_needs) any = any || in.has_dataset(ds);
+    if (!any) continue;
+    if (found) throw Error(in.name() + " holds both the " + found->name + " and the " + l.name + " layouts: keep one");
+    found = &l;
+  }
+  if (!found)
+    throw Error(in.name() + ": no spike counts found: expected train_data (LFADS layout), train_encod_data and "
+                            "train_recon_data (lfads-torch) or train_spikes_heldin (NLB)");
+  std::string missing;
+  for (const auto& ds : found->train_needs)
+    if (!in.has_dataset(ds)) missing += (missing.empty() ? "" : ", ") + ds;
+  if (!missing.empty()) throw Error(in.name() + ": the " + found->name + " layout is incomplete: no " + missing);
+  return *found;
+}
+
+// Counts of one split and how many units are held in; false if the file has no such split.
+bool read_split_counts(const H5File& in, const Layout& l, const std::string& split, LfadsSplit& s, int& held_in) {
+  const std::string p = l.split_prefix(split);
+  if (l.name == "lfads") {
+    if (!in.has_dataset(p + "_data")) return false;
+    s.data = read_counts(in, p + "_data");
+    held_in = int(s.data.dim(2));
+  } else if (l.name == "lfads-torch") {
+    const std::string en = p + "_encod_data", rn = p + "_recon_data";
+    if (!in.has_dataset(en) && !in.has_dataset(rn)) return false;
+    if (!in.has_dataset(en) || !in.has_dataset(rn))
+      throw Error(in.name() + ": the lfads-torch layout is incomplete: no " + (in.has_dataset(en) ? rn : en));
+    Array<float> encod = read_counts(in, en);
+    s.data = read_counts(in, rn);
+    require_same_trials(in, en, encod, rn, s.data);
+    const size_t Din = encod.dim(2), D = s.data.dim(2), rows = encod.dim(0) * encod.dim(1);
+    if (Din > D) throw Error(in.where(en) + " has more units (" + std::to_string(Din) + ") than " + rn + " (" +
+                             std::to_string(D) + "): recon_data holds every unit, held-in first");
+    for (size_t r = 0; r < rows; ++r)
+      if (!std::equal(encod.ptr() + r * Din, encod.ptr() + (r + 1) * Din, s.data.ptr() + r * D))
+        throw Error(in.where(rn) + " does not start with " + en + " (trial " + std::to_string(r / encod.dim(1)) +
+                    "): the recon data must hold the held-in units first, as lfads-torch writes them");
+    held_in = int(Din);
+  } else {
+    const std::string hi = p + "_spikes_heldin", ho = p + "_spikes_heldout";
+    if (!in.has_dataset(hi)) return false;
+    s.data = read_counts(in, hi);
+    held_in = int(s.data.dim(2));
+    if (in.has_dataset(ho)) {
+      Array<float> out = read_counts(in, ho);
+      require_same_trials(in, ho, out, hi, s.data);
+      s.data = concat_units(s.data, out);
+    }
+  }
+  return true;
+}
+
+void read_extras(const H5File& in, const Layout& l, const std::string& split, LfadsSplit& s) {
+  const std::string p = l.split_prefix(split), counts = p + (l.name == "lfads-torch" ? "_recon_data" : "_data");
   auto optional = [&](const std::string& suffix, Array<float>& into, bool same_shape) {
-    const std::string n = name + "_" + suffix;
+    const std::string n = p + "_" + suffix;
     if (!in.has_dataset(n)) return;
     into = in.read_finite(n, "[B,T,K]");
-    if (into.dim(0) != s.data.dim(0) || into.dim(1) != s.data.dim(1) || (same_shape && into.shape != s.data.shape))
-      throw Error(in.where(n) + " has shape " + shape_string(into.shape) + " but " + ds + " is " +
+    require_same_trials(in, n, into, counts, s.data);
+    if (same_shape && into.shape != s.data.shape)
+      throw Error(in.where(n) + " has shape " + shape_string(into.shape) + " but " + counts + " is " +
                   shape_string(s.data.shape));
   };
-  optional("truth", s.truth, true);
-  optional("inputs", s.inputs, false);
-  optional("lowd", s.lowd, false);
-  if (in.has_dataset(name + "_inds")) s.inds = in.read<int64_t>(name + "_inds").data;
-  return s;
+  if (l.name != "nlb") {
+    optional("truth", s.truth, true);
+    optional("inputs", s.inputs, false);
+    optional("lowd", s.lowd, false);
+    optional("ext_input", s.ext, false);
+  }
+  const std::string inds = p + "_inds";
+  if (in.has_dataset(inds)) {
+    s.inds = in.read<int64_t>(inds).data;
+    if (s.inds.size() != s.data.dim(0))
+      throw Error(in.where(inds) + " has " + std::to_string(s.inds.size()) + " entries for " +
+                  std::to_string(s.data.dim(0)) + " trials");
+  } else {
+    s.inds.resize(s.data.dim(0));
+    std::iota(s.inds.begin(), s.inds.end(), int64_t(0));
+  }
 }
+
+// Rows `rows` (in order) of every per-trial array of a split.
+LfadsSplit select_trials(const LfadsSplit& s, const std::vector<size_t>& rows) {
+  auto pick = [&](const Array<float>& a) {
+    if (a.size() == 0) return a;
+    Shape shape = a.shape;
+    shape[0] = rows.size();
+    Array<float> out(shape);
+    const size_t row = a.size() / a.dim(0);
+    for (size_t i = 0; i < rows.size(); ++i) std::copy_n(a.ptr() + rows[i] * row, row, out.ptr() + i * row);
+    return out;
+  };
+  LfadsSplit o{pick(s.data), pick(s.truth), pick(s.inputs), pick(s.lowd), pick(s.ext), {}};
+  for (size_t r : rows) o.inds.push_back(s.inds[r]);
+  return o;
+}
+
+// Training trials split in two: a fixed permutation (seed 0), its first
+// round(F·n) trials validate; both keep the file's order.
+void split_off_validation(const H5File& in, LfadsData& d, double F) {
+  const size_t n = d.train.data.dim(0);
+  const size_t nv = size_t(std::llround(F * double(n)));
+  if (nv < 1 || nv >= n)
+    throw UsageError("--valid-fraction " + std::to_string(F) + " of " + std::to_string(n) + " trials in " + in.name() +
+                     " leaves " + (nv < 1 ? "no validation" : "no training") + " trial");
+  std::vector<size_t> perm(n);
+  std::iota(perm.begin(), perm.end(), size_t(0));
+  RngStream rng(0, RngDomain::Sampling, uint64_t(1) << 40);
+  for (size_t i = n - 1; i > 0; --i) std::swap(perm[i], perm[std::min(i, size_t(rng.uniform() * double(i + 1)))]);
+  std::vector<size_t> valid(perm.begin(), perm.begin() + long(nv)), train(perm.begin() + long(nv), perm.end());
+  std::sort(valid.begin(), valid.end());
+  std::sort(train.begin(), train.end());
+  const LfadsSplit all = std::move(d.train);
+  d.train = select_trials(all, train);
+  d.valid = select_trials(all, valid);
+  d.valid_fraction = F;
+}
+
 }  // namespace
 
-LfadsData read_lfads_data(const H5File& in) {
+size_t ext_width(const LfadsSplit& s) { return s.ext.size() ? s.ext.dim(2) : 0; }
+
+LfadsData read_lfads_data(const H5File& in, const LfadsReadOptions& opt) {
+  const Layout& l = detect_layout(in);
   LfadsData d;
-  d.train = read_split(in, "train");
-  d.valid = read_split(in, "valid");
-  if (d.train.data.dim(1) != d.valid.data.dim(1) || d.train.data.dim(2) != d.valid.data.dim(2))
-    throw Error(in.where("valid_data") + " has shape " + shape_string(d.valid.data.shape) + " but train_data is " +
-                shape_string(d.train.data.shape) + ": T and D must agree");
+  d.layout = l.name;
+  int held_train = 0, held_valid = 0;
+  read_split_counts(in, l, "train", d.train, held_train);
+  read_extras(in, l, "train", d.train);
+  d.held_in = held_train;
+  const std::string valid_name = l.name == "lfads" ? "valid_data" : l.name == "nlb" ? "eval_spikes_heldin" : "valid_encod_data";
+  if (read_split_counts(in, l, "valid", d.valid, held_valid)) {
+    if (opt.valid_fraction > 0 && !opt.from_model)
+      throw UsageError(in.name() + " has validation trials (" + valid_name +
+                       "): --valid-fraction splits files that have none");
+    read_extras(in, l, "valid", d.valid);
+    if (d.train.data.dim(1) != d.valid.data.dim(1) || d.train.data.dim(2) != d.valid.data.dim(2) ||
+        held_train != held_valid)
+      throw Error(in.name() + ": validation counts have shape " + shape_string(d.valid.data.shape) + " (" +
+                  std::to_string(held_valid) + " held in) but training counts " + shape_string(d.train.data.shape) +
+                  " (" + std::to_string(held_train) + " held in): T and the units must agree" +
+                  (l.name == "nlb" ? " (an eval split without eval_spikes_heldout cannot validate: use --valid-fraction)"
+                                   : ""));
+    if (ext_width(d.train) != ext_width(d.valid))
+      throw Error(in.name() + ": external inputs must be given for both splits, with the same number of inputs");
+  } else if (opt.valid_fraction > 0) {
+    split_off_validation(in, d, opt.valid_fraction);
+  } else {
+    throw Error(in.name() + " has no validation trials (no " + valid_name +
+                "): split some training trials off with --valid-fraction F");
+  }
   if (in.has_dataset("conversion_factor")) {
     const Array<double> c = in.read<double>("conversion_factor");
     if (c.size() != 1)
@@ -46,6 +229,14 @@ LfadsData read_lfads_data(const H5File& in) {
     d.conversion_factor = c[0];
     if (!(d.conversion_factor > 0) || !std::isfinite(d.conversion_factor))
       throw Error(in.where("conversion_factor") + " must be a positive number");
+  }
+  if (opt.hold_out > 0 && (l.name == "lfads" || !opt.from_model)) {
+    if (l.name != "lfads")
+      throw UsageError("--hold-out: " + in.name() + " is in the " + l.name + " layout, which says itself which units are held out");
+    if (size_t(opt.hold_out) >= d.train.data.dim(2))
+      throw UsageError("--hold-out " + std::to_string(opt.hold_out) + " leaves no held-in unit of the " +
+                       std::to_string(d.train.data.dim(2)) + " in " + in.name());
+    d.held_in = int(d.train.data.dim(2)) - opt.hold_out;
   }
   d.history = read_history(in);
   return d;
@@ -57,6 +248,7 @@ void write_lfads_data(H5File& out, const LfadsData& d) {
     if (split->truth.size()) out.write(name + "_truth", split->truth);
     if (split->inputs.size()) out.write(name + "_inputs", split->inputs);
     if (split->lowd.size()) out.write(name + "_lowd", split->lowd);
+    if (split->ext.size()) out.write(name + "_ext_input", split->ext);
     if (!split->inds.empty()) out.write(name + "_inds", Shape{split->inds.size()}, split->inds.data());
   }
   if (d.conversion_factor > 0) out.write("conversion_factor", Shape{1}, &d.conversion_factor);

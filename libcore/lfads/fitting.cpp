@@ -12,6 +12,7 @@ void register_options(OptionSet& o, LfadsFitConfig& c) {
   register_options(o, c.spec);
   register_options(o, c.train);
   o.add("valid-every", c.valid_every, "Batches between points of the recorded curve (validation loss)").min(1);
+  register_options(o, c.rules);
   register_options(o, c.checkpoint);
 }
 
@@ -25,8 +26,13 @@ std::string terms(const LfadsLoss& l, double kl_w, int B, double l2) {
 }  // namespace
 
 void write_lfads_checkpoint(const std::string& path, const LfadsFit& fit, const RunSignature& sig) {
-  write_training_checkpoint(path, "lfads-checkpoint", [&](H5File& f) { write_lfads_model(f, fit.spec, fit.state.params); },
-                            fit.state, sig);
+  write_training_checkpoint(
+      path, "lfads-checkpoint",
+      [&](H5File& f) {
+        write_lfads_model(f, fit.spec, fit.state.params);
+        write_best_so_far(f, fit.best);
+      },
+      fit.state, sig);
 }
 
 LfadsFit read_lfads_checkpoint(const std::string& path, const RunSignature& sig) {
@@ -35,6 +41,9 @@ LfadsFit read_lfads_checkpoint(const std::string& path, const RunSignature& sig)
   LfadsModel m = read_lfads_model(f);
   fit.spec = m.spec;
   fit.state.params = m.params;
+  read_best_so_far(f, fit.best);
+  if (!fit.best.params.empty() && fit.best.params.size() != m.params.size())
+    throw Error(path + ": best/params does not match the parameters");
   if (fit.state.adam.m.size() != m.params.size() || fit.state.adam.v.size() != m.params.size())
     throw Error(path + ": Adam moments do not match the parameters");
   return fit;
@@ -51,15 +60,27 @@ LfadsFit fit_lfads(const LfadsFitConfig& c, const LfadsData& data, const RunSign
   LfadsFit fit;
   fit.spec = c.spec;
   fit.spec.D = int(data.train.data.dim(2));
+  fit.spec.D_in = data.held_in;
+  fit.spec.ext = int(ext_width(data.train));
   if (resume_from_checkpoint(c.checkpoint)) {
+    const LfadsSpec wanted = fit.spec;
     fit = read_lfads_checkpoint(ckpt, sig);
+    if (fit.spec.D != wanted.D || fit.spec.encoded() != wanted.encoded() || fit.spec.ext != wanted.ext)
+      throw Error(ckpt + ": the checkpoint's model has " + std::to_string(fit.spec.D) + " units (" +
+                  std::to_string(fit.spec.encoded()) + " held in, " + std::to_string(fit.spec.ext) +
+                  " external inputs) but the data " + std::to_string(wanted.D) + " (" +
+                  std::to_string(wanted.encoded()) + ", " + std::to_string(wanted.ext) + ")");
     log_info("resuming at batch " + std::to_string(fit.state.step));
   } else {
     fit.state.params = init_lfads(fit.spec, seed);
   }
+  fit.keep_best = c.rules.keep_best;
+  fit.valid_fraction = data.valid_fraction;
   const LfadsSpec& spec = fit.spec;
   log_info("LFADS on " + std::to_string(data.train.data.dim(0)) + " training trials (T=" +
-           std::to_string(data.train.data.dim(1)) + ", D=" + std::to_string(spec.D) + "), " +
+           std::to_string(data.train.data.dim(1)) + ", D=" + std::to_string(spec.D) +
+           (spec.encoded() < spec.D ? ", " + std::to_string(spec.encoded()) + " held in" : std::string()) +
+           (spec.ext > 0 ? ", " + std::to_string(spec.ext) + " external inputs" : std::string()) + "), " +
            (spec.ii > 0 ? std::to_string(spec.ii) + " inferred input(s)" : std::string("autonomous")) + ", " +
            std::to_string(opt.batches) + " batches of " + std::to_string(opt.batch_size));
   std::vector<size_t> valid_rows;
@@ -68,19 +89,26 @@ LfadsFit fit_lfads(const LfadsFitConfig& c, const LfadsData& data, const RunSign
   CheckpointPolicy saving(ckpt, c.checkpoint.every, [&] { write_lfads_checkpoint(ckpt, fit, sig); });
   std::string last;
   // The curve: training and validation loss every --valid-every batches (and the first and last).
-  fit.ms_per_batch = train_lfads(spec, opt, data.train.data, fit.state, [&](const LfadsTrainState& s, const LfadsStepReport& r) {
+  fit.ms_per_batch = train_lfads(spec, opt, data.train, fit.state, [&](const LfadsTrainState& s, const LfadsStepReport& r) {
     // The first, every valid_every-th and the last batch: the same points whether or not the run was resumed.
     const bool record = r.step % uint64_t(c.valid_every) == 0 || r.step == opt.batches || r.step == 1;
     if (record || progress.due()) {
-      LfadsLoss v = lfads_evaluate(spec, s.params, data.valid.data, valid_rows, r.kl_weight, seed, threads);
+      LfadsLoss v = lfads_evaluate(spec, s.params, data.valid, valid_rows, r.kl_weight, seed, threads);
       const int Bv = int(valid_rows.size());
       last = "batch " + std::to_string(r.step) + "/" + std::to_string(opt.batches) + "  train " +
              terms(r.train, r.kl_weight, opt.batch_size, r.l2) + " l2 " + fmt("%.3g", r.l2) + "  | valid " +
              terms(v, r.kl_weight, Bv, r.l2) + "  " + fmt("%.1f", r.ms_per_batch) + " ms/batch";
       progress.update(last, r.step, opt.batches);
-      if (record)
+      if (record) {
+        bool dropped = false;
+        const double smoothed =
+            apply_validation_rules(c.rules, v.nll / Bv, r.step, s.params.data(), s.params.size(),
+                                   decayed_learning_rate(opt.lr, opt.lr_decay, r.step), fit.best, fit.state, dropped);
+        if (dropped) log_info("batch " + std::to_string(r.step) + ": validation plateau, learning rate now " +
+                              fmt("%.3g", fit.state.lr_scale * decayed_learning_rate(opt.lr, opt.lr_decay, r.step)));
         fit.state.curve.add({double(r.step), r.train.total(r.kl_weight, opt.batch_size) + r.l2,
-                             v.total(r.kl_weight, Bv) + r.l2, v.nll / Bv});
+                             v.total(r.kl_weight, Bv) + r.l2, v.nll / Bv, smoothed});
+      }
     }
     return saving.after_batch(r.step);
   });
@@ -90,9 +118,14 @@ LfadsFit fit_lfads(const LfadsFitConfig& c, const LfadsData& data, const RunSign
 }
 
 void write_lfads_fit(H5File& out, const LfadsFit& fit) {
-  write_lfads_model(out, fit.spec, fit.state.params);
+  const bool best = fit.keep_best && !fit.best.params.empty();
+  write_lfads_model(out, fit.spec, best ? fit.best.params : fit.state.params);
   out.write_attribute("ms_per_batch", fit.ms_per_batch);
   out.write_attribute("batches_done", int64_t(fit.state.step));
+  // Which parameters these are: the last batch's, or those of the lowest smoothed validation loss.
+  out.write_attribute("params_step", int64_t(best ? fit.best.step : fit.state.step));
+  if (fit.best.step > 0) out.write_attribute("best_step", int64_t(fit.best.step));
+  if (fit.valid_fraction > 0) out.write_attribute("valid_fraction", fit.valid_fraction);
   fit.state.curve.write_attributes(out);
 }
 

@@ -1,8 +1,9 @@
 // fit-lfads training as one call: initialise or resume, train with the KL
-// warm-up, record training and validation loss every --valid-every batches,
-// checkpoint on time and on signals. A checkpoint holds the model, Adam's
-// moments, the batch count and the curve so far, so a resumed run ends with
-// the same file as an uninterrupted one.
+// warm-up, record training and validation loss every --valid-every batches
+// (and apply the validation rules: keep-best, plateau), checkpoint on time and
+// on signals. A checkpoint holds the model, Adam's moments, the batch count,
+// the curve and the rules' state, so a resumed run ends with the same file as
+// an uninterrupted one.
 #pragma once
 #include <string>
 #include <vector>
@@ -12,28 +13,34 @@
 #include "lfads/train.hpp"
 #include "train/checkpoint.hpp"
 #include "train/checkpoint_policy.hpp"
+#include "train/validation_rules.hpp"
 
 namespace ctd {
 
 struct LfadsFitConfig {
-  LfadsSpec spec;  // D is taken from the data
+  LfadsSpec spec;  // D, D_in and ext are taken from the data
   LfadsTrainOptions train;
   int valid_every = 100;
+  ValidationRules rules;
   CheckpointSettings checkpoint;
 };
-// The model's, the optimiser's and the warm-up's options, --valid-every, checkpoints.
+// The model's, the optimiser's and the warm-up's options, --valid-every, the validation rules, checkpoints.
 void register_options(OptionSet& o, LfadsFitConfig& c);
 
 struct LfadsFit {
   LfadsSpec spec;
   LfadsTrainState state;  // parameters, Adam, batches done, curve
+  BestSoFar best;         // the validation rules' state
+  bool keep_best = false;
+  double valid_fraction = 0;  // > 0: the validation trials were split off the training trials
   double ms_per_batch = 0;
 };
 
 LfadsFit fit_lfads(const LfadsFitConfig& c, const LfadsData& data, const RunSignature& signature, uint64_t seed,
                    int threads);
 
-// The model file: parameters by name, ms_per_batch, batches_done and the curve.
+// The model file: parameters by name (the best ones with keep_best), ms_per_batch, batches_done,
+// best_step, valid_fraction and the curve.
 void write_lfads_fit(H5File& out, const LfadsFit& fit);
 
 void write_lfads_checkpoint(const std::string& path, const LfadsFit& fit, const RunSignature& signature);

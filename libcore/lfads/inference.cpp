@@ -1,6 +1,7 @@
 #include "lfads/inference.hpp"
 
 #include <chrono>
+#include <cmath>
 
 #include "util/error.hpp"
 #include "util/format.hpp"
@@ -14,6 +15,7 @@ void register_options(OptionSet& o, InferenceSettings& s) {
   o.add("samples", s.samples, "--infer: samples per trial").range(1, 1e6);
   o.add("split", s.split, "--infer: valid | train | both").one_of({"valid", "train", "both"});
   o.add("max-trials", s.max_trials, "--infer: at most this many trials per split (0: all)");
+  o.add("layout", s.layout, "--infer: the posterior's names: native | lfads-torch").one_of({"native", "lfads-torch"});
 }
 
 namespace {
@@ -23,25 +25,55 @@ void keep_first(Array<float>& a, size_t n) {
   a.shape[0] = n;
   a.data.resize(n * row);
 }
+
+void require_model_fits(const LfadsModel& model, const LfadsData& data, const std::string& name) {
+  const LfadsSpec& m = model.spec;
+  auto units = [](size_t D, size_t held_in, size_t ext) {
+    return std::to_string(D) + " units (" + std::to_string(held_in) + " held in), " + std::to_string(ext) +
+           " external inputs";
+  };
+  const size_t D = data.train.data.dim(2), X = ext_width(data.train);
+  if (D != size_t(m.D) || size_t(data.held_in) != size_t(m.encoded()) || X != size_t(m.ext))
+    throw Error(name + " has " + units(D, size_t(data.held_in), X) + " but the model was fitted to " +
+                units(size_t(m.D), size_t(m.encoded()), size_t(m.ext)));
+}
+
+// [B,T,P] and [B,T,Q] side by side.
+Array<float> side_by_side(const Array<float>& a, const Array<float>& b) {
+  const size_t rows = a.dim(0) * a.dim(1), P = a.dim(2), Q = b.size() ? b.dim(2) : 0;
+  Array<float> out({a.dim(0), a.dim(1), P + Q});
+  for (size_t r = 0; r < rows; ++r) {
+    std::copy_n(a.ptr() + r * P, P, out.ptr() + r * (P + Q));
+    if (Q) std::copy_n(b.ptr() + r * Q, Q, out.ptr() + r * (P + Q) + P);
+  }
+  return out;
+}
 }  // namespace
 
 std::vector<SplitPosterior> infer_lfads(const LfadsModel& model, LfadsData& data, const InferenceSettings& s,
                                         const std::string& name, uint64_t seed, int threads) {
-  if (int(data.train.data.dim(2)) != model.spec.D)
-    throw Error(name + ": dataset 'train_data' has D=" + std::to_string(data.train.data.dim(2)) +
-                " units but the model has D=" + std::to_string(model.spec.D));
+  require_model_fits(model, data, name);
   std::vector<SplitPosterior> out;
   for (const std::string split : {"train", "valid"}) {
     if (s.split != "both" && s.split != split) continue;
     LfadsSplit& sp = split == "train" ? data.train : data.valid;
-    for (auto* a : {&sp.data, &sp.truth, &sp.inputs, &sp.lowd}) keep_first(*a, s.max_trials);
+    for (auto* a : {&sp.data, &sp.truth, &sp.inputs, &sp.lowd, &sp.ext}) keep_first(*a, s.max_trials);
+    sp.inds.resize(sp.data.dim(0));
     auto t0 = std::chrono::steady_clock::now();
     SplitPosterior r;
     r.split = split;
-    r.posterior = lfads_posterior(model.spec, model.params, sp.data, s.samples, seed, threads);
+    r.inds = sp.inds;
+    r.ext = sp.ext;
+    r.posterior = lfads_posterior(model.spec, model.params, sp, s.samples, seed, threads);
     const LfadsPosterior& p = r.posterior;
     std::string line = split + ": " + std::to_string(sp.data.dim(0)) + " trials in " +
                        fmt("%.1f", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()) + " s";
+    if (model.spec.encoded() < model.spec.D) {
+      r.co_bps = bits_per_spike(p.rates, sp.data, size_t(model.spec.encoded()));
+      r.has_co_bps = std::isfinite(r.co_bps);
+      line += ", co-bps " + (r.has_co_bps ? fmt("%.4f", r.co_bps) : std::string("n/a (no held-out spike)")) + " on " +
+              std::to_string(model.spec.D - model.spec.encoded()) + " held-out units";
+    }
     if (sp.truth.size()) {
       // Truth is in its own units: counts per bin × conversion factor (estimated when the file has none).
       double scale = data.conversion_factor;
@@ -74,27 +106,50 @@ std::vector<SplitPosterior> infer_lfads(const LfadsModel& model, LfadsData& data
   return out;
 }
 
-void write_posteriors(H5File& o, const std::vector<SplitPosterior>& splits, int ii) {
+void write_posteriors(H5File& o, const std::vector<SplitPosterior>& splits, const LfadsSpec& spec,
+                      const std::string& layout) {
+  const bool torch = layout == "lfads-torch";
   for (const SplitPosterior& r : splits) {
     const LfadsPosterior& p = r.posterior;
-    const std::string g = r.split + "/";
-    o.write(g + "rates", p.rates);
-    o.write(g + "factors", p.factors);
-    o.write(g + "gen_states", p.gen_states);
-    if (ii > 0) {
+    // Measures: attributes of the split's group (native) or SPLIT_<name> at the root (lfads-torch).
+    auto measure = [&](const std::string& n, const auto& v) {
+      if (torch) o.write_attribute(r.split + "_" + n, v);
+      else o.write_attribute(n, v, r.split);
+    };
+    if (torch) {
+      const std::string g = r.split + "_";
+      o.write(g + "output_params", p.rates);
+      o.write(g + "factors", p.factors);
+      o.write(g + "ic_mean", p.g0_mean);
+      o.write(g + "ic_std", p.g0_std);
+      o.write(g + "co_means", p.ii_mean);
+      o.write(g + "co_stds", p.ii_std);
+      o.write(g + "gen_states", p.gen_states);
+      o.write(g + "gen_inputs", side_by_side(p.inferred_inputs, r.ext));
       o.write(g + "con_states", p.con_states);
-      o.write(g + "inferred_inputs", p.inferred_inputs);
-      o.write(g + "ii_mean", p.ii_mean);
-      o.write(g + "ii_logvar", p.ii_logvar);
+      o.write(g + "inds", Shape{r.inds.size()}, r.inds.data());
+    } else {
+      const std::string g = r.split + "/";
+      o.write(g + "rates", p.rates);
+      o.write(g + "factors", p.factors);
+      o.write(g + "gen_states", p.gen_states);
+      if (spec.ii > 0) {
+        o.write(g + "con_states", p.con_states);
+        o.write(g + "inferred_inputs", p.inferred_inputs);
+        o.write(g + "ii_mean", p.ii_mean);
+        o.write(g + "ii_logvar", p.ii_logvar);
+      }
+      o.write(g + "g0_mean", p.g0_mean);
+      o.write(g + "g0_logvar", p.g0_logvar);
+      o.write(g + "inds", Shape{r.inds.size()}, r.inds.data());
     }
-    o.write(g + "g0_mean", p.g0_mean);
-    o.write(g + "g0_logvar", p.g0_logvar);
+    if (r.has_co_bps) measure("co_bps", r.co_bps);
     if (r.has_rate_r2) {
-      o.write_attribute("rate_r2", r.rate_r2, r.split);
-      o.write_attribute("rate_r2_pooled", r.rate_r2_pooled, r.split);
+      measure("rate_r2", r.rate_r2);
+      measure("rate_r2_pooled", r.rate_r2_pooled);
     }
-    if (r.has_input_r2) o.write_attribute("inferred_input_r2", r.inferred_input_r2, r.split);
-    if (!r.factors_lowd_r2.empty()) o.write_attribute("factors_lowd_r2", r.factors_lowd_r2, r.split);
+    if (r.has_input_r2) measure("inferred_input_r2", r.inferred_input_r2);
+    if (!r.factors_lowd_r2.empty()) measure("factors_lowd_r2", r.factors_lowd_r2);
   }
 }
 

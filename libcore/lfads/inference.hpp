@@ -1,7 +1,8 @@
 // The posterior sample-and-average of a trained LFADS model over the trials of
 // a split (fit-lfads --infer), and how well it recovers what the data file
-// knows: rates (R² per unit and trial, and per unit pooled), inferred inputs
-// and latents (R² of the best affine map).
+// knows: held-out units (NLB's co-smoothing bits per spike), rates (R² per
+// unit and trial, and per unit pooled), inferred inputs and latents (R² of
+// the best affine map). Written in ctd's layout or lfads-torch's.
 #pragma once
 #include <string>
 #include <vector>
@@ -18,15 +19,18 @@ struct InferenceSettings {
   int samples = 128;
   std::string split = "valid";  // valid | train | both
   uint64_t max_trials = 0;      // per split; 0: all
+  std::string layout = "native";  // native | lfads-torch
 };
-// --samples, --split, --max-trials.
+// --samples, --split, --max-trials, --layout.
 void register_options(OptionSet& o, InferenceSettings& s);
 
 struct SplitPosterior {
   std::string split;
   LfadsPosterior posterior;
-  bool has_rate_r2 = false, has_input_r2 = false;
-  double rate_r2 = 0, rate_r2_pooled = 0, inferred_input_r2 = 0;
+  std::vector<int64_t> inds;  // the data file's trial index of each row
+  Array<float> ext;           // the external inputs the model was given (empty: none)
+  bool has_rate_r2 = false, has_input_r2 = false, has_co_bps = false;
+  double rate_r2 = 0, rate_r2_pooled = 0, inferred_input_r2 = 0, co_bps = 0;
   std::vector<double> factors_lowd_r2;  // one per latent, when the file has *_lowd
 };
 
@@ -36,8 +40,13 @@ struct SplitPosterior {
 std::vector<SplitPosterior> infer_lfads(const LfadsModel& model, LfadsData& data, const InferenceSettings& s,
                                         const std::string& name, uint64_t seed, int threads);
 
-// SPLIT/rates, factors, gen_states, (con_states, inferred_inputs, ii_mean,
-// ii_logvar,) g0_mean, g0_logvar, and the R² attributes on each split group.
-void write_posteriors(H5File& out, const std::vector<SplitPosterior>& splits, int ii);
+// native: SPLIT/rates, factors, gen_states, (con_states, inferred_inputs,
+// ii_mean, ii_logvar,) g0_mean, g0_logvar, inds, and the measures as
+// attributes of each split group. lfads-torch: SPLIT_output_params (rates as
+// expected counts per bin), _factors, _ic_mean, _ic_std, _co_means, _co_stds,
+// _gen_states, _gen_inputs (inferred then external inputs), _con_states,
+// _inds at the root, the measures as root attributes SPLIT_<measure>.
+void write_posteriors(H5File& out, const std::vector<SplitPosterior>& splits, const LfadsSpec& spec,
+                      const std::string& layout);
 
 }  // namespace ctd

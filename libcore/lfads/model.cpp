@@ -17,6 +17,10 @@ void register_options(OptionSet& o, LfadsSpec& s) {
   o.add("gen-dim", s.gen, "Generator GRU units").min(1);
   o.add("factors-dim", s.factors, "Factors").min(1);
   o.add("keep-rate", s.keep, "Dropout keep probability in training").range(1e-3, 1);
+  o.add("cd-rate", s.cd_rate,
+        "Coordinated dropout: share of held-in entries withheld from the encoders in training; the likelihood "
+        "counts only those (0: off)")
+      .range(0, 0.99);
   o.add("varmin", s.varmin, "Variance floor").positive();
 }
 
@@ -31,23 +35,23 @@ void add_gru(std::vector<std::pair<std::string, Shape>>& v, const std::string& n
 }  // namespace
 
 std::vector<ParamEntry> lfads_layout(const LfadsSpec& s) {
-  const size_t D = size_t(s.D), E = size_t(s.enc), C = size_t(s.con), I = size_t(s.ii), G = size_t(s.gen),
-               F = size_t(s.factors);
+  const size_t D = size_t(s.D), Din = size_t(s.encoded()), E = size_t(s.enc), C = size_t(s.con), I = size_t(s.ii),
+               G = size_t(s.gen), F = size_t(s.factors), X = size_t(s.ext);
   std::vector<std::pair<std::string, Shape>> v;
-  add_gru(v, "enc/fwd", E, D, true);
-  add_gru(v, "enc/bwd", E, D, true);
+  add_gru(v, "enc/fwd", E, Din, true);
+  add_gru(v, "enc/bwd", E, Din, true);
   v.push_back({"ic/w", {2 * G, 2 * E}});
   v.push_back({"ic/b", {2 * G}});
   v.push_back({"ic_prior/mean", {G}});
   v.push_back({"ic_prior/logvar", {G}});
   if (I > 0) {
-    add_gru(v, "con", C, 2 * E + F, true);
+    add_gru(v, "con", C, 2 * E + F + X, true);
     v.push_back({"co/w", {2 * I, C}});
     v.push_back({"co/b", {2 * I}});
     v.push_back({"ar_prior/logatau", {I}});
     v.push_back({"ar_prior/lognvar", {I}});
   }
-  add_gru(v, "gen", G, I, false);
+  add_gru(v, "gen", G, I + X, false);
   v.push_back({"factors/w", {F, G}});
   v.push_back({"logrates/w", {D, F}});
   v.push_back({"logrates/b", {D}});
@@ -92,12 +96,13 @@ template <class S>
 LfadsDraws<S> lfads_draws(const LfadsSpec& s, int B, int T, uint64_t seed, uint64_t stream0, bool dropout) {
   using Mat = typename LfadsDraws<S>::Mat;
   LfadsDraws<S> d;
-  const int G = s.gen, I = s.ii, E = s.enc, D = s.D;
+  const int G = s.gen, I = s.ii, E = s.enc, D = s.D, Din = s.encoded();
+  const bool cd = dropout && s.cd_rate > 0;
   d.eps_g0.resize(B, G);
   d.eps_u.assign(size_t(T), Mat(B, I));
   d.eps_kl.assign(size_t(T), Mat(B, I));
   if (dropout) {
-    d.drop_x.assign(size_t(T), Mat(B, D));
+    d.drop_x.assign(size_t(T), Mat(B, Din));
     d.drop_enc.assign(size_t(T), Mat(B, 2 * E));
     d.drop_gen.assign(size_t(T), Mat(B, G));
     d.drop_g0.resize(B, 2 * E);
@@ -122,17 +127,27 @@ LfadsDraws<S> lfads_draws(const LfadsSpec& s, int B, int T, uint64_t seed, uint6
       mask(d.drop_gen[size_t(t)]);
     }
     mask(d.drop_g0);
+    if (!cd) continue;
+    // Drawn after the tutorial's masks, so cd_rate = 0 leaves every other draw as it was.
+    if (b == 0) d.recon_w.assign(size_t(T), Mat::Ones(B, D));
+    const S pass = S(1.0 / (1.0 - s.cd_rate)), withheld = S(1.0 / s.cd_rate);
+    for (int t = 0; t < T; ++t)
+      for (int j = 0; j < Din; ++j) {
+        const bool seen = drop.uniform() >= s.cd_rate;
+        d.drop_x[size_t(t)](b, j) *= seen ? pass : S(0);
+        d.recon_w[size_t(t)](b, j) = seen ? S(0) : withheld;
+      }
   }
   return d;
 }
 
 template <class S>
-LfadsLoss lfads_pass(const LfadsSpec& s, const S* params, S* grad, const S* counts, int B, int T,
+LfadsLoss lfads_pass(const LfadsSpec& s, const S* params, S* grad, const S* counts, const S* ext, int B, int T,
                      const LfadsDraws<S>& dr, double kl_weight, int norm_B, LfadsTrace<S>* trace) {
   using Tp = Tape<S>;
   using Var = typename Tp::Var;
   using Mat = typename Tp::Mat;
-  const int D = s.D, E = s.enc, I = s.ii, G = s.gen, F = s.factors;
+  const int D = s.D, Din = s.encoded(), E = s.enc, I = s.ii, G = s.gen, F = s.factors, X = s.ext;
   const S vm = S(s.varmin), bfg = S(s.bfg);
   const bool dropout = !dr.drop_x.empty();
   Tp tape;
@@ -151,17 +166,20 @@ LfadsLoss lfads_pass(const LfadsSpec& s, const S* params, S* grad, const S* coun
   auto affine = [&](Var x, Var w, Var b) { return tape.add_row(tape.matmul_t(x, w), b); };
   auto drop = [&](Var v, const std::vector<Mat>& masks, int t) { return dropout ? tape.mul_const(v, masks[size_t(t)]) : v; };
 
-  // Counts per time step, [B,D].
-  std::vector<Mat> x(size_t(T), Mat(B, D));
+  // Counts and external inputs per time step, [B,D] and [B,X].
+  using Row = Eigen::Map<const Eigen::Matrix<S, 1, -1>>;
+  std::vector<Mat> x(size_t(T), Mat(B, D)), u_ext(size_t(T), Mat(B, X));
   for (int b = 0; b < B; ++b)
-    for (int t = 0; t < T; ++t)
-      x[size_t(t)].row(b) = Eigen::Map<const Eigen::Matrix<S, 1, -1>>(counts + (size_t(b) * T + t) * D, D);
+    for (int t = 0; t < T; ++t) {
+      x[size_t(t)].row(b) = Row(counts + (size_t(b) * T + t) * D, D);
+      if (X > 0) u_ext[size_t(t)].row(b) = Row(ext + (size_t(b) * T + t) * X, X);
+    }
 
   // Encoder: bidirectional GRU over the (dropped-out) counts.
   Gru ef = gru("enc/fwd"), eb = gru("enc/bwd");
   const size_t nT = static_cast<size_t>(T);
   std::vector<Var> xin(nT), hf(nT), hb(nT);
-  for (int t = 0; t < T; ++t) xin[size_t(t)] = drop(tape.input(x[size_t(t)]), dr.drop_x, t);
+  for (int t = 0; t < T; ++t) xin[size_t(t)] = drop(tape.input(x[size_t(t)].leftCols(Din)), dr.drop_x, t);
   Var h = tape.broadcast_rows(P("enc/fwd/h0"), B);
   for (int t = 0; t < T; ++t) hf[size_t(t)] = h = step(ef, h, xin[size_t(t)]);
   h = tape.broadcast_rows(P("enc/bwd/h0"), B);
@@ -202,9 +220,11 @@ LfadsLoss lfads_pass(const LfadsSpec& s, const S* params, S* grad, const S* coun
   Var no_input = tape.input(Mat::Zero(B, I));
   for (int t = 0; t < T; ++t) {
     Var u = no_input;
+    Var known = X > 0 ? tape.input(u_ext[size_t(t)]) : Var{};
     if (I > 0) {
       Var xenc = drop(tape.concat_cols(hf[size_t(t)], hb[size_t(t)]), dr.drop_enc, t);
-      c = step(cn, c, tape.concat_cols(xenc, f));
+      Var cin = tape.concat_cols(xenc, f);
+      c = step(cn, c, X > 0 ? tape.concat_cols(cin, known) : cin);
       Var co = affine(c, co_w, co_b);
       Var mu = tape.cols(co, 0, I), lv = tape.cols(co, I, I);
       u = tape.sample_gaussian(mu, lv, dr.eps_u[size_t(t)], vm);
@@ -223,10 +243,10 @@ LfadsLoss lfads_pass(const LfadsSpec& s, const S* params, S* grad, const S* coun
         trace->ii_logvar[size_t(t)] = tape.value(lv);
       }
     }
-    g = drop(step(gn, g, u), dr.drop_gen, t);
+    g = drop(step(gn, g, X > 0 ? tape.concat_cols(u, known) : u), dr.drop_gen, t);
     f = tape.matmul_t(g, Wf);
     Var lr = affine(f, wr, br);
-    Var n = tape.poisson_nll(lr, x[size_t(t)]);
+    Var n = tape.poisson_nll(lr, x[size_t(t)], dr.recon_w.empty() ? nullptr : &dr.recon_w[size_t(t)]);
     nll = t == 0 ? n : tape.add(nll, n);
     if (trace) {
       trace->lograte[size_t(t)] = tape.value(lr);
@@ -252,9 +272,9 @@ LfadsLoss lfads_pass(const LfadsSpec& s, const S* params, S* grad, const S* coun
 
 template LfadsDraws<float> lfads_draws<float>(const LfadsSpec&, int, int, uint64_t, uint64_t, bool);
 template LfadsDraws<double> lfads_draws<double>(const LfadsSpec&, int, int, uint64_t, uint64_t, bool);
-template LfadsLoss lfads_pass<float>(const LfadsSpec&, const float*, float*, const float*, int, int,
+template LfadsLoss lfads_pass<float>(const LfadsSpec&, const float*, float*, const float*, const float*, int, int,
                                      const LfadsDraws<float>&, double, int, LfadsTrace<float>*);
-template LfadsLoss lfads_pass<double>(const LfadsSpec&, const double*, double*, const double*, int, int,
+template LfadsLoss lfads_pass<double>(const LfadsSpec&, const double*, double*, const double*, const double*, int, int,
                                       const LfadsDraws<double>&, double, int, LfadsTrace<double>*);
 
 }  // namespace ctd

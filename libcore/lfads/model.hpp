@@ -14,15 +14,20 @@
 namespace ctd {
 
 struct LfadsSpec {
-  int D = 100;          // recorded units
+  int D = 100;          // recorded units the likelihood reconstructs (held-in first, then held-out)
+  int D_in = 0;         // held-in units fed to the encoders: the first D_in of D (0: all D)
+  int ext = 0;          // external inputs fed to the generator and the controller
   int enc = 128, con = 128, ii = 1, gen = 128, factors = 32;
   double keep = 0.98;   // dropout keep probability in training (1 at inference)
+  double cd_rate = 0;   // coordinated dropout in training: share of held-in entries withheld from the encoders
   double varmin = 0.001;
   double bfg = 0.5;
   double ic_prior_var = 0.1, ar_tau = 1.0, ar_noise_var = 0.1;  // priors' initial values
+  int encoded() const { return D_in > 0 ? D_in : D; }
 };
 class OptionSet;
-// --enc-dim, --con-dim, --ii-dim, --gen-dim, --factors-dim, --keep-rate, --varmin (D comes from the data).
+// --enc-dim, --con-dim, --ii-dim, --gen-dim, --factors-dim, --keep-rate, --cd-rate, --varmin
+// (D, D_in and ext come from the data).
 void register_options(OptionSet& o, LfadsSpec& s);
 
 // Parameters, names mirroring the model: enc/fwd/wRUHX, ..., ic/w, ic/b,
@@ -41,6 +46,11 @@ struct LfadsDraws {
   std::vector<Mat> eps_u, eps_kl;    // T × [B,I]: the inferred input's sample, the KL's fresh sample
   std::vector<Mat> drop_x, drop_enc, drop_gen;  // T × masks (entries 0 or 1/keep); empty: no dropout
   Mat drop_g0;                       // [B,2E]
+  // Coordinated dropout (training with cd_rate > 0): drop_x also withholds
+  // entries from the encoders (× 0, the rest × 1/(1−cd_rate)), and recon_w
+  // weights each entry's likelihood: 0 where the encoder saw it, 1/cd_rate
+  // where it was withheld, 1 for held-out units. Empty: every entry weighs 1.
+  std::vector<Mat> recon_w;          // T × [B,D]
 };
 
 // Draws for trials first..first+B-1 of a batch: trial b from its own streams.
@@ -60,11 +70,12 @@ struct LfadsTrace {
   Mat g0_mean, g0_logvar;                                             // [B,G]
 };
 
-// One pass over counts [B,T,D] (row-major). With `grad` non-null, adds the
+// One pass over counts [B,T,D] (row-major; the encoders read the first D_in
+// units) and external inputs [B,T,ext] (null when ext = 0). With `grad` non-null, adds the
 // gradient of (nll + kl_weight·(kl_ic + kl_ii)) / norm_B to it. With `trace`
 // non-null, records the pass.
 template <class S>
-LfadsLoss lfads_pass(const LfadsSpec& spec, const S* params, S* grad, const S* counts, int B, int T,
+LfadsLoss lfads_pass(const LfadsSpec& spec, const S* params, S* grad, const S* counts, const S* ext, int B, int T,
                      const LfadsDraws<S>& draws, double kl_weight, int norm_B, LfadsTrace<S>* trace = nullptr);
 
 }  // namespace ctd

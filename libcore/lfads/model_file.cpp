@@ -6,13 +6,20 @@ namespace ctd {
 
 void write_lfads_model(H5File& out, const LfadsSpec& s, const AlignedVector<float>& params) {
   for (const auto& e : lfads_layout(s)) out.write(e.name, e.shape, params.data() + e.offset);
+  write_lfads_spec(out, s);
+}
+
+void write_lfads_spec(H5File& out, const LfadsSpec& s) {
   out.write_attribute("D", int64_t(s.D));
+  out.write_attribute("D_in", int64_t(s.encoded()));
+  out.write_attribute("ext_dim", int64_t(s.ext));
   out.write_attribute("enc_dim", int64_t(s.enc));
   out.write_attribute("con_dim", int64_t(s.con));
   out.write_attribute("ii_dim", int64_t(s.ii));
   out.write_attribute("gen_dim", int64_t(s.gen));
   out.write_attribute("factors_dim", int64_t(s.factors));
   out.write_attribute("keep_rate", s.keep);
+  out.write_attribute("cd_rate", s.cd_rate);
   out.write_attribute("varmin", s.varmin);
   out.write_attribute("bfg", s.bfg);
 }
@@ -23,14 +30,19 @@ LfadsModel read_lfads_model(const H5File& in) {
   LfadsModel m;
   LfadsSpec& s = m.spec;
   s.D = int(in.read_attribute_in("D", 1, 1e6));
+  // Files from before held-out units and external inputs encode all D units and have none.
+  s.D_in = in.has_attribute("D_in") ? int(in.read_attribute_in("D_in", 1, s.D)) : s.D;
+  s.ext = in.has_attribute("ext_dim") ? int(in.read_attribute_in("ext_dim", 0, 1e6)) : 0;
   s.enc = int(in.read_attribute_in("enc_dim", 1, 1e6));
   s.con = int(in.read_attribute_in("con_dim", 1, 1e6));
   s.ii = int(in.read_attribute_in("ii_dim", 0, 1e6));
   s.gen = int(in.read_attribute_in("gen_dim", 1, 1e6));
   s.factors = int(in.read_attribute_in("factors_dim", 1, 1e6));
   if (in.has_attribute("keep_rate")) s.keep = in.read_attribute_in("keep_rate", 1e-3, 1);
+  if (in.has_attribute("cd_rate")) s.cd_rate = in.read_attribute_in("cd_rate", 0, 0.99);
   if (in.has_attribute("varmin")) s.varmin = in.read_attribute_in("varmin", 1e-12, 1e6);
   if (in.has_attribute("bfg")) s.bfg = in.read_attribute_in("bfg", -1e3, 1e3);
+  if (in.has_attribute("valid_fraction")) m.valid_fraction = in.read_attribute_in("valid_fraction", 0, 0.99);
   m.params.resize(lfads_param_count(s));
   for (const auto& e : lfads_layout(s)) {
     Array<float> a = in.read<float>(e.name);

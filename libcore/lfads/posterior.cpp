@@ -7,23 +7,35 @@
 
 namespace ctd {
 
-LfadsPosterior lfads_posterior(const LfadsSpec& s, const AlignedVector<float>& params, const Array<float>& counts,
+LfadsPosterior lfads_posterior(const LfadsSpec& s, const AlignedVector<float>& params, const LfadsSplit& split,
                                int samples, uint64_t seed, int threads) {
-  const size_t B = counts.dim(0), T = counts.dim(1), D = counts.dim(2);
+  const Array<float>& counts = split.data;
+  const size_t B = counts.dim(0), T = counts.dim(1), D = counts.dim(2), X = size_t(s.ext);
   const size_t G = size_t(s.gen), F = size_t(s.factors), C = size_t(s.con), I = size_t(s.ii);
+  const Shape per_input{B, T, I};
   LfadsPosterior p{Array<float>({B, T, D}), Array<float>({B, T, F}), Array<float>({B, T, G}),
-                   Array<float>({B, T, I > 0 ? C : 0}), Array<float>({B, T, I}), Array<float>({B, T, I}),
-                   Array<float>({B, T, I}), Array<float>({B, G}), Array<float>({B, G})};
+                   Array<float>({B, T, I > 0 ? C : 0}), Array<float>(per_input), Array<float>(per_input),
+                   Array<float>(per_input), Array<float>(per_input), Array<float>({B, G}), Array<float>({B, G}),
+                   Array<float>({B, G})};
+  const float vm = float(s.varmin);
+  auto stdev = [vm](const typename Tape<float>::Mat& logvar) {
+    typename Tape<float>::Mat sd(logvar.rows(), logvar.cols());
+    for (long i = 0; i < logvar.size(); ++i) sd(i) = std::sqrt(std::exp(logvar(i)) + vm);
+    return sd;
+  };
   const int S = samples;
   RegionErrors errors;
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
   for (long b = 0; b < long(B); ++b) errors.guard([&] {
     // `samples` copies of trial b, each with its own draws (keep = 1: no dropout).
-    std::vector<float> x(size_t(S) * T * D);
-    for (int k = 0; k < S; ++k) std::copy_n(counts.ptr() + size_t(b) * T * D, T * D, x.data() + size_t(k) * T * D);
+    std::vector<float> x(size_t(S) * T * D), u(size_t(S) * T * X);
+    for (int k = 0; k < S; ++k) {
+      std::copy_n(counts.ptr() + size_t(b) * T * D, T * D, x.data() + size_t(k) * T * D);
+      if (X > 0) std::copy_n(split.ext.ptr() + size_t(b) * T * X, T * X, u.data() + size_t(k) * T * X);
+    }
     LfadsDraws<float> d = lfads_draws<float>(s, S, int(T), seed, uint64_t(b) * uint64_t(S), false);
     LfadsTrace<float> tr;
-    lfads_pass<float>(s, params.data(), nullptr, x.data(), S, int(T), d, 1.0, S, &tr);
+    lfads_pass<float>(s, params.data(), nullptr, x.data(), u.data(), S, int(T), d, 1.0, S, &tr);
     auto avg = [&](const std::vector<typename Tape<float>::Mat>& per_t, Array<float>& into, bool exp) {
       const size_t K = into.dim(2);
       for (size_t t = 0; t < T && K > 0; ++t) {
@@ -40,13 +52,36 @@ LfadsPosterior lfads_posterior(const LfadsSpec& s, const AlignedVector<float>& p
       avg(tr.ii, p.inferred_inputs, false);
       avg(tr.ii_mean, p.ii_mean, false);
       avg(tr.ii_logvar, p.ii_logvar, false);
+      std::vector<typename Tape<float>::Mat> sd(T);
+      for (size_t t = 0; t < T; ++t) sd[t] = stdev(tr.ii_logvar[t]);
+      avg(sd, p.ii_std, false);
     }
-    Eigen::RowVectorXf gm = tr.g0_mean.colwise().mean(), gl = tr.g0_logvar.colwise().mean();
+    Eigen::RowVectorXf gm = tr.g0_mean.colwise().mean(), gl = tr.g0_logvar.colwise().mean(),
+                       gs = stdev(tr.g0_logvar).colwise().mean();
     std::copy_n(gm.data(), G, p.g0_mean.ptr() + size_t(b) * G);
     std::copy_n(gl.data(), G, p.g0_logvar.ptr() + size_t(b) * G);
+    std::copy_n(gs.data(), G, p.g0_std.ptr() + size_t(b) * G);
   });
   errors.rethrow();
   return p;
+}
+
+double bits_per_spike(const Array<float>& rates, const Array<float>& spikes, size_t first) {
+  const size_t n = spikes.dim(0) * spikes.dim(1), D = spikes.dim(2);
+  // Σ (λ − y log λ) of the model minus that of the unit's mean count (log y! cancels).
+  double gain = 0, count = 0;
+  for (size_t k = first; k < D; ++k) {
+    double mean = 0;
+    for (size_t i = 0; i < n; ++i) mean += spikes[i * D + k];
+    mean /= double(n);
+    for (size_t i = 0; i < n; ++i) {
+      const double y = spikes[i * D + k], r = rates[i * D + k];
+      const double null = mean - (y > 0 ? y * std::log(mean) : 0.0), model = r - (y > 0 ? y * std::log(r) : 0.0);
+      gain += null - model;
+      count += y;
+    }
+  }
+  return count > 0 ? gain / count / std::log(2.0) : std::nan("");
 }
 
 double mean_r2_per_unit_trial(const Array<float>& pred, const Array<float>& truth, double scale) {

@@ -3,17 +3,26 @@
 // Plus the R² measures of the tutorial.
 #pragma once
 #include "io/hdf5.hpp"
+#include "lfads/data.hpp"
 #include "lfads/model.hpp"
 
 namespace ctd {
 
 struct LfadsPosterior {
-  Array<float> rates, factors, gen_states, con_states, inferred_inputs, ii_mean, ii_logvar;  // [B,T,·]
-  Array<float> g0_mean, g0_logvar;                                                          // [B,G]
+  Array<float> rates, factors, gen_states, con_states, inferred_inputs, ii_mean, ii_logvar, ii_std;  // [B,T,·]
+  Array<float> g0_mean, g0_logvar, g0_std;                                                          // [B,G]
 };
+// (std: the sample average of √(exp(logvar) + varmin), the spread the draws had.)
 
-LfadsPosterior lfads_posterior(const LfadsSpec& spec, const AlignedVector<float>& params, const Array<float>& counts,
+// Over the trials of a split (its counts and external inputs).
+LfadsPosterior lfads_posterior(const LfadsSpec& spec, const AlignedVector<float>& params, const LfadsSplit& split,
                                int samples, uint64_t seed, int threads);
+
+// NLB's co-smoothing bits per spike (nlb_tools' bits_per_spike) of rates
+// (expected counts per bin) for units [first, D) of `spikes`: the Poisson
+// log-likelihood of the rates minus that of each unit's mean count, divided
+// by the spike count and log 2. NaN when those units hold no spike.
+double bits_per_spike(const Array<float>& rates, const Array<float>& spikes, size_t first);
 
 // Mean over trials and units of R² over time, per (trial, unit): as the tutorial.
 double mean_r2_per_unit_trial(const Array<float>& predicted, const Array<float>& truth, double scale);

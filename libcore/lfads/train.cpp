@@ -30,13 +30,14 @@ double kl_weight(const LfadsTrainOptions& o, uint64_t step) {
 }
 
 namespace {
-// Loss (and gradient) of trials `rows` of `counts`, the batch split across
+// Loss (and gradient) of trials `rows` of a split, the batch split across
 // threads; trial b draws from stream stream0 + b, and the loss is per trial
 // of a batch of `batch_size` (rows may be one rank's share of it).
-LfadsLoss batch_pass(const LfadsSpec& spec, const float* params, float* grad, const Array<float>& counts,
+LfadsLoss batch_pass(const LfadsSpec& spec, const float* params, float* grad, const LfadsSplit& split,
                      const std::vector<size_t>& rows, double kl_w, uint64_t seed, uint64_t stream0, bool dropout,
                      int threads, std::vector<AlignedVector<float>>& grads, int batch_size) {
-  const int B = int(rows.size()), T = int(counts.dim(1)), D = int(counts.dim(2));
+  const Array<float>& counts = split.data;
+  const int B = int(rows.size()), T = int(counts.dim(1)), D = int(counts.dim(2)), X = int(ext_width(split));
   const int nt = std::max(1, std::min(threads, B)), slice = (B + nt - 1) / nt;
   const size_t P = lfads_param_count(spec);
   if (grad && grads.size() < size_t(nt)) grads.resize(size_t(nt));
@@ -46,16 +47,19 @@ LfadsLoss batch_pass(const LfadsSpec& spec, const float* params, float* grad, co
   for (int k = 0; k < nt; ++k) errors.guard([&] {
     const int b0 = k * slice, nb = std::min(B, b0 + slice) - b0;
     if (nb <= 0) return;
-    std::vector<float> x(size_t(nb) * T * D);
-    for (int b = 0; b < nb; ++b)
-      std::copy_n(counts.ptr() + rows[size_t(b0 + b)] * T * D, size_t(T) * D, x.data() + size_t(b) * T * D);
+    std::vector<float> x(size_t(nb) * T * D), u(size_t(nb) * T * X);
+    for (int b = 0; b < nb; ++b) {
+      const size_t r = rows[size_t(b0 + b)];
+      std::copy_n(counts.ptr() + r * T * D, size_t(T) * D, x.data() + size_t(b) * T * D);
+      if (X > 0) std::copy_n(split.ext.ptr() + r * T * X, size_t(T) * X, u.data() + size_t(b) * T * X);
+    }
     LfadsDraws<float> d = lfads_draws<float>(spec, nb, T, seed, stream0 + uint64_t(b0), dropout);
     float* g = nullptr;
     if (grad) {
       grads[size_t(k)].assign(P, 0.0f);
       g = grads[size_t(k)].data();
     }
-    parts[size_t(k)] = lfads_pass<float>(spec, params, g, x.data(), nb, T, d, kl_w, batch_size);
+    parts[size_t(k)] = lfads_pass<float>(spec, params, g, x.data(), u.data(), nb, T, d, kl_w, batch_size);
   });
   errors.rethrow();
   LfadsLoss total;
@@ -73,16 +77,16 @@ LfadsLoss batch_pass(const LfadsSpec& spec, const float* params, float* grad, co
 }
 }  // namespace
 
-LfadsLoss lfads_evaluate(const LfadsSpec& spec, const AlignedVector<float>& params, const Array<float>& counts,
+LfadsLoss lfads_evaluate(const LfadsSpec& spec, const AlignedVector<float>& params, const LfadsSplit& split,
                          const std::vector<size_t>& rows, double kl_w, uint64_t seed, int threads) {
   std::vector<AlignedVector<float>> unused;
-  return batch_pass(spec, params.data(), nullptr, counts, rows, kl_w, seed, uint64_t(1) << 41, false, threads, unused,
+  return batch_pass(spec, params.data(), nullptr, split, rows, kl_w, seed, uint64_t(1) << 41, false, threads, unused,
                     int(rows.size()));
 }
 
-double train_lfads(const LfadsSpec& spec, const LfadsTrainOptions& o, const Array<float>& train, LfadsTrainState& st,
+double train_lfads(const LfadsSpec& spec, const LfadsTrainOptions& o, const LfadsSplit& train, LfadsTrainState& st,
                    const LfadsHook& hook) {
-  const size_t P = lfads_param_count(spec), n = train.dim(0);
+  const size_t P = lfads_param_count(spec), n = train.data.dim(0);
   std::vector<AlignedVector<float>> grads;
   std::vector<size_t> rows(static_cast<size_t>(o.batch_size));
   // Data parallel (mpirun): every rank draws the whole batch's rows and computes its share.

@@ -30,9 +30,9 @@ void register_options(OptionSet& o, LfadsTrainOptions& s);
 double kl_weight(const LfadsTrainOptions& o, uint64_t step);
 
 // The model's parameters and the optimiser's progress (its curve: step,
-// train_loss, valid_loss, valid_nll, recorded by the caller's hook).
+// train_loss, valid_loss, valid_nll and its moving average, recorded by the caller's hook).
 struct LfadsTrainState : OptimizerProgress {
-  LfadsTrainState() { curve = Curve({"step", "train_loss", "valid_loss", "valid_nll"}); }
+  LfadsTrainState() { curve = Curve({"step", "train_loss", "valid_loss", "valid_nll", "valid_nll_smoothed"}); }
   AlignedVector<float> params;
 };
 
@@ -43,14 +43,14 @@ struct LfadsStepReport {
 };
 using LfadsHook = std::function<bool(const LfadsTrainState&, const LfadsStepReport&)>;
 
-// Loss terms of a batch of trials (rows of `counts`), without gradient: for
-// validation. keep = 1 (no dropout).
-LfadsLoss lfads_evaluate(const LfadsSpec& spec, const AlignedVector<float>& params, const Array<float>& counts,
+// Loss terms of a batch of trials (rows of a split), without gradient: for
+// validation. keep = 1 (no dropout, no coordinated dropout).
+LfadsLoss lfads_evaluate(const LfadsSpec& spec, const AlignedVector<float>& params, const LfadsSplit& split,
                          const std::vector<size_t>& rows, double kl_w, uint64_t seed, int threads);
 
 // Trains until state.step == batches or the hook returns false. Throws Error
 // naming the batch if the loss becomes NaN or Inf. Returns ms per batch.
-double train_lfads(const LfadsSpec& spec, const LfadsTrainOptions& o, const Array<float>& train, LfadsTrainState& state,
+double train_lfads(const LfadsSpec& spec, const LfadsTrainOptions& o, const LfadsSplit& train, LfadsTrainState& state,
                    const LfadsHook& hook);
 
 }  // namespace ctd

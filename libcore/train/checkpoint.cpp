@@ -43,6 +43,7 @@ void write_training_checkpoint(const std::string& path, const std::string& kind,
   f.write("adam/v", Shape{p.adam.v.size()}, p.adam.v.data());
   p.curve.write_datasets(f, "curve");
   f.write_attribute("batches_done", int64_t(p.step));
+  f.write_attribute("lr_scale", p.lr_scale);
   write_signature(f, signature);
   f.write_attribute("ctd_kind", kind);
   f.write_attribute("ctd_version", std::string(ctd_version()));
@@ -61,6 +62,7 @@ H5File read_training_checkpoint(const std::string& path, const std::string& kind
   const double done = f.read_attribute_double("batches_done");
   if (!(done >= 0 && done < 1e15)) throw Error(path + ": attribute 'batches_done' is not a batch count");
   p.step = uint64_t(done);
+  if (f.has_attribute("lr_scale")) p.lr_scale = f.read_attribute_in("lr_scale", 1e-300, 1);
   return f;
 }
 

@@ -48,7 +48,7 @@ double run_optimizer(const OptimizerSettings& s, float* params, size_t n, Optimi
     const uint64_t step = p.step;
     const double loss = loss_and_grad(step, grad.data());
     require_finite_loss(loss, step);
-    const double lr = decayed_learning_rate(s.lr, s.lr_decay, step);
+    const double lr = p.lr_scale * decayed_learning_rate(s.lr, s.lr_decay, step);
     const double norm = clip_global_norm(grad.data(), n, s.max_grad_norm);
     adam_update(params, grad.data(), n, p.adam, s.adam, lr, step);
     p.step = step + 1;

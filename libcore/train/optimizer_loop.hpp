@@ -1,6 +1,7 @@
 // The one training loop every trainer runs (train-rnn, fit-lfads): for each
 // batch the model's loss and gradient, a divergence check naming the batch,
-// the learning rate lr0·decay^step, global-norm clipping and Adam; and what a
+// the learning rate lr0·decay^step (× a scale
+// that plateau rules may lower), global-norm clipping and Adam; and what a
 // run carries besides its model — Adam's moments, the batches done and the
 // curve — which checkpoints save and --resume restores.
 #pragma once
@@ -35,7 +36,8 @@ class Curve {
 
 struct OptimizerProgress {
   AdamState adam;
-  uint64_t step = 0;  // batches done
+  uint64_t step = 0;     // batches done
+  double lr_scale = 1;   // times the scheduled rate (lowered by plateau rules; checkpoints keep it)
   Curve curve;
 };
 

@@ -56,10 +56,71 @@ expect_ok fit-lfads -i data.h5 "${small[@]}" --batches 20 --seed 5 --checkpoint 
 h5diff resumed.h5 again.h5 /gen/wRUHX /gen/wRUHX >/dev/null && ok || fail "an idle resume changed the model"
 [ "$(h5dump -a ctd_version ck.h5 | grep -c '"0.2.0"')" = 1 ] && ok || fail "the checkpoint lacks ctd_version"
 
+# lfads-torch's and NLB's layouts (made by the test helper from data.h5, the last 20 units held out;
+# torch.h5 has the integrator's input as ext_input and trial indices 1000 + row).
+expect_ok lfads-layouts data.h5 20 .
+expect_ok fit-lfads torch.h5 "${small[@]}" --batches 20 --cd-rate 0.3 --seed 3 -o torch_model.h5
+for a in 'D 100' 'D_in 80' 'ext_dim 1' 'cd_rate 0.3'; do
+  [ "$(ctd-info torch_model.h5 --attribute ${a% *})" == "${a#* }" ] && ok || fail "torch model: ${a% *} is not ${a#* }"
+done
+info=$(ctd-info torch_model.h5)
+for ds in 'enc/fwd/wRUHX *\[16,88\]' 'gen/wRUHX *\[16,10\]' 'con/wRUHX *\[16,29\]' 'logrates/w *\[100,4\]'; do
+  printf '%s' "$info" | grep -Eq "^  $ds" && ok || fail "torch model lacks $ds"
+done
+expect_ok fit-lfads --infer -p torch_model.h5 -i torch.h5 --samples 4 --split both --layout lfads-torch -o torch_post.h5
+info=$(ctd-info torch_post.h5)
+for split in train:108 valid:12; do
+  s=${split%:*} n=${split#*:}
+  for ds in "output_params *\[$n,25,100\] *float32" "factors *\[$n,25,4\] *float32" "ic_mean *\[$n,8\] *float32" \
+            "ic_std *\[$n,8\] *float32" "co_means *\[$n,25,1\] *float32" "co_stds *\[$n,25,1\] *float32" \
+            "gen_states *\[$n,25,8\] *float32" "gen_inputs *\[$n,25,2\] *float32" "con_states *\[$n,25,8\] *float32" \
+            "inds *\[$n\] *int64"; do
+    printf '%s' "$info" | grep -Eq "^  ${s}_$ds" && ok || fail "lfads-torch posterior lacks ${s}_$ds"
+  done
+  # Indices map rows back to the input file's trials; the external input is the generator's last input.
+  h5diff torch_post.h5 torch.h5 /${s}_inds /${s}_inds > /dev/null && ok || fail "${s}_inds differ from the input's"
+  [ "$(ctd-info torch_post.h5 --csv "${s}_gen_inputs[:, :, 1]")" == "$(ctd-info torch.h5 --csv "${s}_ext_input[:, :, 0]")" ] &&
+    ok || fail "${s}_gen_inputs do not end with the external input"
+  bps=$(ctd-info torch_post.h5 --attribute ${s}_co_bps)
+  awk -v b="$bps" 'BEGIN { exit !(b > -1 && b < 1) }' && ok || fail "${s}_co_bps is '$bps'"
+done
+# The posterior's root attributes describe the model, not training defaults.
+for a in 'gen_dim 8' 'factors_dim 4' 'D_in 80' 'ext_dim 1' 'model_file torch_model.h5' 'samples 4'; do
+  [ "$(ctd-info torch_post.h5 --attribute ${a% *})" == "${a#* }" ] && ok || fail "posterior: ${a% *} is not ${a#* }"
+done
+ctd-info torch_post.h5 | grep -Eq '^  (lr|batches|kl_max|keep_best) =' && fail "the posterior records training options" || ok
+# NLB's tensors, and ctd's layout with --hold-out 20, are the same data: the same model.
+expect_ok fit-lfads nlb.h5 "${small[@]}" --batches 10 --seed 4 -o nlb_model.h5
+expect_ok fit-lfads data.h5 "${small[@]}" --batches 10 --seed 4 --hold-out 20 -o held_model.h5
+h5diff nlb_model.h5 held_model.h5 /enc/fwd/wRUHX /enc/fwd/wRUHX > /dev/null && h5diff nlb_model.h5 held_model.h5 /logrates/w /logrates/w > /dev/null &&
+  ok || fail "NLB's layout and --hold-out fit different models"
+expect_ok fit-lfads --infer -p held_model.h5 -i data.h5 --samples 2 -o held_post.h5
+bps=$(num held_post.h5 valid/co_bps)
+[ -n "$bps" ] && ok || fail "--infer reports no co-bps for --hold-out's model"
+# A file without validation trials: --valid-fraction splits it; --infer splits it the same way.
+h5copy -i data.h5 -o train_only.h5 -s train_data -d train_data
+expect_error 1 'no validation trials \(no valid_data\): split some training trials off with --valid-fraction' out.h5 -- \
+  fit-lfads train_only.h5 "${small[@]}" --batches 2 -o out.h5
+expect_ok fit-lfads train_only.h5 "${small[@]}" --batches 30 --valid-every 5 --valid-fraction 0.2 --keep-best -o split_model.h5
+[ "$(ctd-info split_model.h5 --attribute valid_fraction)" == 0.2 ] && ok || fail "the model does not record valid_fraction"
+ctd-info split_model.h5 --attribute best_step > /dev/null && ok || fail "--keep-best records no best_step"
+expect_ok fit-lfads --infer -p split_model.h5 -i train_only.h5 --samples 2 --split both -o split_post.h5
+[ "$(ctd-info split_post.h5 | grep -c 'valid/inds *\[22\]')" == 1 ] && ok || fail "the validation split has not 22 of 108 trials"
+both=$( (ctd-info split_post.h5 --csv 'train/inds'; ctd-info split_post.h5 --csv 'valid/inds') | tr ',' '\n' | grep . | sort -n | uniq | wc -l)
+[ "$both" == 108 ] && ok || fail "train and valid indices do not cover the 108 trials once: $both"
+
 # Bad input.
-expect_error 1 "no dataset 'train_data'" out.h5 -- fit-lfads -i states.h5 -o out.h5
+expect_error 2 '--hold-out: torch.h5 is in the lfads-torch layout' out.h5 -- fit-lfads torch.h5 --hold-out 5 -o out.h5
+expect_error 2 '--hold-out 100 leaves no held-in unit' out.h5 -- fit-lfads data.h5 --hold-out 100 -o out.h5
+h5copy -i torch.h5 -o half.h5 -s train_encod_data -d train_encod_data
+expect_error 1 'half.h5: the lfads-torch layout is incomplete: no train_recon_data' out.h5 -- fit-lfads half.h5 -o out.h5
+expect_error 2 'has validation trials \(valid_data\): --valid-fraction splits files that have none' out.h5 -- \
+  fit-lfads data.h5 --valid-fraction 0.2 -o out.h5
+expect_error 1 'torch.h5 has 100 units \(80 held in\), 1 external inputs but the model was fitted to 100 units \(100 held in\), 0' out.h5 -- \
+  fit-lfads --infer -p model.h5 -i torch.h5 -o out.h5
+expect_error 1 "states.h5: no spike counts found: expected train_data" out.h5 -- fit-lfads -i states.h5 -o out.h5
 expect_error 2 '--infer needs -p MODEL' out.h5 -- fit-lfads --infer -i data.h5 -o out.h5
-expect_error 1 'has D=60 units but the model has D=100' out.h5 -- fit-lfads --infer -p model.h5 -i "$DATA/lfads_lorenz.h5" -o out.h5
+expect_error 1 'has 60 units \(60 held in\), 0 external inputs but the model was fitted to 100 units' out.h5 -- fit-lfads --infer -p model.h5 -i "$DATA/lfads_lorenz.h5" -o out.h5
 expect_error 1 'not an LFADS model file' out.h5 -- fit-lfads --infer -p data.h5 -i data.h5 -o out.h5
 expect_error 2 'kl-warmup-end must not precede' out.h5 -- fit-lfads -i data.h5 --kl-warmup-start 10 --kl-warmup-end 5 -o out.h5
 finish

@@ -74,7 +74,8 @@ expect_error 1 'not an HDF5 file' '' -- ctd-info /etc/hostname
 expect_error 1 'No such file' '' -- ctd-info missing.h5
 echo "plain text" > text.txt
 expect_error 1 'stdin: not an HDF5 file' '' -- sh -c 'ctd-info - < text.txt'
-expect_error 1 'stdin: no data' '' -- sh -c 'ctd-info - < /dev/null'
+: > empty.h5
+expect_error 1 'stdin: no data' '' -- sh -c 'ctd-info - < empty.h5'
 
 # An existing output survives a failed run.
 echo precious > keep.h5

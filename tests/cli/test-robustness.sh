@@ -46,6 +46,14 @@ if [ -w /dev/full ]; then
   [ "$rc" = 1 ] && grep -q 'stdout: write error' err.txt && ok || fail "ctd-info > /dev/full exited $rc: $(cat err.txt)"
 fi
 
+# A device or a pipe as the output is written in place, not replaced by a renamed file.
+mkfifo pipe
+cat pipe > through_pipe.h5 &
+expect_ok gen-integrator --trials 2 -o pipe
+wait
+[ -p pipe ] && ok || fail "-o FIFO replaced the FIFO"
+h5dump -H through_pipe.h5 > /dev/null 2>&1 && ok || fail "-o FIFO did not carry an HDF5 file"
+
 # A temporary file left by a killed run (here: a process that has ended) is
 # removed by the next run writing the same output; a live writer's is kept.
 host=$(hostname | tr -- '-/' '__')

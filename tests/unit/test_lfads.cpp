@@ -8,9 +8,12 @@
 using namespace ctd;
 
 namespace {
-LfadsSpec tiny(int ii) {
+LfadsSpec tiny(int ii, int held_in = 0, int ext = 0, double cd_rate = 0) {
   LfadsSpec s;
   s.D = 5;
+  s.D_in = held_in;
+  s.ext = ext;
+  s.cd_rate = cd_rate;
   s.enc = 4;
   s.con = 3;
   s.ii = ii;
@@ -27,41 +30,113 @@ std::vector<double> counts(int B, int T, int D) {
   return x;
 }
 
+std::vector<double> inputs(int B, int T, int X) {
+  RngStream r(3, RngDomain::Task, 0);
+  std::vector<double> u(size_t(B) * T * X);
+  for (double& v : u) v = r.normal();
+  return u;
+}
+
 // The whole loss, with fixed draws and dropout masks, against central differences.
-void check_whole_gradient(int ii) {
-  const LfadsSpec s = tiny(ii);
+void check_whole_gradient(const LfadsSpec& s) {
   const int B = 3, T = 4;
   AlignedVector<float> init = init_lfads(s, 5);
   RngStream r(8, RngDomain::Init, 99);
   std::vector<double> p(init.begin(), init.end());
   for (double& v : p) v += 0.1 * r.normal();  // biases and priors off their initial values too
-  std::vector<double> x = counts(B, T, s.D);
+  std::vector<double> x = counts(B, T, s.D), u = inputs(B, T, s.ext);
   LfadsDraws<double> d = lfads_draws<double>(s, B, T, 4, 0, true);
   const double kl_weight = 0.7;
   std::vector<double> grad(p.size(), 0.0);
-  LfadsLoss base = lfads_pass<double>(s, p.data(), grad.data(), x.data(), B, T, d, kl_weight, B);
+  LfadsLoss base = lfads_pass<double>(s, p.data(), grad.data(), x.data(), u.data(), B, T, d, kl_weight, B);
   CHECK(base.nll > 0);
   CHECK(base.kl_ic > 0);
-  if (ii > 0) CHECK(std::isfinite(base.kl_ii));
+  if (s.ii > 0) CHECK(std::isfinite(base.kl_ii));
   const double h = 1e-6;
   double worst = 0;
   for (size_t i = 0; i < p.size(); ++i) {
     std::vector<double> up = p, down = p;
     up[i] += h;
     down[i] -= h;
-    double fu = lfads_pass<double>(s, up.data(), nullptr, x.data(), B, T, d, kl_weight, B).total(kl_weight, B);
-    double fd = lfads_pass<double>(s, down.data(), nullptr, x.data(), B, T, d, kl_weight, B).total(kl_weight, B);
-    double num = (fu - fd) / (2 * h);
+    auto loss = [&](const std::vector<double>& q) {
+      return lfads_pass<double>(s, q.data(), nullptr, x.data(), u.data(), B, T, d, kl_weight, B).total(kl_weight, B);
+    };
+    double num = (loss(up) - loss(down)) / (2 * h);
     worst = std::max(worst, std::fabs(num - grad[i]) / std::max(1.0, std::fabs(num)));
   }
-  CAPTURE(ii);
+  CAPTURE(s.ii);
+  CAPTURE(s.D_in);
+  CAPTURE(s.ext);
+  CAPTURE(s.cd_rate);
   CHECK(worst < 1e-6);
 }
 }  // namespace
 
 TEST_CASE("LFADS: the whole loss's gradient matches finite differences (inferred inputs and autonomous)") {
-  check_whole_gradient(2);
-  check_whole_gradient(0);
+  check_whole_gradient(tiny(2));
+  check_whole_gradient(tiny(0));
+}
+
+TEST_CASE("LFADS: gradients with held-out units, external inputs and coordinated dropout") {
+  check_whole_gradient(tiny(2, 3));           // encoders read 3 of 5 units
+  check_whole_gradient(tiny(0, 0, 2));        // external inputs through the generator alone
+  check_whole_gradient(tiny(2, 0, 2));        // ... and the controller
+  check_whole_gradient(tiny(2, 3, 0, 0.4));   // coordinated dropout: the masked likelihood
+  check_whole_gradient(tiny(0, 4, 1, 0.3));
+}
+
+TEST_CASE("LFADS: with coordinated dropout the likelihood counts only what the encoders did not see") {
+  const LfadsSpec s = tiny(1, 3, 0, 0.4);
+  const int B = 4, T = 6;
+  LfadsDraws<double> d = lfads_draws<double>(s, B, T, 9, 0, true);
+  REQUIRE(d.recon_w.size() == size_t(T));
+  size_t seen = 0, withheld = 0;
+  for (int t = 0; t < T; ++t)
+    for (int b = 0; b < B; ++b) {
+      for (int k = 0; k < 3; ++k) {
+        const double w = d.recon_w[size_t(t)](b, k), m = d.drop_x[size_t(t)](b, k);
+        if (w == 0) {
+          ++seen;  // the encoder saw it (unless plain dropout removed it): no likelihood
+        } else {
+          ++withheld;
+          CHECK(w == doctest::Approx(1 / 0.4));
+          CHECK(m == 0);  // withheld from the encoder
+        }
+      }
+      for (int k = 3; k < 5; ++k) CHECK(d.recon_w[size_t(t)](b, k) == 1);  // held-out units always count
+    }
+  CHECK(seen > 0);
+  CHECK(withheld > 0);
+  // The pass's NLL is the weighted sum over the trace's log-rates: entries the encoder saw add nothing.
+  AlignedVector<float> p = init_lfads(s, 2);
+  std::vector<double> pd(p.begin(), p.end()), x = counts(B, T, s.D);
+  LfadsTrace<double> tr;
+  LfadsLoss a = lfads_pass<double>(s, pd.data(), nullptr, x.data(), nullptr, B, T, d, 1.0, B, &tr);
+  double nll = 0;
+  for (int t = 0; t < T; ++t)
+    for (int b = 0; b < B; ++b)
+      for (int k = 0; k < s.D; ++k) {
+        const double l = tr.lograte[size_t(t)](b, k);
+        nll += d.recon_w[size_t(t)](b, k) * (std::exp(l) - x[(size_t(b) * T + t) * s.D + k] * l);
+      }
+  CHECK(a.nll == doctest::Approx(nll).epsilon(1e-12));
+  // And so the gradient: with respect to the log-rates' bias it is Σ w·(exp(l) − x) / B, with
+  // nothing from the entries the encoders saw (w = 0).
+  std::vector<double> grad(pd.size(), 0.0);
+  lfads_pass<double>(s, pd.data(), grad.data(), x.data(), nullptr, B, T, d, 1.0, B);
+  const ParamEntry& bias = find_param(lfads_layout(s), "logrates/b");
+  for (int k = 0; k < s.D; ++k) {
+    double g = 0;
+    for (int t = 0; t < T; ++t)
+      for (int b = 0; b < B; ++b) {
+        const double l = tr.lograte[size_t(t)](b, k);
+        g += d.recon_w[size_t(t)](b, k) * (std::exp(l) - x[(size_t(b) * T + t) * s.D + k]) / B;
+      }
+    CHECK(grad[bias.offset + size_t(k)] == doctest::Approx(g).epsilon(1e-10));
+  }
+  // Without coordinated dropout (or at inference) every entry weighs 1.
+  CHECK(lfads_draws<double>(tiny(1, 3), B, T, 9, 0, true).recon_w.empty());
+  CHECK(lfads_draws<double>(s, B, T, 9, 0, false).recon_w.empty());
 }
 
 TEST_CASE("LFADS: layout, initial priors, and the AR(1) prior's KL of a known case") {
@@ -75,6 +150,13 @@ TEST_CASE("LFADS: layout, initial priors, and the AR(1) prior's KL of a known ca
   LfadsSpec a = tiny(0);
   CHECK(lfads_param_count(a) < lfads_param_count(s));
   for (const auto& e : lfads_layout(a)) CHECK(e.name.rfind("con", 0) != 0);
+  // Held-in units feed the encoders, all units the rates; external inputs the generator and the controller.
+  LfadsSpec h = tiny(1, 3, 2);
+  auto lh = lfads_layout(h);
+  CHECK(find_param(lh, "enc/fwd/wRUHX").shape == Shape{8, 4 + 3});
+  CHECK(find_param(lh, "logrates/w").shape == Shape{5, 3});
+  CHECK(find_param(lh, "gen/wRUHX").shape == Shape{8, 4 + 1 + 2});
+  CHECK(find_param(lh, "con/wRUHX").shape == Shape{6, 3 + 8 + 3 + 2});
 }
 
 TEST_CASE("LFADS: without dropout and with zero noise the pass is deterministic and the trace is complete") {
@@ -84,8 +166,8 @@ TEST_CASE("LFADS: without dropout and with zero noise the pass is deterministic 
   std::vector<double> pd(p.begin(), p.end()), x = counts(B, T, s.D);
   LfadsDraws<double> d = lfads_draws<double>(s, B, T, 1, 0, false);
   LfadsTrace<double> tr;
-  LfadsLoss a = lfads_pass<double>(s, pd.data(), nullptr, x.data(), B, T, d, 1.0, B, &tr);
-  LfadsLoss b = lfads_pass<double>(s, pd.data(), nullptr, x.data(), B, T, d, 1.0, B);
+  LfadsLoss a = lfads_pass<double>(s, pd.data(), nullptr, x.data(), nullptr, B, T, d, 1.0, B, &tr);
+  LfadsLoss b = lfads_pass<double>(s, pd.data(), nullptr, x.data(), nullptr, B, T, d, 1.0, B);
   CHECK(a.nll == b.nll);
   REQUIRE(tr.lograte.size() == 3);
   CHECK(tr.lograte[0].rows() == 2);
