@@ -1,7 +1,10 @@
 #!/usr/bin/python3
 """The peer of fit-lfads: the same LFADS model and loss (docs/methods.md §4) in
 PyTorch on the CPU, float32, timed per training batch (forward, backward,
-clipping, Adam) on random counts of the tutorial's sizes.
+clipping, Adam) on random counts of the tutorial's sizes, or of any other
+(--nlb: an NLB-like size, B = 64, T = 140, 137 held-in of 182 units, encoders
+and controller 64, generator 128, 40 factors, 4 inferred inputs; the encoders
+read the held-in units, the likelihood all of them).
 
 Prints: `torch_lfads ms_per_batch <x> threads <n>`.
 """
@@ -42,10 +45,10 @@ def affine(i, o):
 
 
 class LFADS(torch.nn.Module):
-    def __init__(self, D=100, E=128, C=128, I=1, G=128, F=32):
+    def __init__(self, D=100, Din=100, E=128, C=128, I=1, G=128, F=32):
         super().__init__()
-        self.E, self.I, self.G, self.F = E, I, G, F
-        self.encf, self.encb = GRU(D, E), GRU(D, E)
+        self.E, self.I, self.G, self.F, self.Din = E, I, G, F, Din
+        self.encf, self.encb = GRU(Din, E), GRU(Din, E)
         self.encf_h0, self.encb_h0 = torch.nn.Parameter(torch.zeros(E)), torch.nn.Parameter(torch.zeros(E))
         self.ic = affine(2 * E, 2 * G)
         self.ic_mean = torch.nn.Parameter(torch.zeros(G))
@@ -61,7 +64,7 @@ class LFADS(torch.nn.Module):
     def forward(self, x, keep, kl_w):
         B, T, D = x.shape
         drop = torch.nn.functional.dropout
-        xd = drop(x, 1 - keep)
+        xd = drop(x[:, :, :self.Din], 1 - keep)
         xs = xd.unbind(1)
         ef, eb = [], [None] * T
         h = self.encf_h0.expand(B, -1)
@@ -105,13 +108,17 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--batches", type=int, default=10)
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--nlb", action="store_true", help="the NLB-like size instead of the tutorial's")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
-    model = LFADS()
+    if a.nlb:
+        model, (B, T, D) = LFADS(D=182, Din=137, E=64, C=64, I=4, G=128, F=40), (64, 140, 182)
+    else:
+        model, (B, T, D) = LFADS(), (128, 25, 100)
     params = list(model.parameters())
     opt = torch.optim.Adam(params, lr=0.05, eps=0.1)
-    x = torch.poisson(torch.full((128, 25, 100), 1.6))
+    x = torch.poisson(torch.full((B, T, D), 0.2 if a.nlb else 1.6))
     t0 = None
     for i in range(a.batches + 2):
         if i == 2:

@@ -35,4 +35,29 @@ struct Array {
   const T& operator[](size_t i) const { return data[i]; }
 };
 
+// Along the last axis: columns [from, to) of a [..., K] array, and two arrays
+// [..., P] and [..., Q] side by side (an empty `b` adds nothing).
+template <class T>
+Array<T> last_axis_slice(const Array<T>& a, size_t from, size_t to) {
+  const size_t K = a.shape.back(), rows = a.size() / K, n = to - from;
+  Shape shape = a.shape;
+  shape.back() = n;
+  Array<T> out(shape);
+  for (size_t r = 0; r < rows; ++r)
+    for (size_t k = 0; k < n; ++k) out[r * n + k] = a[r * K + from + k];
+  return out;
+}
+template <class T>
+Array<T> last_axis_concat(const Array<T>& a, const Array<T>& b) {
+  const size_t P = a.shape.back(), Q = b.size() ? b.shape.back() : 0, rows = a.size() / P;
+  Shape shape = a.shape;
+  shape.back() = P + Q;
+  Array<T> out(shape);
+  for (size_t r = 0; r < rows; ++r) {
+    for (size_t k = 0; k < P; ++k) out[r * (P + Q) + k] = a[r * P + k];
+    for (size_t k = 0; k < Q; ++k) out[r * (P + Q) + P + k] = b[r * Q + k];
+  }
+  return out;
+}
+
 }  // namespace ctd

@@ -33,17 +33,6 @@ Array<float> read_counts(const H5File& in, const std::string& ds) {
   return a;
 }
 
-// [B,T,Da] and [B,T,Db] side by side: [B,T,Da+Db].
-Array<float> concat_units(const Array<float>& a, const Array<float>& b) {
-  const size_t rows = a.dim(0) * a.dim(1), Da = a.dim(2), Db = b.dim(2);
-  Array<float> out({a.dim(0), a.dim(1), Da + Db});
-  for (size_t r = 0; r < rows; ++r) {
-    std::copy_n(a.ptr() + r * Da, Da, out.ptr() + r * (Da + Db));
-    std::copy_n(b.ptr() + r * Db, Db, out.ptr() + r * (Da + Db) + Da);
-  }
-  return out;
-}
-
 void require_same_trials(const H5File& in, const std::string& ds, const Array<float>& a, const std::string& of,
                          const Array<float>& counts) {
   if (a.dim(0) != counts.dim(0) || a.dim(1) != counts.dim(1))
@@ -117,7 +106,7 @@ bool read_split_counts(const H5File& in, const Layout& l, const std::string& spl
     if (in.has_dataset(ho)) {
       Array<float> out = read_counts(in, ho);
       require_same_trials(in, ho, out, hi, s.data);
-      s.data = concat_units(s.data, out);
+      s.data = last_axis_concat(s.data, out);
     }
   }
   return true;

@@ -38,16 +38,6 @@ void require_model_fits(const LfadsModel& model, const LfadsData& data, const st
                 units(size_t(m.D), size_t(m.encoded()), size_t(m.ext)));
 }
 
-// [B,T,P] and [B,T,Q] side by side.
-Array<float> side_by_side(const Array<float>& a, const Array<float>& b) {
-  const size_t rows = a.dim(0) * a.dim(1), P = a.dim(2), Q = b.size() ? b.dim(2) : 0;
-  Array<float> out({a.dim(0), a.dim(1), P + Q});
-  for (size_t r = 0; r < rows; ++r) {
-    std::copy_n(a.ptr() + r * P, P, out.ptr() + r * (P + Q));
-    if (Q) std::copy_n(b.ptr() + r * Q, Q, out.ptr() + r * (P + Q) + P);
-  }
-  return out;
-}
 }  // namespace
 
 std::vector<SplitPosterior> infer_lfads(const LfadsModel& model, LfadsData& data, const InferenceSettings& s,
@@ -125,7 +115,7 @@ void write_posteriors(H5File& o, const std::vector<SplitPosterior>& splits, cons
       o.write(g + "co_means", p.ii_mean);
       o.write(g + "co_stds", p.ii_std);
       o.write(g + "gen_states", p.gen_states);
-      o.write(g + "gen_inputs", side_by_side(p.inferred_inputs, r.ext));
+      o.write(g + "gen_inputs", last_axis_concat(p.inferred_inputs, r.ext));
       o.write(g + "con_states", p.con_states);
       o.write(g + "inds", Shape{r.inds.size()}, r.inds.data());
     } else {

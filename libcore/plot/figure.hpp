@@ -83,6 +83,7 @@ std::vector<int64_t> pick(const std::vector<int64_t>& asked, std::vector<int64_t
                           const std::string& what);
 // Spike counts [B,T,D] of one trial as an image (lfads-data, lfads-posterior).
 Figure spike_raster(const H5File& f, const std::string& dataset, const PlotRequest& r);
+Figure spike_raster(const Array<double>& counts, const std::string& label, const PlotRequest& r);
 // Registered by the figure files for figures_of.
 std::vector<FigureKind> training_figures(const std::string& kind);
 std::vector<FigureKind> trial_figures(const std::string& kind);

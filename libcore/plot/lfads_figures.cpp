@@ -1,5 +1,7 @@
 // Figures of an LFADS posterior: inferred rates against the truth and the
 // spikes, inferred inputs against the true ones, factors, and the raster.
+// Posteriors in ctd's and lfads-torch's layouts; data files in ctd's,
+// lfads-torch's and NLB's.
 #include <algorithm>
 #include <cmath>
 
@@ -20,6 +22,28 @@ Array<double> need(const H5File& f, const std::string& name) {
   return a;
 }
 
+// A posterior's quantity under ctd's name (SPLIT/name) or lfads-torch's (SPLIT_torch_name).
+Array<double> posterior(const H5File& f, const std::string& split, const std::string& name, const std::string& torch_name) {
+  const std::string t = split + "_" + torch_name;
+  return need(f, f.has_dataset(t) && !f.has_dataset(split + "/" + name) ? t : split + "/" + name);
+}
+
+// A data file's counts of every unit (held-in first): ctd's SPLIT_data,
+// lfads-torch's SPLIT_recon_data or NLB's held-in and held-out spikes side
+// by side (its validation split is "eval"). Empty if the file has none.
+Array<double> counts(const H5File& d, const std::string& split) {
+  for (const std::string& n : {split + "_data", split + "_recon_data"})
+    if (d.has_dataset(n)) return need(d, n);
+  const std::string p = split == "valid" ? "eval" : split;
+  if (!d.has_dataset(p + "_spikes_heldin")) return {};
+  Array<double> in = need(d, p + "_spikes_heldin");
+  if (!d.has_dataset(p + "_spikes_heldout")) return in;
+  const Array<double> out = need(d, p + "_spikes_heldout");
+  if (out.dim(0) != in.dim(0) || out.dim(1) != in.dim(1))
+    throw Error(d.where(p + "_spikes_heldout") + " does not match " + p + "_spikes_heldin");
+  return last_axis_concat(in, out);
+}
+
 // The lfads-data file the posterior came from: --data, else its data_file attribute.
 H5File data_file(const H5File& post, const PlotRequest& r, const std::string& why) {
   std::string path = r.data;
@@ -29,7 +53,7 @@ H5File data_file(const H5File& post, const PlotRequest& r, const std::string& wh
 }
 
 Figure rates(const H5File& f, const PlotRequest& r) {
-  const Array<double> rate = need(f, r.split + "/rates");
+  const Array<double> rate = posterior(f, r.split, "rates", "output_params");
   const size_t B = rate.dim(0), T = rate.dim(1), D = rate.dim(2);
   const size_t b = size_t(pick(r.trials, {0}, B, "trial").front());
   const std::vector<int64_t> units = pick(r.units, {0, 1, 2, 3}, D, "neuron");
@@ -38,12 +62,13 @@ Figure rates(const H5File& f, const PlotRequest& r) {
   bool has_data = !r.data.empty() || f.has_attribute("data_file");
   if (has_data) {
     H5File d = data_file(f, r, "truth and spikes");
-    spikes = need(d, r.split + "_data");
+    spikes = counts(d, r.split);
     if (d.has_dataset(r.split + "_truth")) truth = need(d, r.split + "_truth");
     if (d.has_dataset("conversion_factor")) cf = d.read<double>("conversion_factor")[0];
-    if (spikes.dim(0) != B || spikes.dim(1) != T || spikes.dim(2) != D)
-      throw Error(d.where(r.split + "_data") + " has shape " + shape_string(spikes.shape) + " but the posterior's rates are " +
-                  shape_string(rate.shape));
+    if (spikes.size() && (spikes.dim(0) != B || spikes.dim(1) != T || spikes.dim(2) != D))
+      throw Error(d.name() + ": the " + r.split + " counts have shape " + shape_string(spikes.shape) +
+                  " but the posterior's rates are " + shape_string(rate.shape));
+    if (truth.size() && truth.shape != rate.shape) truth = {};
   }
   Figure fig;
   const size_t cols = units.size() > 1 ? 2 : 1, rows = (units.size() + cols - 1) / cols;
@@ -69,13 +94,15 @@ Figure rates(const H5File& f, const PlotRequest& r) {
 }
 
 Figure inputs(const H5File& f, const PlotRequest& r) {
-  const Array<double> ii = need(f, r.split + "/inferred_inputs");
+  const Array<double> ii = posterior(f, r.split, "inferred_inputs", "co_means");
   const size_t B = ii.dim(0), T = ii.dim(1), I = ii.dim(2);
   const size_t b = size_t(pick(r.trials, {0}, B, "trial").front());
   Array<double> truth;
   if (!r.data.empty() || f.has_attribute("data_file")) {
     H5File d = data_file(f, r, "true inputs");
-    if (d.has_dataset(r.split + "_inputs")) truth = need(d, r.split + "_inputs");
+    for (const std::string& n : {r.split + "_inputs", r.split + "_ext_input"})
+      if (truth.size() == 0 && d.has_dataset(n)) truth = need(d, n);
+    if (truth.size() && (truth.dim(0) != B || truth.dim(1) != T)) truth = {};
   }
   const size_t U = truth.size() ? truth.dim(2) : 0;
   Figure fig;
@@ -102,7 +129,7 @@ Figure inputs(const H5File& f, const PlotRequest& r) {
 }
 
 Figure factors(const H5File& f, const PlotRequest& r) {
-  const Array<double> fac = need(f, r.split + "/factors");
+  const Array<double> fac = posterior(f, r.split, "factors", "factors");
   const size_t B = fac.dim(0), T = fac.dim(1), F = fac.dim(2);
   const size_t b = size_t(pick(r.trials, {0}, B, "trial").front());
   Figure fig;
@@ -132,7 +159,9 @@ std::vector<FigureKind> lfads_figures(const std::string& kind) {
           {"raster", "spike counts of one trial from the data file (--trials, --data)",
            [](const H5File& f, const PlotRequest& r) {
              H5File d = data_file(f, r, "spikes");
-             return spike_raster(d, r.split + "_data", r);
+             const Array<double> c = counts(d, r.split);
+             if (c.size() == 0) throw Error(d.name() + ": no " + r.split + " spike counts to plot");
+             return spike_raster(c, r.split + " counts", r);
            }}};
 }
 

@@ -148,7 +148,10 @@ Figure esn_output(const H5File& f, const PlotRequest& r) {
 // Spike counts of one trial as an image, neurons by time; shared with the
 // posterior's raster.
 Figure spike_raster(const H5File& f, const std::string& dataset, const PlotRequest& r) {
-  const Array<double> s = need(f, dataset, 3);
+  return spike_raster(need(f, dataset, 3), dataset, r);
+}
+
+Figure spike_raster(const Array<double>& s, const std::string& dataset, const PlotRequest& r) {
   const size_t B = s.dim(0), T = s.dim(1), D = s.dim(2);
   const size_t b = size_t(pick(r.trials, {0}, B, "trial").front());
   Figure fig;

@@ -12,16 +12,6 @@
 
 using namespace ctd;
 
-namespace {
-Array<float> units(const Array<float>& a, size_t from, size_t to) {
-  const size_t rows = a.dim(0) * a.dim(1), D = a.dim(2);
-  Array<float> out({a.dim(0), a.dim(1), to - from});
-  for (size_t r = 0; r < rows; ++r)
-    for (size_t k = from; k < to; ++k) out[r * (to - from) + k - from] = a[r * D + k];
-  return out;
-}
-}  // namespace
-
 int main(int argc, char** argv) {
   if (argc != 4) {
     std::fprintf(stderr, "usage: lfads-layouts IN.h5 HELD_OUT OUTDIR\n");
@@ -33,7 +23,7 @@ int main(int argc, char** argv) {
     const std::string dir = argv[3];
     OutputFile torch(dir + "/torch.h5"), nlb(dir + "/nlb.h5");
     for (const auto& [split, s] : {std::pair<std::string, const LfadsSplit*>{"train", &d.train}, {"valid", &d.valid}}) {
-      torch.h5().write(split + "_encod_data", units(s->data, 0, Din));
+      torch.h5().write(split + "_encod_data", last_axis_slice(s->data, 0, Din));
       torch.h5().write(split + "_recon_data", s->data);
       if (s->truth.size()) torch.h5().write(split + "_truth", s->truth);
       if (s->inputs.size()) torch.h5().write(split + "_ext_input", s->inputs);
@@ -41,8 +31,8 @@ int main(int argc, char** argv) {
       for (auto& i : inds) i += 1000;
       torch.h5().write(split + "_inds", Shape{inds.size()}, inds.data());
       const std::string nlb_split = split == "train" ? "train" : "eval";
-      nlb.h5().write(nlb_split + "_spikes_heldin", units(s->data, 0, Din));
-      nlb.h5().write(nlb_split + "_spikes_heldout", units(s->data, Din, D));
+      nlb.h5().write(nlb_split + "_spikes_heldin", last_axis_slice(s->data, 0, Din));
+      nlb.h5().write(nlb_split + "_spikes_heldout", last_axis_slice(s->data, Din, D));
     }
     if (d.conversion_factor > 0) torch.h5().write("conversion_factor", Shape{1}, &d.conversion_factor);
     torch.commit();

@@ -97,6 +97,12 @@ h5diff nlb_model.h5 held_model.h5 /enc/fwd/wRUHX /enc/fwd/wRUHX > /dev/null && h
 expect_ok fit-lfads --infer -p held_model.h5 -i data.h5 --samples 2 -o held_post.h5
 bps=$(num held_post.h5 valid/co_bps)
 [ -n "$bps" ] && ok || fail "--infer reports no co-bps for --hold-out's model"
+# Figures of lfads-torch's posterior layout and of NLB's data (held-in and held-out spikes side by side).
+expect_ok fit-lfads --infer -p nlb_model.h5 -i nlb.h5 --samples 2 -o nlb_post.h5
+for f in "torch_post.h5 --figure rates" "torch_post.h5 --figure inputs" "torch_post.h5 --figure raster" \
+         "nlb_post.h5 --figure rates" "nlb_post.h5 --figure raster"; do
+  ctd-plot $f -o fig.png 2> err.txt && image-check png fig.png > /dev/null && ok || fail "ctd-plot $f: $(cat err.txt)"
+done
 # A file without validation trials: --valid-fraction splits it; --infer splits it the same way.
 h5copy -i data.h5 -o train_only.h5 -s train_data -d train_data
 expect_error 1 'no validation trials \(no valid_data\): split some training trials off with --valid-fraction' out.h5 -- \

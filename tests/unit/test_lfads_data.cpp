@@ -31,13 +31,7 @@ Array<float> poisson_counts(size_t B, size_t T, size_t D, uint64_t stream) {
   return a;
 }
 
-// Units [from, to) of [B,T,D].
-Array<float> units(const Array<float>& a, size_t from, size_t to) {
-  const size_t rows = a.dim(0) * a.dim(1), D = a.dim(2);
-  Array<float> out({a.dim(0), a.dim(1), to - from});
-  for (size_t r = 0; r < rows; ++r) std::copy(a.ptr() + r * D + from, a.ptr() + r * D + to, out.ptr() + r * (to - from));
-  return out;
-}
+Array<float> units(const Array<float>& a, size_t from, size_t to) { return last_axis_slice(a, from, to); }
 
 using Datasets = std::vector<std::pair<std::string, Array<float>>>;
 
