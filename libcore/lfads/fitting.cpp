@@ -91,7 +91,10 @@ LfadsFit fit_lfads(const LfadsFitConfig& c, const LfadsData& data, const RunSign
   // The curve: training and validation loss every --valid-every batches (and the first and last).
   fit.ms_per_batch = train_lfads(spec, opt, data.train, fit.state, [&](const LfadsTrainState& s, const LfadsStepReport& r) {
     // The first, every valid_every-th and the last batch: the same points whether or not the run was resumed.
-    const bool record = r.step % uint64_t(c.valid_every) == 0 || r.step == opt.batches || r.step == 1;
+    // The rules act at the regular points only, so a run extended with a larger --batches decides as
+    // an uninterrupted one (the point where the shorter run ended is recorded, not acted on).
+    const bool regular = r.step % uint64_t(c.valid_every) == 0 || r.step == 1;
+    const bool record = regular || r.step == opt.batches;
     if (record || progress.due()) {
       LfadsLoss v = lfads_evaluate(spec, s.params, data.valid, valid_rows, r.kl_weight, seed, threads);
       const int Bv = int(valid_rows.size());
@@ -102,8 +105,10 @@ LfadsFit fit_lfads(const LfadsFitConfig& c, const LfadsData& data, const RunSign
       if (record) {
         bool dropped = false;
         const double smoothed =
-            apply_validation_rules(c.rules, v.nll / Bv, r.step, s.params.data(), s.params.size(),
-                                   decayed_learning_rate(opt.lr, opt.lr_decay, r.step), fit.best, fit.state, dropped);
+            regular ? apply_validation_rules(c.rules, v.nll / Bv, r.step, s.params.data(), s.params.size(),
+                                             decayed_learning_rate(opt.lr, opt.lr_decay, r.step), fit.best, fit.state,
+                                             dropped)
+                    : smoothed_validation(c.rules, v.nll / Bv, fit.best);
         if (dropped) log_info("batch " + std::to_string(r.step) + ": validation plateau, learning rate now " +
                               fmt("%.3g", fit.state.lr_scale * decayed_learning_rate(opt.lr, opt.lr_decay, r.step)));
         fit.state.curve.add({double(r.step), r.train.total(r.kl_weight, opt.batch_size) + r.l2,

@@ -19,10 +19,14 @@ void register_options(OptionSet& o, ValidationRules& r) {
   o.add("lr-min", r.lr_min, "... but never below this rate").non_negative();
 }
 
+double smoothed_validation(const ValidationRules& r, double v, const BestSoFar& b) {
+  return std::isnan(b.smoothed_last) ? v : r.smoothing * b.smoothed_last + (1 - r.smoothing) * v;
+}
+
 double apply_validation_rules(const ValidationRules& r, double v, uint64_t step, const float* params, size_t n,
                               double lr_now, BestSoFar& b, OptimizerProgress& p, bool& dropped) {
   dropped = false;
-  const double s = std::isnan(b.smoothed_last) ? v : r.smoothing * b.smoothed_last + (1 - r.smoothing) * v;
+  const double s = smoothed_validation(r, v, b);
   b.smoothed_last = s;
   if (s < b.smoothed_best) {
     b.smoothed_best = s;

@@ -41,6 +41,9 @@ struct BestSoFar {
 double apply_validation_rules(const ValidationRules& r, double valid_loss, uint64_t step, const float* params,
                               size_t n, double lr_now, BestSoFar& best, OptimizerProgress& progress, bool& dropped);
 
+// The smoothed loss a point would have, without acting on it.
+double smoothed_validation(const ValidationRules& r, double valid_loss, const BestSoFar& best);
+
 // As best/params (when kept) and attributes best_step, best_smoothed, last_smoothed, since_best.
 void write_best_so_far(H5File& out, const BestSoFar& best);
 void read_best_so_far(const H5File& in, BestSoFar& best);

@@ -51,6 +51,16 @@ for c in curve_step curve_train_loss curve_valid_loss; do
   without8=$(curve resumed.h5 $c | awk -F, '{ print $1 "," $3 }')
   [ "$(curve straight.h5 $c)" == "$without8" ] && ok || fail "resumed $c differs: $without8 vs $(curve straight.h5 $c)"
 done
+# ... also with the validation rules, whose state (best parameters, plateau count, rate scale) the checkpoint keeps.
+# (At this rate the validation loss stalls: the rate drops at least once.)
+rules=(--valid-every 2 --valid-smoothing 0 --lr 0.5 --keep-best --lr-plateau-patience 1 --lr-plateau-factor 0.5 --cd-rate 0.2)
+fit-lfads -i data.h5 "${small[@]/-q/}" "${rules[@]}" --batches 20 --seed 5 -o straight_rules.h5 2> rules.log
+grep -q 'validation plateau, learning rate now' rules.log && ok || fail "no plateau in a stalling run: $(cat rules.log)"
+expect_ok fit-lfads -i data.h5 "${small[@]}" "${rules[@]}" --batches 9 --seed 5 --checkpoint ck_rules.h5 -o part.h5
+expect_ok fit-lfads -i data.h5 "${small[@]}" "${rules[@]}" --batches 20 --seed 5 --checkpoint ck_rules.h5 --resume -o resumed_rules.h5
+h5diff straight_rules.h5 resumed_rules.h5 /gen/wRUHX /gen/wRUHX >/dev/null && ok || fail "resumed model (rules) differs"
+[ "$(ctd-info straight_rules.h5 --attribute params_step)" == "$(ctd-info resumed_rules.h5 --attribute params_step)" ] &&
+  ok || fail "resumed run keeps other parameters"
 # A resume with nothing left to do still writes a complete model.
 expect_ok fit-lfads -i data.h5 "${small[@]}" --batches 20 --seed 5 --checkpoint ck.h5 --resume -o again.h5
 h5diff resumed.h5 again.h5 /gen/wRUHX /gen/wRUHX >/dev/null && ok || fail "an idle resume changed the model"
