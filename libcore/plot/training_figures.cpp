@@ -5,6 +5,7 @@
 
 #include "plot/figure.hpp"
 #include "util/error.hpp"
+#include "util/format.hpp"
 
 namespace ctd {
 
@@ -69,8 +70,20 @@ Figure lfads_curve(const H5File& f, const PlotRequest& r) {
   fig << "set lmargin 12";
   panel(fig, "loss", step, {{"training loss", attribute(f, "curve_train_loss")}, {"validation loss", valid}},
         "loss per trial", "");
-  panel(fig, "parts", step, {{"validation reconstruction (Poisson NLL)", nll}, {"validation KL + L2 (loss - NLL)", kl}},
-        "per trial", "batch");
+  std::vector<std::pair<std::string, std::vector<double>>> parts{{"validation reconstruction (Poisson NLL)", nll},
+                                                                  {"validation KL + L2 (loss - NLL)", kl}};
+  if (f.has_attribute("curve_valid_nll_smoothed"))
+    parts.push_back({"validation NLL, smoothed", attribute(f, "curve_valid_nll_smoothed")});
+  // --keep-best: where the written parameters come from.
+  const bool kept = f.has_attribute("params_step") && f.has_attribute("batches_done") &&
+                    f.read_attribute_double("params_step") < f.read_attribute_double("batches_done");
+  if (kept) {
+    const std::string at = fmt("%g", f.read_attribute_double("params_step"));
+    fig << "set arrow from " + at + ", graph 0 to " + at + ", graph 1 nohead dt 3 lc rgb 'black'"
+        << "set label 'kept parameters' at " + at + ", graph 0.9 offset 0.5,0";
+  }
+  panel(fig, "parts", step, parts, "per trial", "batch");
+  if (kept) fig << "unset arrow" << "unset label";
   fig << "unset multiplot";
   return fig;
 }

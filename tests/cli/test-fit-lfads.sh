@@ -120,6 +120,7 @@ expect_error 1 'no validation trials \(no valid_data\): split some training tria
 expect_ok fit-lfads train_only.h5 "${small[@]}" --batches 30 --valid-every 5 --valid-fraction 0.2 --keep-best -o split_model.h5
 [ "$(ctd-info split_model.h5 --attribute valid_fraction)" == 0.2 ] && ok || fail "the model does not record valid_fraction"
 ctd-info split_model.h5 --attribute best_step > /dev/null && ok || fail "--keep-best records no best_step"
+ctd-plot split_model.h5 --script -o curve.png | grep -q 'validation NLL, smoothed' && ok || fail "the curve lacks the smoothed NLL"
 expect_ok fit-lfads --infer -p split_model.h5 -i train_only.h5 --samples 2 --split both -o split_post.h5
 [ "$(ctd-info split_post.h5 | grep -c 'valid/inds *\[22\]')" == 1 ] && ok || fail "the validation split has not 22 of 108 trials"
 both=$( (ctd-info split_post.h5 --csv 'train/inds'; ctd-info split_post.h5 --csv 'valid/inds') | tr ',' '\n' | grep . | sort -n | uniq | wc -l)
