@@ -23,13 +23,13 @@ int main(int argc, char** argv) {
   tool.add_params("--infer: the trained model file");
   ctd::register_options(o, reading);
   ctd::register_options(o, config);
-  o.add("infer", infer, "Posterior sample-and-average of -p's model over --split").unrecorded();
   ctd::register_options(o, inference);
+  o.add("infer", infer, "Posterior sample-and-average of -p's model over --split").unrecorded();
   tool.on_parsed([&] {
     // What a file records is what produced it: a posterior, the model's sizes and the sampling; a model, the training.
     for (ctd::OptionSpec& s : o.all())
       if (s.group == (infer ? "Optimisation" : "Inference (--infer)") ||
-          (infer && (s.group == "KL warm-up" || s.group == "Validation" || s.name == "valid-every")))
+          (infer && (s.group == "KL warm-up" || s.group == "Validation")))
         s.recorded = false;
   });
 

@@ -12,6 +12,7 @@
 namespace ctd {
 
 void register_options(OptionSet& o, LfadsReadOptions& r) {
+  o.group("Data");
   o.add("valid-fraction", r.valid_fraction,
         "Validate on this share of the training trials (files without validation trials; a fixed split, "
         "recorded as *_inds; --infer reuses the model's)")

@@ -11,8 +11,8 @@ namespace ctd {
 void register_options(OptionSet& o, LfadsFitConfig& c) {
   register_options(o, c.spec);
   register_options(o, c.train);
-  o.add("valid-every", c.valid_every, "Batches between points of the recorded curve (validation loss)").min(1);
   register_options(o, c.rules);
+  o.add("valid-every", c.valid_every, "Batches between points of the recorded curve (validation loss) and of the rules").min(1);
   register_options(o, c.checkpoint);
 }
 
