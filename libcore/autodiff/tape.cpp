@@ -1,5 +1,7 @@
 #include "autodiff/tape.hpp"
 
+#include "autodiff/gemm.hpp"
+
 #include <cmath>
 
 namespace ctd {
@@ -36,11 +38,13 @@ typename Tape<S>::Var Tape<S>::param(const S* data, int rows, int cols, S* g) {
 
 template <class S>
 typename Tape<S>::Var Tape<S>::matmul_t(Var a, Var w) {
-  Var out = push(value(a) * value(w).transpose(), needs(a) || needs(w));
+  Mat v(value(a).rows(), value(w).rows());
+  gemm(value(a), false, value(w), true, v, S(0));
+  Var out = push(std::move(v), needs(a) || needs(w));
   CTD_BACK(out, a, w) {
     const Mat& G = node(out).grad;
-    if (needs(a)) grad(a).noalias() += G * value(w);
-    if (needs(w)) grad(w).noalias() += G.transpose() * value(a);
+    if (needs(a)) gemm(G, false, value(w), false, grad(a), S(1));
+    if (needs(w)) gemm(G, true, value(a), false, grad(w), S(1));
   };
   return out;
 }
@@ -182,16 +186,18 @@ template <class S>
 typename Tape<S>::Var Tape<S>::gru_step(Var h, Var x, Var W, Var Wc, Var bRU, Var bC, S bfg) {
   const Mat &Hp = value(h), &X = value(x), &Wm = value(W), &Wcm = value(Wc);
   const long H = Hp.cols(), I = X.cols(), B = Hp.rows();
-  Mat RU = Hp * Wm.leftCols(H).transpose();
-  RU.noalias() += X * Wm.rightCols(I).transpose();
+  Mat RU(B, 2 * H);
+  gemm(Hp, false, Wm.leftCols(H), true, RU, S(0));
+  gemm(X, false, Wm.rightCols(I), true, RU, S(1));
   const Mat& bru = value(bRU);
   RU.rowwise() += Eigen::Map<const Eigen::Matrix<S, 1, -1>>(bru.data(), 2 * H);
   // Gates as in docs/methods.md §2, σ(x) = ½(tanh(x/2) + 1).
   Mat R = (S(0.5) * ((S(0.5) * RU.leftCols(H).array()).tanh() + S(1))).matrix();
   Mat U = (S(0.5) * ((S(0.5) * (RU.rightCols(H).array() + bfg)).tanh() + S(1))).matrix();
   Mat RH = (R.array() * Hp.array()).matrix();
-  Mat C = RH * Wcm.leftCols(H).transpose();
-  C.noalias() += X * Wcm.rightCols(I).transpose();
+  Mat C(B, H);
+  gemm(RH, false, Wcm.leftCols(H), true, C, S(0));
+  gemm(X, false, Wcm.rightCols(I), true, C, S(1));
   const Mat& bc = value(bC);
   C.rowwise() += Eigen::Map<const Eigen::Matrix<S, 1, -1>>(bc.data(), H);
   C.array() = C.array().tanh();
@@ -203,27 +209,28 @@ typename Tape<S>::Var Tape<S>::gru_step(Var h, Var x, Var W, Var Wc, Var bRU, Va
     Mat dRU(B, 2 * H);
     dRU.rightCols(H) = (G.array() * (Hp.array() - C.array()) * U.array() * (S(1) - U.array())).matrix();
     Mat dCp = (G.array() * (S(1) - U.array()) * (S(1) - C.array().square())).matrix();
-    Mat dRH = dCp * Wcm.leftCols(H);
+    Mat dRH(B, H);
+    gemm(dCp, false, Wcm.leftCols(H), false, dRH, S(0));
     dRU.leftCols(H) = (dRH.array() * Hp.array() * R.array() * (S(1) - R.array())).matrix();
     if (needs(h)) {
       Mat& gh = grad(h);
       gh += (G.array() * U.array() + dRH.array() * R.array()).matrix();
-      gh.noalias() += dRU * Wm.leftCols(H);
+      gemm(dRU, false, Wm.leftCols(H), false, gh, S(1));
     }
     if (needs(x)) {
       Mat& gx = grad(x);
-      gx.noalias() += dCp * Wcm.rightCols(I);
-      gx.noalias() += dRU * Wm.rightCols(I);
+      gemm(dCp, false, Wcm.rightCols(I), false, gx, S(1));
+      gemm(dRU, false, Wm.rightCols(I), false, gx, S(1));
     }
     if (needs(W)) {
       Mat& gW = grad(W);
-      gW.leftCols(H).noalias() += dRU.transpose() * Hp;
-      gW.rightCols(I).noalias() += dRU.transpose() * X;
+      gemm(dRU, true, Hp, false, gW.leftCols(H), S(1));
+      gemm(dRU, true, X, false, gW.rightCols(I), S(1));
     }
     if (needs(Wc)) {
       Mat& gWc = grad(Wc);
-      gWc.leftCols(H).noalias() += dCp.transpose() * RH;
-      gWc.rightCols(I).noalias() += dCp.transpose() * X;
+      gemm(dCp, true, RH, false, gWc.leftCols(H), S(1));
+      gemm(dCp, true, X, false, gWc.rightCols(I), S(1));
     }
     if (needs(bRU)) {
       Mat& g = grad(bRU);

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "autodiff/gemm.hpp"
 #include "autodiff/tape.hpp"
 #include "util/rng.hpp"
 
@@ -117,4 +118,29 @@ TEST_CASE("a parameter used twice collects both gradients; constants get none") 
   t.backward(y);
   CHECK(t.scalar(y) == doctest::Approx(15.0));
   CHECK(g(0, 0) == doctest::Approx(8.0));  // 2w + 2
+}
+
+TEST_CASE("gemm: float (OpenBLAS or Eigen) agrees with double on strided blocks, every transposition, empty products") {
+  using MF = Eigen::Matrix<float, -1, -1, Eigen::RowMajor>;
+  using MD = Eigen::Matrix<double, -1, -1, Eigen::RowMajor>;
+  const MD a = MD::Random(7, 9), b = MD::Random(9, 11);  // blocks of these: strides differ from widths
+  for (int ta = 0; ta < 2; ++ta)
+    for (int tb = 0; tb < 2; ++tb) {
+      const long m = 4, k = 5, n = 6;
+      const MD A = ta ? MD(a.block(0, 0, k, m)) : MD(a.block(0, 0, m, k));
+      const MD B = tb ? MD(b.block(0, 0, n, k)) : MD(b.block(0, 0, k, n));
+      const MD expected = 0.5 * MD::Ones(m, n) + (ta ? MD(A.transpose()) : A) * (tb ? MD(B.transpose()) : B);
+      const MF af = a.cast<float>(), bf = b.cast<float>();
+      MF c = MF::Ones(8, 10);
+      gemm(ta ? af.block(0, 0, k, m) : af.block(0, 0, m, k), ta, tb ? bf.block(0, 0, n, k) : bf.block(0, 0, k, n), tb,
+           c.block(1, 2, m, n), 0.5f);
+      CAPTURE(ta);
+      CAPTURE(tb);
+      CHECK((c.block(1, 2, m, n).cast<double>() - expected).cwiseAbs().maxCoeff() < 1e-5);
+      CHECK(c(0, 0) == 1.0f);  // outside the block: untouched
+      CHECK(c(1, 8) == 1.0f);
+    }
+  MF empty(3, 0), w(4, 0), c = MF::Constant(3, 4, 2.0f);
+  gemm(empty, false, w, true, c, 0.5f);  // k = 0: C = β·C
+  CHECK(c(2, 3) == 1.0f);
 }
