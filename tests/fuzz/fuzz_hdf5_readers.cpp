@@ -130,6 +130,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       expect_clean([&] { (void)fig.make(f, ctd::PlotRequest{}); });
   });
   expect_clean([&] { ctd::read_lfads_data(f); });
+  expect_clean([&] { ctd::read_lfads_data(f, {0.25, 2, false}); });  // split off validation trials, hold out 2 units
   expect_clean([&] { ctd::read_esn_file(f); });
   expect_clean([&] { ctd::read_lfads_model(f); });
   expect_clean([&] { ctd::config_from_file(f); });
