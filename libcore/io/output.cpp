@@ -136,28 +136,17 @@ void AtomicOutput::commit(const char* data, size_t size) {
   if (!is_rank0()) return;  // a data-parallel run writes once: rank 0 (the temporary file goes with this object)
   if (g_fail_next_commit) {
     g_fail_next_commit = false;
-    throw Error((temp_.empty() ? std::string("stdout") : path_) + ": simulated failure before " +
+    throw Error((to_stdout() ? std::string("stdout") : path_) + ": simulated failure before " +
                 (temp_.empty() ? "writing" : "rename"));
   }
-  if (temp_.empty() && !direct_) {
+  if (to_stdout()) {
     write_all(STDOUT_FILENO, data, size, "stdout");
     committed_ = true;
     return;
   }
-  if (direct_) {
-    int fd = ::open(path_.c_str(), O_WRONLY);
-    if (fd < 0) throw Error(path_ + ": cannot write: " + std::strerror(errno));
-    try {
-      write_all(fd, data, size, path_);
-    } catch (...) {
-      ::close(fd);
-      throw;
-    }
-    if (::close(fd) != 0) throw Error(path_ + ": cannot finish writing: " + std::strerror(errno));
-    committed_ = true;
-    return;
-  }
-  int fd = ::open(temp_.c_str(), O_WRONLY | O_TRUNC);
+  // A device or pipe is written where it is; a file goes to the temporary file, synced, then renamed.
+  const std::string& target = direct_ ? path_ : temp_;
+  int fd = ::open(target.c_str(), direct_ ? O_WRONLY : O_WRONLY | O_TRUNC);
   if (fd < 0) throw Error(path_ + ": cannot write: " + std::strerror(errno));
   try {
     write_all(fd, data, size, path_);
@@ -165,8 +154,12 @@ void AtomicOutput::commit(const char* data, size_t size) {
     ::close(fd);
     throw;
   }
-  const int rc = ::fsync(fd), err = errno;
+  const int rc = direct_ ? 0 : ::fsync(fd), err = errno;
   if (::close(fd) != 0 || rc != 0) throw Error(path_ + ": cannot finish writing: " + std::strerror(rc ? err : errno));
+  if (direct_) {
+    committed_ = true;
+    return;
+  }
   if (std::rename(temp_.c_str(), path_.c_str()) != 0)
     throw Error(path_ + ": cannot move the finished file into place: " + std::strerror(errno));
   unregister_temp_file(temp_);

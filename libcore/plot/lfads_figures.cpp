@@ -98,10 +98,15 @@ Figure inputs(const H5File& f, const PlotRequest& r) {
   const size_t B = ii.dim(0), T = ii.dim(1), I = ii.dim(2);
   const size_t b = size_t(pick(r.trials, {0}, B, "trial").front());
   Array<double> truth;
+  std::string known = "true input";  // or the external input the model was given
   if (!r.data.empty() || f.has_attribute("data_file")) {
     H5File d = data_file(f, r, "true inputs");
-    for (const std::string& n : {r.split + "_inputs", r.split + "_ext_input"})
-      if (truth.size() == 0 && d.has_dataset(n)) truth = need(d, n);
+    if (d.has_dataset(r.split + "_inputs")) {
+      truth = need(d, r.split + "_inputs");
+    } else if (d.has_dataset(r.split + "_ext_input")) {
+      truth = need(d, r.split + "_ext_input");
+      known = "external input";
+    }
     if (truth.size() && (truth.dim(0) != B || truth.dim(1) != T)) truth = {};
   }
   const size_t U = truth.size() ? truth.dim(2) : 0;
@@ -114,16 +119,16 @@ Figure inputs(const H5File& f, const PlotRequest& r) {
     d.row(row);
   }
   fig << "set title " + title_of(r, "inferred inputs, trial " + std::to_string(b) + " (" + r.split + ")" +
-                                        (U ? ", and the true input (right axis)" : ""));
+                                        (U ? ", and the " + known + " (right axis)" : ""));
   fig << "set xlabel 'time bin'" << "set ylabel 'inferred input'" << "set key outside bottom center horizontal";
-  if (U) fig << "set y2label 'true input'" << "set y2tics" << "set ytics nomirror";
+  if (U) fig << "set y2label " + quoted(known) << "set y2tics" << "set ytics nomirror";
   std::string plot = "plot ";
   for (size_t k = 0; k < I; ++k)
     plot += (k ? ", " : "") + std::string("$inputs using 1:") + std::to_string(k + 2) + " with lines lw 2 lc " +
             std::to_string(k + 1) + " title " + quoted("inferred input " + std::to_string(k));
   for (size_t u = 0; u < U; ++u)
     plot += ", $inputs using 1:" + std::to_string(I + u + 2) + " axes x1y2 with lines lw 2 dt 2 lc rgb 'black' title " +
-            quoted("true input " + std::to_string(u));
+            quoted(known + " " + std::to_string(u));
   fig << plot;
   return fig;
 }
