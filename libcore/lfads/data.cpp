@@ -6,6 +6,7 @@
 
 #include "io/provenance.hpp"
 #include "util/error.hpp"
+#include "util/log.hpp"
 #include "util/options.hpp"
 #include "util/rng.hpp"
 
@@ -102,6 +103,11 @@ bool read_split_counts(const H5File& in, const Layout& l, const std::string& spl
   } else {
     const std::string hi = p + "_spikes_heldin", ho = p + "_spikes_heldout";
     if (!in.has_dataset(hi)) return false;
+    // NLB's test-phase eval trials have no held-out spikes: they cannot validate.
+    if (split == "valid" && !in.has_dataset(ho) && in.has_dataset("train_spikes_heldout")) {
+      log_warning(in.name() + ": eval_spikes_heldin without eval_spikes_heldout: the eval trials are not used");
+      return false;
+    }
     s.data = read_counts(in, hi);
     held_in = int(s.data.dim(2));
     if (in.has_dataset(ho)) {
@@ -191,7 +197,7 @@ LfadsData read_lfads_data(const H5File& in, const LfadsReadOptions& opt) {
   read_split_counts(in, l, "train", d.train, held_train);
   read_extras(in, l, "train", d.train);
   d.held_in = held_train;
-  const std::string valid_name = l.name == "lfads" ? "valid_data" : l.name == "nlb" ? "eval_spikes_heldin" : "valid_encod_data";
+  const std::string valid_name = l.name == "lfads" ? "valid_data" : l.name == "nlb" ? "eval_spikes_heldout" : "valid_encod_data";
   if (read_split_counts(in, l, "valid", d.valid, held_valid)) {
     if (opt.valid_fraction > 0 && !opt.from_model)
       throw UsageError(in.name() + " has validation trials (" + valid_name +
@@ -201,9 +207,7 @@ LfadsData read_lfads_data(const H5File& in, const LfadsReadOptions& opt) {
         held_train != held_valid)
       throw Error(in.name() + ": validation counts have shape " + shape_string(d.valid.data.shape) + " (" +
                   std::to_string(held_valid) + " held in) but training counts " + shape_string(d.train.data.shape) +
-                  " (" + std::to_string(held_train) + " held in): T and the units must agree" +
-                  (l.name == "nlb" ? " (an eval split without eval_spikes_heldout cannot validate: use --valid-fraction)"
-                                   : ""));
+                  " (" + std::to_string(held_train) + " held in): T and the units must agree");
     if (ext_width(d.train) != ext_width(d.valid))
       throw Error(in.name() + ": external inputs must be given for both splits, with the same number of inputs");
   } else if (opt.valid_fraction > 0) {

@@ -107,6 +107,11 @@ h5diff nlb_model.h5 held_model.h5 /enc/fwd/wRUHX /enc/fwd/wRUHX > /dev/null && h
 expect_ok fit-lfads --infer -p held_model.h5 -i data.h5 --samples 2 -o held_post.h5
 bps=$(num held_post.h5 valid/co_bps)
 [ -n "$bps" ] && ok || fail "--infer reports no co-bps for --hold-out's model"
+# NLB's test phase: eval trials without held-out spikes are left out (a warning); --valid-fraction validates.
+for ds in train_spikes_heldin train_spikes_heldout eval_spikes_heldin; do h5copy -i nlb.h5 -o nlb_test.h5 -s $ds -d $ds; done
+fit-lfads nlb_test.h5 "${small[@]/-q/}" --batches 2 --valid-fraction 0.2 -o test_phase.h5 2> err.txt &&
+  grep -q 'eval_spikes_heldin without eval_spikes_heldout: the eval trials are not used' err.txt && ok ||
+  fail "NLB test-phase file: $(cat err.txt)"
 # Figures of lfads-torch's posterior layout and of NLB's data (held-in and held-out spikes side by side).
 expect_ok fit-lfads --infer -p nlb_model.h5 -i nlb.h5 --samples 2 -o nlb_post.h5
 for f in "torch_post.h5 --figure rates" "torch_post.h5 --figure inputs" "torch_post.h5 --figure raster" \

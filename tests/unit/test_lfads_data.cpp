@@ -116,11 +116,15 @@ TEST_CASE("LFADS data: a missing or partial layout is one line naming what is mi
               .find("does not start with train_encod_data") != std::string::npos);
   CHECK(error_of(write_file(dir, "both.h5", {{"train_data", tr}, {"train_spikes_heldin", tr}}))
             .find("both the lfads and the nlb layouts") != std::string::npos);
-  // NLB's test-phase eval split has no held-out spikes: it cannot validate.
-  CHECK(error_of(write_file(dir, "eval.h5", {{"train_spikes_heldin", units(tr, 0, 5)},
-                                             {"train_spikes_heldout", units(tr, 5, 7)},
-                                             {"eval_spikes_heldin", units(va, 0, 5)}}))
-            .find("use --valid-fraction") != std::string::npos);
+  // NLB's test-phase eval split has no held-out spikes: it cannot validate, --valid-fraction can.
+  const std::string test_phase = write_file(dir, "eval.h5", {{"train_spikes_heldin", units(tr, 0, 5)},
+                                                             {"train_spikes_heldout", units(tr, 5, 7)},
+                                                             {"eval_spikes_heldin", units(va, 0, 5)}});
+  CHECK(error_of(test_phase).find("no validation trials (no eval_spikes_heldout): split some training trials off with "
+                                  "--valid-fraction") != std::string::npos);
+  const LfadsData split = read(test_phase, 0.5);
+  CHECK(split.valid.data.dim(0) == 3);
+  CHECK(split.valid.data.dim(2) == 7);
   const std::string only_train = write_file(dir, "train_only.h5", {{"train_data", tr}});
   CHECK(error_of(only_train).find("no validation trials (no valid_data): split some training trials off with "
                                   "--valid-fraction") != std::string::npos);
