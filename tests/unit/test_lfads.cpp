@@ -124,7 +124,8 @@ TEST_CASE("LFADS: with coordinated dropout the likelihood counts only what the e
   // nothing from the entries the encoders saw (w = 0).
   std::vector<double> grad(pd.size(), 0.0);
   lfads_pass<double>(s, pd.data(), grad.data(), x.data(), nullptr, B, T, d, 1.0, B);
-  const ParamEntry& bias = find_param(lfads_layout(s), "logrates/b");
+  const auto layout = lfads_layout(s);
+  const ParamEntry& bias = find_param(layout, "logrates/b");
   for (int k = 0; k < s.D; ++k) {
     double g = 0;
     for (int t = 0; t < T; ++t)
