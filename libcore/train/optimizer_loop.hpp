@@ -1,9 +1,9 @@
 // The one training loop every trainer runs (train-rnn, fit-lfads): for each
 // batch the model's loss and gradient, a divergence check naming the batch,
-// the learning rate lr0·decay^step (× a scale
-// that plateau rules may lower), global-norm clipping and Adam; and what a
-// run carries besides its model — Adam's moments, the batches done and the
-// curve — which checkpoints save and --resume restores.
+// the learning rate lr0·decay^step (times a scale that plateau rules may
+// lower), global-norm clipping and Adam; and what a run carries besides its
+// model — Adam's moments, the batches done, the rate's scale and the curve —
+// which checkpoints save and --resume restores.
 #pragma once
 #include <cstdint>
 #include <functional>
