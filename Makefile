@@ -8,7 +8,7 @@ JOBS    ?= $(shell nproc)
 NATIVE  ?= ON
 ARCH    ?=
 
-.PHONY: all deps configure test test-sanitize fuzz demo figures bench install clean
+.PHONY: all deps configure test test-sanitize fuzz demo figures bench bench-builds install clean
 
 all: deps configure
 	cmake --build $(BUILD) -j $(JOBS)
@@ -64,6 +64,14 @@ bench: all
 	bench/fit-lfads-bench $(BUILD)/bin
 	bench/sentiment-bench $(BUILD)/bin
 	bench/shared-node-bench $(BUILD)/bin
+
+# The native build against the portable AVX2 one (x86-64-v3), each against
+# the PyTorch peers, alternately; about 10 minutes.
+AVX2_BUILD ?= build-avx2
+bench-builds: all
+	@scripts/install-deps python3-torch python3-h5py python3-numpy bc
+	$(MAKE) BUILD=$(AVX2_BUILD) ARCH=x86-64-v3
+	bench/builds-bench $(BUILD)/bin $(AVX2_BUILD)/bin
 
 install: all
 	cmake --install $(BUILD) --prefix $(PREFIX)

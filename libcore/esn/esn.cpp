@@ -237,14 +237,23 @@ PassStats ForceNetwork<S>::pass(int T, const double* inputs, const double* targe
     }
   };
 
-  // The threads run their shares in step, meeting once per phase. When thread
-  // 0 spends so long waiting that one thread would be faster — another
-  // process holds the cores — it carries on with every share alone: the same
-  // arithmetic, so the same result, without a barrier per step.
+  // The threads run their shares in step, meeting once per phase. On a node
+  // whose run queues show no free CPU for the team (other processes running),
+  // one thread carries every share: the same arithmetic, so the same result,
+  // without a barrier per step. Thread 0 looks at the run queues every 32
+  // phases; the next pass follows the majority of this pass's looks and one
+  // at its start.
+  const bool watch = nt > 1 && room_.visible();
+  int fit = 0, full = 0;  // this pass's looks
+  auto look = [&](int n) {
+    if (watch && n % 32 == 16) ++(room_.room_for(nt) ? fit : full);
+  };
+  if (watch) ++(room_.room_for(nt) ? fits_ : fulls_);
+  const bool team = nt > 1 && sequential_passes_ == 0 && fits_ >= fulls_;
   SpinBarrier barrier(nt);
-  int carry_from = sequential_passes_ > 0 ? 0 : T + 1;  // the phase from which one thread runs all shares
+  int carry_from = team ? T + 1 : 0;  // the phase from which one thread runs all shares
   bool short_team = false;
-  if (nt > 1 && carry_from > T) {
+  if (team) {
     std::atomic<int> carry_at{-1};  // the phase after whose barrier thread 0 goes on alone
 #pragma omp parallel num_threads(nt)
     if (omp_get_num_threads() != nt) {
@@ -262,16 +271,21 @@ PassStats ForceNetwork<S>::pass(int T, const double* inputs, const double* targe
         phase(id, n);
         const auto t1 = Clock::now();
         busy += t1 - t0;
-        // One thread would take about nt times thread 0's busy time; the team
+        // The run queues filled up; or one thread would be faster than the
+        // team: it would take about nt times thread 0's busy time, the team
         // takes busy + waiting (judged every 8 phases past the start-up, when
-        // a thread that slept between passes may take milliseconds to wake).
-        // And three waits long enough to sleep — threads that lose their cores
+        // a thread that slept between passes may take milliseconds to wake),
+        // and three waits long enough to sleep — threads that lose their cores
         // for milliseconds, which an idle node hardly ever shows — settle it early.
-        if (id == 0 && n == 15) startup_sleeps = barrier.sleeps();
-        if (id == 0 && ((n % 8 == 7 && n > 15 &&
-                         ((n >= 63 && waiting > busy * (1.2 * nt - 1)) || barrier.sleeps() - startup_sleeps >= 3)) ||
-                        n == carry_after_phase_))
-          carry_at.store(n, std::memory_order_relaxed);
+        if (id == 0) {
+          look(n);
+          if (n == 15) startup_sleeps = barrier.sleeps();
+          if ((full >= 2 && full > fit) ||
+              (n % 8 == 7 && n > 15 &&
+               ((n >= 63 && waiting > busy * (1.2 * nt - 1)) || barrier.sleeps() - startup_sleeps >= 3)) ||
+              n == carry_after_phase_)
+            carry_at.store(n, std::memory_order_relaxed);
+        }
         if (n == T && !locals[size_t(id)]->learned) break;
         barrier.wait();
         waiting += Clock::now() - t1;
@@ -281,23 +295,25 @@ PassStats ForceNetwork<S>::pass(int T, const double* inputs, const double* targe
         }
       }
     }
-    // After a contended pass, the next 4, 8, … 64 passes run in one thread
-    // before the team is tried again.
-    if (carry_from <= T)
+    // After a pass the team found contended (not by the run queues alone),
+    // the next 4, 8, … 64 passes run in one thread before it is tried again.
+    if (carry_from <= T && !(full >= 2 && full > fit))
       sequential_passes_ = 4 << std::min(4, sequential_streak_++);
-    else
+    else if (carry_from > T)
       sequential_streak_ = 0;
-  } else if (nt == 1) {
-    carry_from = 0;
-  } else {
-    --sequential_passes_;  // a contended node: this pass in one thread, then try the team again
+  } else if (sequential_passes_ > 0) {
+    --sequential_passes_;
   }
   carry_after_phase_ = -1;
   if (short_team) throw Error("OpenMP started fewer than the " + std::to_string(nt) + " threads the network was laid out for (is OMP_DYNAMIC or OMP_THREAD_LIMIT set?)");
   for (int id = 0; id < nt; ++id)
     if (!locals[size_t(id)]) make_local(id);
-  for (int n = carry_from; n <= T; ++n)
+  for (int n = carry_from; n <= T; ++n) {
     for (int id = 0; id < nt; ++id) phase(id, n);
+    look(n);
+  }
+  fits_ = fit, fulls_ = full;
+  phases_in_team_ = team ? std::min(carry_from, T + 1) : 0;
   // The last step's learning, completed from every share's part.
   for (int id = 0; id < nt; ++id) {
     Local& L = *locals[size_t(id)];

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "esn/packed_symmetric.hpp"
+#include "util/cpu_room.hpp"
 
 namespace ctd {
 
@@ -56,7 +57,8 @@ void rls_update(Eigen::Matrix<S, -1, -1>& P, Eigen::Matrix<S, -1, -1>& wO, const
 // each thread owning a block of rows of wR, wF, wI (and the matching columns
 // of wO) and a block of rows of P's upper triangle, so that a thread's share
 // stays in its core's cache across the steps of a pass. The threads meet once
-// per step, on a spinning barrier: a step's RLS update is completed in the
+// per step, on a spinning barrier (or, on a node without a free CPU for each,
+// one thread carries every share, with the same arithmetic): a step's RLS update is completed in the
 // next step (its P update during that step's sweep over P, so P is read once
 // per step; its wO update before the readout is summed, the readout parts
 // having been computed with the old wO and corrected by c·e·(kᵀh)).
@@ -88,6 +90,8 @@ class ForceNetwork {
   // Either gives the same result as the team would.
   void carry_shares_alone(int passes) { sequential_passes_ = passes; }
   void carry_after_phase(int n) { carry_after_phase_ = n; }
+  // How many phases (steps + 1) of the last pass the team ran; one thread ran the rest.
+  int phases_in_team() const { return phases_in_team_; }
 
  private:
   static constexpr int kLine = 64 / int(sizeof(S));  // entries per cache line
@@ -121,9 +125,12 @@ class ForceNetwork {
   std::vector<std::unique_ptr<Share>> shares_;
   Vec a0_, z_;
   Vec h_[2];                          // double-buffered by step parity, zero-padded to P_.padded()
+  CpuRoom room_;                      // the run queues: whether the team would find its CPUs free
+  int fits_ = 0, fulls_ = 0;          // looks at them since the last pass's decision: free / full
   int sequential_passes_ = 0;         // passes still to run in one thread (the node was contended)
   int sequential_streak_ = 0;         // contended passes in a row
   int carry_after_phase_ = -1;        // test hook
+  int phases_in_team_ = 0;
 };
 
 }  // namespace ctd

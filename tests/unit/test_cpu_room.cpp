@@ -1,0 +1,87 @@
+#include <doctest/doctest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "esn/esn.hpp"
+#include "esn/targets.hpp"
+#include "util/cpu_room.hpp"
+
+using namespace ctd;
+
+namespace {
+// Busy child processes, one per online CPU, killed when the scope ends.
+class Hogs {
+ public:
+  explicit Hogs(int n) {
+    for (int i = 0; i < n; ++i) {
+      const pid_t pid = fork();
+      if (pid == 0)
+        for (volatile unsigned x = 0;; x = x + 1) {
+        }
+      if (pid > 0) pids_.push_back(pid);
+    }
+    usleep(100000);  // until the scheduler has them running
+  }
+  ~Hogs() {
+    for (pid_t p : pids_) kill(p, SIGKILL);
+    for (pid_t p : pids_) waitpid(p, nullptr, 0);
+  }
+  size_t size() const { return pids_.size(); }
+
+ private:
+  std::vector<pid_t> pids_;
+};
+}  // namespace
+
+TEST_CASE("the run queue's numbers are read from /proc's lines") {
+  CHECK(loadavg_runnable("0.00 0.01 0.05 3/123 4567\n") == 3);
+  CHECK(loadavg_runnable("1.5 1.2 0.9 12/2048 1") == 12);
+  CHECK(loadavg_runnable("0.00 0.01 0.05 /123 4567") == -1);
+  CHECK(loadavg_runnable("0.00 0.01 0.05 x/123 4567") == -1);
+  CHECK(loadavg_runnable("0.00 0.01") == -1);
+  CHECK(loadavg_runnable("") == -1);
+  std::ifstream real("/proc/loadavg");
+  std::string line;
+  if (std::getline(real, line)) CHECK(loadavg_runnable(line) >= 1);  // this process runs
+
+  CHECK(stat_line_running("4242 (run-esn) R 1 4242 4242 0 -1"));
+  CHECK_FALSE(stat_line_running("4242 (run-esn) S 1 4242 4242 0 -1"));
+  CHECK(stat_line_running("17 (a (b) c) R 1"));     // a name with spaces and parentheses
+  CHECK_FALSE(stat_line_running("17 (x) R) S 1"));  // the state follows the last ')'
+  CHECK_FALSE(stat_line_running("garbage"));
+}
+
+TEST_CASE("a team fits when the other runnable tasks leave a CPU for each of its threads") {
+  CHECK(team_fits(2, 1, 1, 2));       // only us: room for two
+  CHECK(team_fits(2, 2, 2, 2));       // our two threads running: still ours
+  CHECK_FALSE(team_fits(2, 2, 1, 2)); // one other process
+  CHECK_FALSE(team_fits(2, 4, 2, 2)); // two others
+  CHECK(team_fits(2, 3, 1, 4));       // two others on four CPUs
+  CHECK(team_fits(1, 3, 1, 2));       // one thread always has its CPU
+  CHECK(team_fits(2, 0, 1, 2));       // a count taken before ours started
+}
+
+TEST_CASE("beside a CPU-bound process per CPU, the run queues show no room and run-esn's team is not tried") {
+  CpuRoom room;
+  if (!room.visible()) return;  // confined to some CPUs: the run queues do not tell
+  EsnSpec spec;
+  spec.N = 64;
+  spec.M = 2;
+  EsnParams p = init_esn(spec, 3);
+  EsnSpec data = spec;
+  data.g = 1.8;
+  const TimeSeries f = data_esn_targets(data, 2, 200, 4);
+  ForceNetwork<float> net(p, 2);
+  Hogs hogs(int(sysconf(_SC_NPROCESSORS_ONLN)));
+  REQUIRE(hogs.size() > 0);
+  int full = 0;
+  for (int i = 0; i < 9; ++i) full += !room.room_for(2);
+  CHECK(full >= 5);
+  net.pass(200, nullptr, f.data(), 1, nullptr, nullptr, nullptr);
+  CHECK(net.phases_in_team() == 0);
+}
