@@ -248,6 +248,7 @@ PassStats ForceNetwork<S>::pass(int T, const double* inputs, const double* targe
   auto look = [&](int n) {
     if (watch && n % 32 == 16) ++(room_.room_for(nt) ? fit : full);
   };
+  auto queues_full = [&] { return full >= 2 && full > fit; };
   if (watch) ++(room_.room_for(nt) ? fits_ : fulls_);
   const bool team = nt > 1 && sequential_passes_ == 0 && fits_ >= fulls_;
   SpinBarrier barrier(nt);
@@ -280,7 +281,7 @@ PassStats ForceNetwork<S>::pass(int T, const double* inputs, const double* targe
         if (id == 0) {
           look(n);
           if (n == 15) startup_sleeps = barrier.sleeps();
-          if ((full >= 2 && full > fit) ||
+          if (queues_full() ||
               (n % 8 == 7 && n > 15 &&
                ((n >= 63 && waiting > busy * (1.2 * nt - 1)) || barrier.sleeps() - startup_sleeps >= 3)) ||
               n == carry_after_phase_)
@@ -297,7 +298,7 @@ PassStats ForceNetwork<S>::pass(int T, const double* inputs, const double* targe
     }
     // After a pass the team found contended (not by the run queues alone),
     // the next 4, 8, … 64 passes run in one thread before it is tried again.
-    if (carry_from <= T && !(full >= 2 && full > fit))
+    if (carry_from <= T && !queues_full())
       sequential_passes_ = 4 << std::min(4, sequential_streak_++);
     else if (carry_from > T)
       sequential_streak_ = 0;
