@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "esn/targets.hpp"
 #include "nn/rnn.hpp"
 
 namespace ctd::test {
@@ -33,6 +34,21 @@ inline std::vector<RnnSpec> every_cell(int N, int U, int O) {
 }
 inline std::string spec_name(const RnnSpec& s) {
   return std::string(cell_name(s.cell)) + "/" + activation_name(s.act);
+}
+
+// A small echo-state network (seed `seed`) and targets of the tutorial's kind
+// for it: the first M units of a data ESN of gain 1.8 (seed `target_seed`), T steps.
+struct SmallEsn {
+  EsnParams params;
+  TimeSeries targets;
+};
+inline SmallEsn small_esn(int N, int M, int T, uint64_t seed, uint64_t target_seed) {
+  EsnSpec spec;
+  spec.N = N;
+  spec.M = M;
+  EsnSpec data = spec;
+  data.g = 1.8;
+  return {init_esn(spec, seed), data_esn_targets(data, M, T, target_seed)};
 }
 
 inline std::string fixture(const std::string& name) { return std::string(CTD_FIXTURES) + "/" + name; }

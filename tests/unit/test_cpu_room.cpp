@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "esn/esn.hpp"
-#include "esn/targets.hpp"
+#include "helpers.hpp"
 #include "util/cpu_room.hpp"
 
 using namespace ctd;
@@ -69,19 +69,13 @@ TEST_CASE("a team fits when the other runnable tasks leave a CPU for each of its
 TEST_CASE("beside a CPU-bound process per CPU, the run queues show no room and run-esn's team is not tried") {
   CpuRoom room;
   if (!room.visible()) return;  // confined to some CPUs: the run queues do not tell
-  EsnSpec spec;
-  spec.N = 64;
-  spec.M = 2;
-  EsnParams p = init_esn(spec, 3);
-  EsnSpec data = spec;
-  data.g = 1.8;
-  const TimeSeries f = data_esn_targets(data, 2, 200, 4);
-  ForceNetwork<float> net(p, 2);
+  const test::SmallEsn esn = test::small_esn(64, 2, 200, 3, 4);
+  ForceNetwork<float> net(esn.params, 2);
   Hogs hogs(int(sysconf(_SC_NPROCESSORS_ONLN)));
   REQUIRE(hogs.size() > 0);
   int full = 0;
   for (int i = 0; i < 9; ++i) full += !room.room_for(2);
   CHECK(full >= 5);
-  net.pass(200, nullptr, f.data(), 1, nullptr, nullptr, nullptr);
+  net.pass(200, nullptr, esn.targets.data(), 1, nullptr, nullptr, nullptr);
   CHECK(net.phases_in_team() == 0);
 }

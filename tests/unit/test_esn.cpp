@@ -82,13 +82,9 @@ TEST_CASE("a small network learns a sine and runs it without learning") {
 
 TEST_CASE("saving after some passes and resuming equals one continuous run") {
   test::TempDir dir;
-  EsnSpec spec;
-  spec.N = 60;
-  spec.M = 3;
-  EsnParams p = init_esn(spec, 2);
-  EsnSpec data = spec;
-  data.g = 1.8;
-  TimeSeries f = data_esn_targets(data, 3, 100, 9);
+  const test::SmallEsn esn = test::small_esn(60, 3, 100, 2, 9);
+  const EsnParams& p = esn.params;
+  const TimeSeries& f = esn.targets;
   ForceNetwork<float> straight(p);
   for (int i = 0; i < 4; ++i) straight.pass(100, nullptr, f.data(), 1, nullptr, nullptr, nullptr);
 
@@ -108,13 +104,9 @@ TEST_CASE("saving after some passes and resuming equals one continuous run") {
 }
 
 TEST_CASE("on a contended node one thread carries every share, with the team's arithmetic") {
-  EsnSpec spec;
-  spec.N = 90;
-  spec.M = 3;
-  EsnParams p = init_esn(spec, 4);
-  EsnSpec data = spec;
-  data.g = 1.8;
-  TimeSeries f = data_esn_targets(data, 3, 120, 5);
+  const test::SmallEsn esn = test::small_esn(90, 3, 120, 4, 5);
+  const EsnParams& p = esn.params;
+  const TimeSeries& f = esn.targets;
   for (int every : {1, 2}) {
     ForceNetwork<float> team(p, 3), alone(p, 3), handover(p, 3);
     std::vector<float> z_team(120 * 3), z_alone(z_team.size()), z_handover(z_team.size());
