@@ -57,11 +57,12 @@ void rls_update(Eigen::Matrix<S, -1, -1>& P, Eigen::Matrix<S, -1, -1>& wO, const
 // each thread owning a block of rows of wR, wF, wI (and the matching columns
 // of wO) and a block of rows of P's upper triangle, so that a thread's share
 // stays in its core's cache across the steps of a pass. The threads meet once
-// per step, on a spinning barrier (or, on a node without a free CPU for each,
-// one thread carries every share, with the same arithmetic): a step's RLS update is completed in the
-// next step (its P update during that step's sweep over P, so P is read once
-// per step; its wO update before the readout is summed, the readout parts
-// having been computed with the old wO and corrected by c·e·(kᵀh)).
+// per step, on a spinning barrier (on a node without a free CPU for each of
+// them, one thread carries every share, with the same arithmetic). A step's
+// RLS update is completed in the next step (its P update during that step's
+// sweep over P, so P is read once per step; its wO update before the readout
+// is summed, the readout parts having been computed with the old wO and
+// corrected by c·e·(kᵀh)).
 template <class S>
 class ForceNetwork {
  public:
@@ -130,7 +131,7 @@ class ForceNetwork {
   int sequential_passes_ = 0;         // passes still to run in one thread (the node was contended)
   int sequential_streak_ = 0;         // contended passes in a row
   int carry_after_phase_ = -1;        // test hook
-  int phases_in_team_ = 0;
+  int phases_in_team_ = 0;            // of the last pass (phases_in_team())
 };
 
 }  // namespace ctd
