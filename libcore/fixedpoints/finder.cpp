@@ -9,6 +9,7 @@
 #include <limits>
 #include <numeric>
 
+#include "util/cpu_room.hpp"
 #include "util/rng.hpp"
 
 namespace ctd {
@@ -23,11 +24,13 @@ AdamFpResult adam_minimize_q(const RnnMap<float>& map, const RowMatD& candidates
   // Each thread owns a block of candidates: the objective is a sum over them.
   const int nt = int(std::max<long>(1, std::min<long>(threads, K)));
   const long rows = (K + nt - 1) / nt;
+  LoopTeam team;  // fewer threads on a busy node, the same blocks and result
   auto q_blocks = [&](bool update, int step) {
     const double lr = s.lr * std::pow(s.lr_decay, double(step));
     const float c1 = float(1.0 - std::pow(s.b1, step + 1)), c2 = float(1.0 - std::pow(s.b2, step + 1));
-#pragma omp parallel for num_threads(nt) schedule(static, 1)
+#pragma omp parallel for num_threads(team.start(nt)) schedule(static, 1)
     for (int b = 0; b < nt; ++b) {
+      const LoopTeam::Part timed(team);
       const long r0 = b * rows, nr = std::min(K, r0 + rows) - r0;
       if (nr <= 0) continue;
       Mat Hb = H.middleRows(r0, nr), G(nr, N);

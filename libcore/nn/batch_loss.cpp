@@ -33,8 +33,11 @@ LossParts BatchLoss<S>::run(const S* params, const RnnBatch<S>& batch, double l2
   const S scale = mask_sum > 0 ? S(1.0 / mask_sum) : S(0);
   const int nt = std::min(threads_, B);
   const int slice = (B + nt - 1) / nt;
-#pragma omp parallel for num_threads(nt) schedule(static, 1)
+  // The parts of the batch are fixed by the thread count; the team that runs
+  // them may be smaller on a busy node (util/cpu_room.hpp), with the same result.
+#pragma omp parallel for num_threads(team_.start(nt)) schedule(static, 1)
   for (int k = 0; k < nt; ++k) {
+    const LoopTeam::Part timed(team_);
     const int b0 = k * slice, nb = std::min(B, b0 + slice) - b0;
     sse_[size_t(k)] = 0;
     if (nb <= 0) continue;

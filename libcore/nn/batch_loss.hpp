@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "nn/rnn.hpp"
+#include "util/cpu_room.hpp"
 
 namespace ctd {
 
@@ -38,6 +39,7 @@ class BatchLoss {
   std::vector<RnnWorkspace<S>> ws_;
   std::vector<AlignedVector<S>> grads_;
   std::vector<double> sse_;
+  LoopTeam team_;  // the threads that run the parts: fewer on a busy node
   LossParts run(const S* params, const RnnBatch<S>& batch, double l2, S* grad, S* hiddens, S* outputs,
                 double mask_total = 0);
 };

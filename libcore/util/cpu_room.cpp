@@ -2,10 +2,14 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
+#include <climits>
 #include <cstdlib>
+#include <mutex>
 #include <sstream>
 
 #include "util/threads.hpp"
@@ -51,8 +55,12 @@ bool stat_line_running(const std::string& stat) {
 }
 
 bool team_fits(int threads, int runnable, int own_running, int cpus) {
+  return free_cpus(threads, runnable, own_running, cpus) == std::max(1, threads);
+}
+
+int free_cpus(int threads, int runnable, int own_running, int cpus) {
   const int others = std::max(0, runnable - own_running);
-  return threads <= 1 || others + threads <= cpus;  // one thread has nothing to wait for
+  return std::clamp(cpus - others, 1, std::max(1, threads));  // one thread always runs
 }
 
 CpuRoom::CpuRoom() {
@@ -107,11 +115,45 @@ int CpuRoom::own_running() {
   return std::max(1, running);  // the caller runs
 }
 
-bool CpuRoom::room_for(int threads) {
-  if (!visible()) return true;
+int CpuRoom::free_for(int threads) {
+  if (!visible()) return threads;
+  // Our threads counted on both sides of the machine's count: one that woke
+  // or slept between the reads is still ours, not another process.
+  const int before = own_running();
   const int runnable = loadavg_runnable(read_at_start(loadavg_fd_));
-  if (runnable < 0) return true;
-  return team_fits(threads, runnable, own_running(), cpus_);
+  if (runnable < 0) return threads;
+  return free_cpus(threads, runnable, std::max(before, own_running()), cpus_);
 }
+
+bool CpuRoom::room_for(int threads) { return free_for(threads) == std::max(1, threads); }
+
+int team_size(int threads, double part_cpu_ms) {
+  if (threads <= 1) return 1;
+  using Clock = std::chrono::steady_clock;
+  static CpuRoom room;
+  static Clock::time_point next_look{};
+  static int looks[3] = {INT_MAX, INT_MAX, INT_MAX};  // the last three; none yet: the whole team
+  static std::mutex mutex;                            // in case two loops start at once
+  if (!room.visible() || part_cpu_ms > 10) return threads;
+  std::lock_guard<std::mutex> lock(mutex);
+  const auto now = Clock::now();
+  if (now >= next_look) {
+    next_look = now + std::chrono::milliseconds(2);
+    looks[2] = looks[1], looks[1] = looks[0], looks[0] = room.free_for(threads);
+  }
+  return std::clamp(std::max({looks[0], looks[1], looks[2]}), 1, threads);
+}
+
+namespace {
+double thread_cpu_ms() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return double(t.tv_sec) * 1e3 + double(t.tv_nsec) * 1e-6;
+}
+}  // namespace
+
+LoopTeam::Part::Part(LoopTeam& team) : team_(team), t0_(thread_cpu_ms()) {}
+
+LoopTeam::Part::~Part() { team_.part_cpu_ms_.store(thread_cpu_ms() - t0_, std::memory_order_relaxed); }
 
 }  // namespace ctd

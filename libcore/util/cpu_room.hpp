@@ -6,6 +6,7 @@
 // process (it waits milliseconds at every barrier); one look before trying
 // the team, and a few during a pass, keep it from trying at all on a full node.
 #pragma once
+#include <atomic>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,8 @@ bool stat_line_running(const std::string& stat);
 // `runnable` counts the machine's runnable tasks, `own_running` those of them
 // that are ours (the caller among them).
 bool team_fits(int threads, int runnable, int own_running, int cpus);
+// How many of `threads` find a CPU free of other runnable tasks (at least 1).
+int free_cpus(int threads, int runnable, int own_running, int cpus);
 
 class CpuRoom {
  public:
@@ -36,6 +39,9 @@ class CpuRoom {
   // One look (a few µs): whether `threads` running threads of ours would
   // find a CPU each. True when not visible().
   bool room_for(int threads);
+  // One look: how many of `threads` running threads of ours would find a
+  // CPU each (1 … threads). `threads` when not visible().
+  int free_for(int threads);
 
  private:
   int own_running();
@@ -44,6 +50,47 @@ class CpuRoom {
   int loadavg_fd_ = -1, self_stat_fd_ = -1;
   int cpus_ = 1;
   std::vector<int> task_fds_;  // /proc/self/task/TID/stat of each thread, kept open
+};
+
+// The threads a parallel loop over `threads` equal parts should start: all
+// of them, unless the run queues show other processes holding the CPUs — then
+// as many as find a free CPU (the parts spread over them). A thread that
+// shares its core with a busy process runs in the scheduler's slices of a few
+// milliseconds: a loop whose parts are shorter than that waits for it at every
+// end, while one whose parts are much longer merely shares the CPUs fairly
+// (and more threads get more of them), so parts that took `part_cpu_ms` > 10 ms
+// of CPU time keep the whole team. Only for loops whose parts do not depend on
+// which thread runs them, so the result is the same whatever the team. Looks
+// at most every 2 ms and shrinks the team only when three looks in a row
+// agree: an idle virtual machine shows another runnable task in about one
+// look of five (its own daemons), a busy node in every look.
+int team_size(int threads, double part_cpu_ms);
+
+// The same for one loop that runs again and again, timing its parts:
+//   #pragma omp parallel for num_threads(team.start(parts)) schedule(static, 1)
+//   for (int k = 0; k < parts; ++k) {
+//     const LoopTeam::Part timed(team);
+//     ...
+//   }
+class LoopTeam {
+ public:
+  int start(int parts) { return team_size(parts, part_cpu_ms_.load(std::memory_order_relaxed)); }
+
+  // Measures the CPU time of one part (not its wall time, which a busy node stretches).
+  class Part {
+   public:
+    explicit Part(LoopTeam& team);
+    ~Part();
+    Part(const Part&) = delete;
+    Part& operator=(const Part&) = delete;
+
+   private:
+    LoopTeam& team_;
+    double t0_;
+  };
+
+ private:
+  std::atomic<double> part_cpu_ms_{0};
 };
 
 }  // namespace ctd

@@ -3,7 +3,6 @@
 #include <omp.h>
 #include <sched.h>
 
-#include <Eigen/Core>
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
@@ -72,7 +71,6 @@ void set_thread_count(int n) {
   // runtime shrinking teams by load (OMP_DYNAMIC) would leave parts undone.
   omp_set_dynamic(0);
   openblas_set_num_threads(1);
-  Eigen::setNbThreads(1);
 }
 
 int thread_count() { return g_threads; }

@@ -9,6 +9,8 @@
 
 #include "esn/esn.hpp"
 #include "helpers.hpp"
+#include "nn/batch_loss.hpp"
+#include "util/rng.hpp"
 #include "util/cpu_room.hpp"
 
 using namespace ctd;
@@ -64,6 +66,9 @@ TEST_CASE("a team fits when the other runnable tasks leave a CPU for each of its
   CHECK(team_fits(2, 3, 1, 4));       // two others on four CPUs
   CHECK(team_fits(1, 3, 1, 2));       // one thread always has its CPU
   CHECK(team_fits(2, 0, 1, 2));       // a count taken before ours started
+  CHECK(free_cpus(4, 3, 1, 4) == 2);  // two others on four CPUs: two of ours
+  CHECK(free_cpus(4, 9, 1, 4) == 1);  // a full node: one thread still runs
+  CHECK(free_cpus(2, 2, 2, 8) == 2);  // never more than asked for
 }
 
 TEST_CASE("beside a CPU-bound process per CPU, the run queues show no room and run-esn's team is not tried") {
@@ -78,4 +83,30 @@ TEST_CASE("beside a CPU-bound process per CPU, the run queues show no room and r
   CHECK(full >= 5);
   net.pass(200, nullptr, esn.targets.data(), 1, nullptr, nullptr, nullptr);
   CHECK(net.phases_in_team() == 0);
+}
+
+TEST_CASE("beside a CPU-bound process per CPU, short parallel loops run with one thread and the same result") {
+  CpuRoom room;
+  if (!room.visible()) return;
+  const RnnSpec spec{Cell::Gru, 32, 2, 1, 0.5, Activation::Tanh, 1.0};
+  const int B = 64, T = 20;
+  RngStream rng(7, RngDomain::Init, 0);
+  std::vector<float> params(param_count(spec)), x(size_t(B) * T * 2), y(size_t(B) * T);
+  for (auto* v : {&params, &x, &y})
+    for (float& e : *v) e = 0.3f * float(rng.normal());
+  RnnBatch<float> batch;
+  batch.B = B, batch.T = T, batch.x = x.data(), batch.y = y.data();
+  auto gradient = [&] {
+    BatchLoss<float> loss(spec, B, T, 2);
+    std::vector<float> g(params.size());
+    loss.loss_and_grad(params.data(), batch, 1e-3, g.data());
+    return g;
+  };
+  const std::vector<float> whole_team = gradient();
+  Hogs hogs(int(sysconf(_SC_NPROCESSORS_ONLN)));
+  int team = 2;
+  for (int look = 0; look < 4; ++look, usleep(3000)) team = team_size(2, 0.5);
+  CHECK(team == 1);
+  CHECK(team_size(2, 50) == 2);  // parts of 50 ms of CPU: the whole team shares the CPUs fairly
+  CHECK(gradient() == whole_team);
 }
