@@ -91,7 +91,15 @@ Figure lfads_curve(const H5File& f, const PlotRequest& r) {
 Figure esn_nmse(const H5File& f, const PlotRequest& r) {
   Figure fig;
   const std::vector<double> nmse = attribute(f, "pass_nmse");
-  const size_t passes = f.has_attribute("passes") ? size_t(f.read_attribute_double("passes")) : nmse.size();
+  // The training passes come first; `passes` (run-esn's option) says how many.
+  size_t passes = nmse.size();
+  if (f.has_attribute("passes")) {
+    const double p = f.read_attribute_double("passes");
+    if (!(p >= 0 && p <= double(nmse.size()) && p == std::floor(p)))
+      throw Error(f.name() + ": attribute 'passes' is " + fmt("%g", p) + " but a whole number from 0 to " +
+                  std::to_string(nmse.size()) + " (the entries of 'pass_nmse') is required");
+    passes = size_t(p);
+  }
   DataBlock& train = fig.block("train");
   DataBlock& test = fig.block("test");
   for (size_t i = 0; i < nmse.size(); ++i) (i < passes ? train : test).row({double(i + 1), nmse[i]});

@@ -1,10 +1,11 @@
 // Whether a team of our threads would each find a free CPU right now, seen
 // from the kernel's run queues: the machine's runnable tasks
 // (/proc/loadavg), less this process's own running threads, against the
-// CPUs the process may use. A team that meets every few microseconds
-// (run-esn) loses badly when one of its threads shares a core with another
-// process (it waits milliseconds at every barrier); one look before trying
-// the team, and a few during a pass, keep it from trying at all on a full node.
+// CPUs the process may use. A team that meets often — run-esn at every time
+// step, train-rnn at every batch of a few milliseconds — loses badly when one
+// of its threads shares a core with another process (it waits a scheduler
+// slice at every meeting). A few cheap looks let such loops run their parts
+// in fewer threads on a full node, with the same arithmetic.
 #pragma once
 #include <atomic>
 #include <string>

@@ -59,3 +59,27 @@ TEST_CASE("principal axes of a flat cloud: the plane, largest variance first") {
   CHECK(p.share(0) == doctest::Approx(36.0 / 37));  // variances 4.5 and 0.125
   CHECK(p.share(1) == doctest::Approx(1.0 / 37));
 }
+
+TEST_CASE("figures: run-esn's error per pass splits training from test passes, and a bad pass count is an error") {
+  test::TempDir dir;
+  for (const double passes : {2.0, double(INFINITY), double(NAN), -1.0, 4.0, 1.5}) {
+    const std::string path = dir.file("esn.h5");
+    {
+      OutputFile out(path);
+      out.h5().write_attribute("ctd_kind", std::string("esn"));
+      out.h5().write_attribute("pass_nmse", std::vector<double>{1e-2, 1e-3, 2e-3});
+      out.h5().write_attribute("passes", passes);
+      out.commit();
+    }
+    CAPTURE(passes);
+    H5File f = H5File::open(path);
+    if (passes == 2.0) {
+      const Figure fig = make_figure(f, "nmse", PlotRequest{});
+      REQUIRE(fig.data.size() == 2);
+      CHECK(fig.data.front().text() == "$train << EOD\n1 0.01\n2 0.001\nEOD\n");
+      CHECK(fig.data.back().text() == "$test << EOD\n3 0.002\nEOD\n");
+    } else {
+      CHECK_THROWS_WITH_AS(make_figure(f, "nmse", PlotRequest{}), doctest::Contains("attribute 'passes'"), Error);
+    }
+  }
+}
