@@ -54,10 +54,6 @@ bool stat_line_running(const std::string& stat) {
   return stat_field(stat, 3) == "R";
 }
 
-bool team_fits(int threads, int runnable, int own_running, int cpus) {
-  return free_cpus(threads, runnable, own_running, cpus) == std::max(1, threads);
-}
-
 int free_cpus(int threads, int runnable, int own_running, int cpus) {
   const int others = std::max(0, runnable - own_running);
   return std::clamp(cpus - others, 1, std::max(1, threads));  // one thread always runs

@@ -18,12 +18,9 @@ namespace ctd {
 int loadavg_runnable(const std::string& loadavg);
 // Whether a /proc/PID/task/TID/stat line's state (after the last ')') is R.
 bool stat_line_running(const std::string& stat);
-// Room iff the other runnable tasks and `threads` of ours fit on `cpus` CPUs
-// (always for one thread).
+// How many of `threads` find a CPU free of other runnable tasks (at least 1):
 // `runnable` counts the machine's runnable tasks, `own_running` those of them
 // that are ours (the caller among them).
-bool team_fits(int threads, int runnable, int own_running, int cpus);
-// How many of `threads` find a CPU free of other runnable tasks (at least 1).
 int free_cpus(int threads, int runnable, int own_running, int cpus);
 
 class CpuRoom {

@@ -59,13 +59,13 @@ TEST_CASE("the run queue's numbers are read from /proc's lines") {
 }
 
 TEST_CASE("a team fits when the other runnable tasks leave a CPU for each of its threads") {
-  CHECK(team_fits(2, 1, 1, 2));       // only us: room for two
-  CHECK(team_fits(2, 2, 2, 2));       // our two threads running: still ours
-  CHECK_FALSE(team_fits(2, 2, 1, 2)); // one other process
-  CHECK_FALSE(team_fits(2, 4, 2, 2)); // two others
-  CHECK(team_fits(2, 3, 1, 4));       // two others on four CPUs
-  CHECK(team_fits(1, 3, 1, 2));       // one thread always has its CPU
-  CHECK(team_fits(2, 0, 1, 2));       // a count taken before ours started
+  CHECK(free_cpus(2, 1, 1, 2) == 2);  // only us: room for two
+  CHECK(free_cpus(2, 2, 2, 2) == 2);  // our two threads running: still ours
+  CHECK(free_cpus(2, 2, 1, 2) < 2);  // one other process
+  CHECK(free_cpus(2, 4, 2, 2) < 2);  // two others
+  CHECK(free_cpus(2, 3, 1, 4) == 2);  // two others on four CPUs
+  CHECK(free_cpus(1, 3, 1, 2) == 1);  // one thread always has its CPU
+  CHECK(free_cpus(2, 0, 1, 2) == 2);  // a count taken before ours started
   CHECK(free_cpus(4, 3, 1, 4) == 2);  // two others on four CPUs: two of ours
   CHECK(free_cpus(4, 9, 1, 4) == 1);  // a full node: one thread still runs
   CHECK(free_cpus(2, 2, 2, 8) == 2);  // never more than asked for
