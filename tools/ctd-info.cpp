@@ -7,6 +7,7 @@
 #include "io/describe.hpp"
 #include "io/provenance.hpp"
 #include "util/error.hpp"
+#include "util/printable.hpp"
 
 int main(int argc, char** argv) {
   ctd::Tool tool("ctd-info",
@@ -42,7 +43,7 @@ int main(int argc, char** argv) {
       else if (!csv.empty()) std::cout << ctd::values_csv(ctd::select_values(f, csv));
       else if (!attribute.empty()) std::cout << ctd::attribute_value(f, attribute);
       else if (as_config) std::cout << ctd::config_from_file(f);
-      else if (history_only) std::cout << (f.has_attribute("history") ? f.read_attribute_string("history") + "\n" : "");
+      else if (history_only) std::cout << (f.has_attribute("history") ? ctd::printable_lines(f.read_attribute_string("history")) + "\n" : "");
       else if (json) std::cout << (i ? "," : "") << ctd::describe_json(f);
       else std::cout << (i ? "\n" : "") << ctd::describe_text(f);
     }

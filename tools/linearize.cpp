@@ -31,7 +31,7 @@ int main(int argc, char** argv) {
   o.group("States and inputs");
   o.add("time", time, "Take only step t (0-based) of each trial of [B,T,N] states (-1: every step)").min(-1);
   o.add("mean", mean, "Analyse the mean of the states (e.g. the mean state of a probe family at --time)");
-  o.add("inputs", inputs_spec, "Input vectors to test: FILE:DATASET, [V,U]");
+  o.add("inputs", inputs_spec, "Input vectors to test: FILE:DATASET, [V,U]").reads_file();
   o.add("unit-inputs", unit_inputs, "Test every unit input vector e_1..e_U (one-hot words)");
   o.add("nearest", nearest,
         "Fixed points FILE[:DATASET] (default dataset fps): for each state, the nearest point, the deflection h - p "

@@ -7,6 +7,7 @@
 
 #include "util/cleanup.hpp"
 #include "util/error.hpp"
+#include "util/files.hpp"
 #include "util/log.hpp"
 #include "util/memory.hpp"
 #include "util/ranks.hpp"
@@ -111,7 +112,7 @@ Tool::Tool(std::string name, std::string description, std::string example)
     : name_(std::move(name)), description_(std::move(description)), example_(std::move(example)) {
   set_program_name(name_);
   options_.group("Common options");
-  options_.add("seed", seed, "Random seed: same seed, same output").max(9.2e18);
+  options_.add("seed", seed, "Random seed: same seed, same output").max(9223372036854775807.0);  // 2^63 - 1
   options_.group("Options");
 }
 
@@ -125,14 +126,49 @@ OptionSpec& Tool::add_file(const std::string& name, std::string& var, const std:
 }
 
 OptionSpec& Tool::add_input(const std::string& help, bool positional) {
-  return add_file("input", input, help + " ('-' = stdin)", positional);
+  return add_file("input", input, help + " ('-' = stdin)", positional).reads_file();
 }
 
 OptionSpec& Tool::add_output(const std::string& help, bool positional) {
-  return add_file("output", output, help + " ('-' = stdout)", positional);
+  return add_file("output", output, help + " ('-' = stdout)", positional).writes_file();
 }
 
-OptionSpec& Tool::add_params(const std::string& help) { return add_file("params", params, help, false); }
+OptionSpec& Tool::add_params(const std::string& help) { return add_file("params", params, help, false).reads_file(); }
+
+namespace {
+// The files an option names: its text, or the FILE of FILE:DATASET.
+std::vector<std::string> named_files(const OptionSpec& s) {
+  std::vector<std::string> values;
+  if (auto* t = std::get_if<std::string*>(&s.target)) values = {**t};
+  if (auto* l = std::get_if<std::vector<std::string>*>(&s.target)) values = **l;
+  std::vector<std::string> files;
+  for (const std::string& v : values) {
+    if (v.empty() || v == "-") continue;
+    files.push_back(v);
+    if (const auto colon = v.rfind(':'); colon != std::string::npos && colon > 0) files.push_back(v.substr(0, colon));
+  }
+  return files;
+}
+
+// A run never writes over a file it reads (the training data replaced by a
+// checkpoint), nor two outputs over each other: the same file by device and
+// inode when it exists, by its absolute name when it does not yet.
+void refuse_overwriting(const OptionSet& options) {
+  const auto& all = options.all();
+  for (auto w = all.begin(); w != all.end(); ++w) {
+    if (w->file_use != FileUse::Writes) continue;
+    for (auto x = all.begin(); x != all.end(); ++x) {
+      if (x == w || x->file_use == FileUse::None || (x->file_use == FileUse::Writes && x < w)) continue;
+      for (const std::string& written : named_files(*w))
+        for (const std::string& other : named_files(*x))
+          if (same_file(written, other))
+            throw UsageError(w->flag() + " " + written + " is the same file as " + x->flag() + " " + other +
+                             (x->file_use == FileUse::Reads ? ": a run never writes over what it reads"
+                                                            : ": two outputs cannot share a file"));
+    }
+  }
+}
+}  // namespace
 
 RunInfo Tool::run_info() const {
   RunInfo info;
@@ -162,6 +198,10 @@ int Tool::parse(int argc, char** argv) {
                  "Worker threads (0: OMP_NUM_THREADS, else SLURM_CPUS_PER_TASK, else the cores this process may use: affinity and cgroup quota)")
       ->type_name("INT")->group(common);
   app.add_flag("--no-history", no_history_, "Do not add this run to the output's history attribute")->group(common);
+  app.add_flag("--allow-external", allow_external_,
+               "Follow HDF5 external links, external raw-data files and virtual datasets of other files "
+               "(refused by default: a file is read only from itself)")
+      ->group(common);
   bool man = false;
   app.add_flag("--man-options", man)->group("");  // hidden: the man page's OPTIONS section
   try {
@@ -196,11 +236,13 @@ int Tool::run(int argc, char** argv, const std::function<void()>& body) {
       for (const OptionSpec& s : options_.all())
         if (s.required && !s.set) throw UsageError(s.flag() + " is required");
     options_.apply();
+    allow_external_data(allow_external_);
     set_thread_count(threads_);
     keep_freed_memory();
     install_cleanup_handlers();
     if (on_parsed_) on_parsed_();
     options_.validate();
+    refuse_overwriting(options_);
     if (print_config_) {
       std::cout << "# " << name_ << " (ctd " << ctd_version() << "): the effective configuration\n"
                 << options_.config_text() << std::flush;

@@ -49,6 +49,7 @@ class Tool {
   int threads_ = 0;
   bool print_config_ = false;
   bool no_history_ = false;
+  bool allow_external_ = false;
   std::string config_;
   std::string command_line_;
   std::function<void()> on_parsed_;

@@ -24,8 +24,8 @@ void register_options(OptionSet& o, EsnRunSettings& s) {
   o.add("target-seed", s.target_seed, "Seed of the data ESN").max(9.2e18);
   o.add("sines-period", s.sines_period, "Sum of sines: f = 1/period (time units; the pattern repeats every 2*period)")
       .positive();
-  o.add("targets", s.targets_spec, "Targets from a file: FILE:DATASET, [T,M]");
-  o.add("inputs", s.inputs_spec, "Inputs from a file: FILE:DATASET, [T,U]");
+  o.add("targets", s.targets_spec, "Targets from a file: FILE:DATASET, [T,M]").reads_file();
+  o.add("inputs", s.inputs_spec, "Inputs from a file: FILE:DATASET, [T,U]").reads_file();
   o.add("steps", s.steps, "Steps per pass (generated targets)").range(1, 1e8);
   o.group("Learning");
   o.add("passes", s.passes, "Training passes over the targets (0: run only)").non_negative();

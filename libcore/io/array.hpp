@@ -35,11 +35,20 @@ struct Array {
   const T& operator[](size_t i) const { return data[i]; }
 };
 
+// The number of rows of a [..., K] array: the product of all but the last
+// axis, so that a zero-width array ([B,T,0]: no inferred inputs) has its rows.
+inline size_t leading_rows(const Shape& shape) {
+  size_t rows = 1;
+  for (size_t d = 0; d + 1 < shape.size(); ++d) rows *= shape[d];
+  return rows;
+}
+
 // Along the last axis: columns [from, to) of a [..., K] array, and two arrays
-// [..., P] and [..., Q] side by side (an empty `b` adds nothing).
+// [..., P] and [..., Q] side by side (an array without a shape adds nothing;
+// zero widths are arrays like others).
 template <class T>
 Array<T> last_axis_slice(const Array<T>& a, size_t from, size_t to) {
-  const size_t K = a.shape.back(), rows = a.size() / K, n = to - from;
+  const size_t K = a.shape.back(), rows = leading_rows(a.shape), n = to - from;
   Shape shape = a.shape;
   shape.back() = n;
   Array<T> out(shape);
@@ -49,7 +58,9 @@ Array<T> last_axis_slice(const Array<T>& a, size_t from, size_t to) {
 }
 template <class T>
 Array<T> last_axis_concat(const Array<T>& a, const Array<T>& b) {
-  const size_t P = a.shape.back(), Q = b.size() ? b.shape.back() : 0, rows = a.size() / P;
+  if (a.shape.empty()) return b;
+  if (b.shape.empty()) return a;
+  const size_t P = a.shape.back(), Q = b.shape.back(), rows = leading_rows(a.shape);
   Shape shape = a.shape;
   shape.back() = P + Q;
   Array<T> out(shape);

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "util/error.hpp"
+#include "util/printable.hpp"
 
 namespace ctd {
 
@@ -53,10 +54,10 @@ std::vector<Axis> parse_slices(const std::string& text, const Shape& shape, cons
       if (p.empty()) throw UsageError(spec + ": axis " + std::to_string(d) + " has no index (use ':' for all)");
       if (colon == std::string::npos) {
         a.start = at(p, 0);
-        a.stop = a.start + 1;
-        a.single = true;
         if (a.start < 0 || a.start >= n)
           throw Error(spec + ": index " + p + " is outside axis " + std::to_string(d) + " of " + shape_string(shape));
+        a.stop = a.start + 1;
+        a.single = true;
       } else {
         a.start = std::clamp(at(p.substr(0, colon), 0), 0L, n);
         a.stop = std::clamp(at(p.substr(colon + 1), n), 0L, n);
@@ -101,23 +102,10 @@ std::string cnum(std::complex<double> v) {
   return num(v.real()) + (v.imag() < 0 || std::signbit(v.imag()) ? "" : "+") + num(v.imag()) + "i";
 }
 std::string json_num(double v) { return std::isfinite(v) ? num(v) : "null"; }
-std::string json_str(const std::string& s) {
-  std::string o = "\"";
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\') {
-      o += '\\';
-      o += char(c);
-    } else if (c == '\n') {
-      o += "\\n";
-    } else if (c < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      o += buf;
-    } else {
-      o += char(c);
-    }
-  }
-  return o + "\"";
+std::string json_str(const std::string& s) { return json_string(s); }
+// `text` and at least one space, filled to `width` columns (a column per byte is close enough for alignment).
+std::string padded(const std::string& text, size_t width) {
+  return text + std::string(text.size() < width ? width - text.size() : 1, ' ');
 }
 
 bool numeric(const std::string& type) {
@@ -182,7 +170,7 @@ std::string list_text(const std::vector<T>& v, bool json, size_t shown, Text tex
 std::string attribute_text(const H5File& f, const std::string& name, const std::string& object, bool json) {
   if (f.attribute_is_string(name, object))
     return list_text(f.read_attribute_strings(name, object), json, SIZE_MAX,
-                     [&](const std::string& t) { return json ? json_str(t) : t; });
+                     [&](const std::string& t) { return json ? json_str(t) : printable(t); });
   return list_text(f.read_attribute_doubles(name, object), json, 6,
                    [&](double v) { return json ? json_num(v) : num(v); });
 }
@@ -259,7 +247,7 @@ std::string attribute_value(const H5File& f, const std::string& path) {
     throw Error(f.name() + ": no attribute '" + name + "'" + (object == "/" ? "" : " on '" + object + "'"));
   std::string out;
   if (f.attribute_is_string(name, object))
-    for (const auto& v : f.read_attribute_strings(name, object)) out += v + "\n";
+    for (const auto& v : f.read_attribute_strings(name, object)) out += printable_lines(v) + "\n";
   else
     for (double v : f.read_attribute_doubles(name, object)) out += num(v) + "\n";
   return out;
@@ -267,16 +255,14 @@ std::string attribute_value(const H5File& f, const std::string& path) {
 
 std::string describe_text(const H5File& f) {
   std::ostringstream out;
-  out << f.name() << "\n";
+  out << printable(f.name()) << "\n";
   if (f.has_attribute("ctd_kind"))
-    out << "kind: " << f.read_attribute_string("ctd_kind") << "  (ctd "
-        << (f.has_attribute("ctd_version") ? f.read_attribute_string("ctd_version") : "?") << ")\n";
+    out << "kind: " << printable(f.read_attribute_string("ctd_kind")) << "  (ctd "
+        << (f.has_attribute("ctd_version") ? printable(f.read_attribute_string("ctd_version")) : "?") << ")\n";
   out << "datasets:\n";
   for (const auto& ds : f.list_datasets()) {
     const Summary s = summarise(f, ds);
-    char head[128];
-    std::snprintf(head, sizeof head, "  %-28s%-16s%-11s", ds.c_str(), shape_string(s.shape).c_str(), s.type.c_str());
-    out << head;
+    out << "  " << padded(printable(ds), 28) << padded(shape_string(s.shape), 16) << padded(s.type, 11);
     if (s.stats) out << "min " << num(s.lo) << "  mean " << num(s.mean) << "  max " << num(s.hi);
     if (s.nonfinite) out << "  (" << s.nonfinite << " NaN/Inf)";
     if (s.complex) out << "max |z| " << num(s.max_abs) << "  |z| > 1: " << s.outside_unit << " of " << s.count;
@@ -293,16 +279,16 @@ std::string describe_text(const H5File& f) {
     if (attrs.empty()) continue;
     if (!any) out << "groups:\n";
     any = true;
-    out << "  " << g << ":\n";
-    for (const auto& a : attrs) out << "    " << a << " = " << attribute_text(f, a, g, false) << "\n";
+    out << "  " << printable(g) << ":\n";
+    for (const auto& a : attrs) out << "    " << printable(a) << " = " << attribute_text(f, a, g, false) << "\n";
   }
   out << "attributes:\n";
   for (const auto& a : f.list_attributes())
-    if (!hidden_attribute(a)) out << "  " << a << " = " << attribute_text(f, a, "/", false) << "\n";
+    if (!hidden_attribute(a)) out << "  " << printable(a) << " = " << attribute_text(f, a, "/", false) << "\n";
   if (f.has_attribute("history")) {
     out << "history:\n";
     std::istringstream h(f.read_attribute_string("history"));
-    for (std::string line; std::getline(h, line);) out << "  " << line << "\n";
+    for (std::string line; std::getline(h, line);) out << "  " << printable(line) << "\n";
   }
   return out.str();
 }

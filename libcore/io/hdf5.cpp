@@ -11,6 +11,7 @@
 #include <iostream>
 #include <iterator>
 #include <type_traits>
+#include <utility>
 
 #include "util/error.hpp"
 #include "util/memory.hpp"
@@ -64,7 +65,53 @@ std::vector<char> read_stdin() {
 }
 
 const char kHdf5Signature[8] = {'\x89', 'H', 'D', 'F', '\r', '\n', '\x1a', '\n'};
+
+// A file is data: what it holds must be inside it. External links, raw data in
+// external files and virtual datasets mapped from other files would let a file
+// someone sent read any file of the reader's (and show it, or train on it), so
+// they are refused unless the user allows them (--allow-external).
+bool g_allow_external = false;
+std::string g_refused_link;  // the file an external link named, when its traversal was refused
+
+herr_t refuse_external_link(const char*, const char*, const char* child_file, const char* child_object, unsigned*,
+                            hid_t, void*) {
+  g_refused_link = std::string(child_file) + ":" + child_object;
+  return -1;
+}
+
+// Access property lists whose external-link traversal is refused: a link
+// access list for links and objects, a dataset access list for datasets.
+hid_t link_access() {
+  if (g_allow_external) return H5P_DEFAULT;
+  static const hid_t lapl = [] {
+    hid_t p = H5Pcreate(H5P_LINK_ACCESS);
+    H5Pset_elink_cb(p, refuse_external_link, nullptr);
+    return p;
+  }();
+  return lapl;
+}
+
+hid_t dataset_access() {
+  if (g_allow_external) return H5P_DEFAULT;
+  static const hid_t dapl = [] {
+    hid_t p = H5Pcreate(H5P_DATASET_ACCESS);
+    H5Pset_elink_cb(p, refuse_external_link, nullptr);
+    return p;
+  }();
+  return dapl;
+}
+
+const char* const kAllowHint = " (a file is read only from itself; --allow-external follows such references)";
+
+// Throws when the last failed traversal was an external link.
+void check_refused_link(const std::string& file, const std::string& path) {
+  if (g_refused_link.empty()) return;
+  const std::string target = std::exchange(g_refused_link, "");
+  throw Error(file + ": '" + path + "' is an external link to " + target + ", refused" + kAllowHint);
+}
 }  // namespace
+
+void allow_external_data(bool allow) { g_allow_external = allow; }
 
 std::string hdf5_error_message() {
   std::string msg;
@@ -135,26 +182,55 @@ bool H5File::has_dataset(const std::string& path) const {
   while (true) {
     pos = path.find('/', pos + 1);
     std::string prefix = path.substr(0, pos);
-    if (!prefix.empty() && H5Lexists(id(), prefix.c_str(), H5P_DEFAULT) <= 0) {
+    if (!prefix.empty() && H5Lexists(id(), prefix.c_str(), link_access()) <= 0) {
       H5Eclear2(H5E_DEFAULT);
+      check_refused_link(name_, prefix);
       return false;
     }
     if (pos == std::string::npos) break;
   }
   H5O_info_t info;
-  if (H5Oget_info_by_name(id(), path.c_str(), &info, H5P_DEFAULT) < 0) {
+  if (H5Oget_info_by_name(id(), path.c_str(), &info, link_access()) < 0) {
     H5Eclear2(H5E_DEFAULT);
+    check_refused_link(name_, path);
     return false;
   }
   return info.type == H5O_TYPE_DATASET;
 }
 
 namespace {
+// Raw data in external files (H5Pset_external) and virtual datasets mapped
+// from another file are refused; a virtual dataset mapped from its own file (".") is data like any other.
+void refuse_outside_storage(const H5File& f, const std::string& path, hid_t dataset) {
+  Hid dcpl(H5Dget_create_plist(dataset), H5Pclose);
+  if (!dcpl.valid()) throw Error(f.where(path) + ": cannot read its storage layout: " + hdf5_error_message());
+  if (H5Pget_external_count(dcpl.get()) > 0) {
+    char name[512] = "";
+    off_t offset = 0;
+    hsize_t size = 0;
+    H5Pget_external(dcpl.get(), 0, sizeof name, name, &offset, &size);
+    throw Error(f.where(path) + " keeps its values in the external file '" + std::string(name) + "', refused" +
+                kAllowHint);
+  }
+  if (H5Pget_layout(dcpl.get()) != H5D_VIRTUAL) return;
+  size_t count = 0;
+  H5Pget_virtual_count(dcpl.get(), &count);
+  for (size_t i = 0; i < count; ++i) {
+    const ssize_t n = H5Pget_virtual_filename(dcpl.get(), i, nullptr, 0);
+    std::string source(n > 0 ? size_t(n) : 0, '\0');
+    if (n > 0) H5Pget_virtual_filename(dcpl.get(), i, source.data(), size_t(n) + 1);
+    if (n < 0 || source != ".")
+      throw Error(f.where(path) + " is a virtual dataset mapped from the file '" + source + "', refused" + kAllowHint);
+  }
+}
+
 Hid open_dataset(const H5File& f, const std::string& path) {
   if (!f.has_dataset(path)) throw Error(f.name() + ": no dataset '" + path + "'");
-  hid_t d = H5Dopen2(f.id(), path.c_str(), H5P_DEFAULT);
+  hid_t d = H5Dopen2(f.id(), path.c_str(), dataset_access());
   if (d < 0) throw Error(f.where(path) + ": cannot open: " + hdf5_error_message());
-  return Hid(d, H5Dclose);
+  Hid dataset(d, H5Dclose);
+  if (!g_allow_external) refuse_outside_storage(f, path, dataset.get());
+  return dataset;
 }
 
 Shape space_shape(hid_t space) {
@@ -276,7 +352,31 @@ std::string type_name(hid_t t) {
 }
 }  // namespace
 
+namespace {
+// The first link that leaves the file (external or user-defined): its name and, for an external link, where to.
+herr_t find_outside_link(hid_t group, const char* name, const H5L_info_t* info, void* out) {
+  if (info->type < H5L_TYPE_EXTERNAL) return 0;
+  std::string target = "another file";
+  std::vector<char> value(info->u.val_size + 1, '\0');
+  const char *file = nullptr, *object = nullptr;
+  unsigned flags = 0;
+  if (info->type == H5L_TYPE_EXTERNAL && H5Lget_val(group, name, value.data(), value.size(), H5P_DEFAULT) >= 0 &&
+      H5Lunpack_elink_val(value.data(), value.size(), &flags, &file, &object) >= 0)
+    target = std::string(file) + ":" + object;
+  *static_cast<std::pair<std::string, std::string>*>(out) = {name, target};
+  return 1;
+}
+}  // namespace
+
+// Listing a file lists what it holds: a link that leaves it is refused here,
+// so that describing a file cannot hide one (the readers refuse to follow them).
 std::vector<std::string> H5File::list_datasets() const {
+  if (!g_allow_external) {
+    std::pair<std::string, std::string> link;
+    if (H5Lvisit(id(), H5_INDEX_NAME, H5_ITER_INC, find_outside_link, &link) > 0)
+      throw Error(name_ + ": '" + link.first + "' is an external link to " + link.second + ", refused" + kAllowHint);
+    H5Eclear2(H5E_DEFAULT);
+  }
   std::vector<std::string> out;
   H5Ovisit(id(), H5_INDEX_NAME, H5_ITER_INC, collect_dataset, &out);
   return out;
@@ -315,7 +415,8 @@ template void H5File::write<std::complex<double>>(const std::string&, const Shap
 // ---- attributes -----------------------------------------------------------
 
 Hid H5File::open_object(const std::string& object) const {
-  hid_t o = H5Oopen(id(), object.c_str(), H5P_DEFAULT);
+  hid_t o = H5Oopen(id(), object.c_str(), link_access());
+  if (o < 0) check_refused_link(name_, object);
   if (o < 0) throw Error(name_ + ": no object '" + object + "' for attributes: " + hdf5_error_message());
   return Hid(o, H5Oclose);
 }
@@ -412,11 +513,40 @@ std::vector<double> H5File::read_attribute_doubles(const std::string& name, cons
   Hid a = open_attribute(name, object);
   Hid type(H5Aget_type(a.get()), H5Tclose);
   H5T_class_t cls = H5Tget_class(type.get());
-  if (cls != H5T_INTEGER && cls != H5T_FLOAT) throw Error(name_ + ": attribute '" + name + "' is not numeric");
   Hid space(H5Aget_space(a.get()), H5Sclose);
   std::vector<double> v(size_t(H5Sget_simple_extent_npoints(space.get())));
+  if (cls == H5T_ENUM) return enum_values(a.get(), type.get(), v.size(), name);
+  if (cls != H5T_INTEGER && cls != H5T_FLOAT) throw Error(name_ + ": attribute '" + name + "' is not numeric");
   if (!v.empty() && H5Aread(a.get(), H5T_NATIVE_DOUBLE, v.data()) < 0)
     throw Error(name_ + ": cannot read attribute '" + name + "': " + hdf5_error_message());
+  return v;
+}
+
+// An enum's values as the integers they stand for (h5py writes booleans as an
+// enum of int8, FALSE = 0 and TRUE = 1): HDF5 converts enums to no number type,
+// so they are read in their own type and widened here.
+std::vector<double> H5File::enum_values(hid_t attribute, hid_t type, size_t n, const std::string& name) const {
+  Hid base(H5Tget_super(type), H5Tclose);
+  const size_t size = H5Tget_size(base.get());
+  const bool is_signed = H5Tget_sign(base.get()) == H5T_SGN_2;
+  if (H5Tget_class(base.get()) != H5T_INTEGER || (size != 1 && size != 2 && size != 4 && size != 8))
+    throw Error(name_ + ": attribute '" + name + "' is an enum of an unusual type");
+  std::vector<unsigned char> raw(n * size);
+  Hid mem(H5Tget_native_type(type, H5T_DIR_ASCEND), H5Tclose);
+  if (n && H5Aread(attribute, mem.get(), raw.data()) < 0)
+    throw Error(name_ + ": cannot read attribute '" + name + "': " + hdf5_error_message());
+  std::vector<double> v(n);
+  for (size_t i = 0; i < n; ++i) {
+    const unsigned char* p = raw.data() + i * size;
+    auto as = [p](auto x) {
+      std::memcpy(&x, p, sizeof x);
+      return double(x);
+    };
+    v[i] = size == 1 ? (is_signed ? as(int8_t()) : as(uint8_t()))
+           : size == 2 ? (is_signed ? as(int16_t()) : as(uint16_t()))
+           : size == 4 ? (is_signed ? as(int32_t()) : as(uint32_t()))
+                       : (is_signed ? as(int64_t()) : as(uint64_t()));
+  }
   return v;
 }
 
@@ -443,7 +573,9 @@ std::vector<std::string> H5File::read_attribute_strings(const std::string& name,
   size_t n = size_t(H5Sget_simple_extent_npoints(space.get()));
   std::vector<std::string> out;
   if (H5Tis_variable_str(type.get()) > 0) {
+    // Read in the file's own character set (ASCII or UTF-8): HDF5 converts between neither.
     Hid mem = vlen_utf8_string();
+    H5Tset_cset(mem.get(), H5Tget_cset(type.get()));
     std::vector<char*> ptrs(n, nullptr);
     if (H5Aread(a.get(), mem.get(), ptrs.data()) < 0)
       throw Error(name_ + ": cannot read attribute '" + name + "': " + hdf5_error_message());

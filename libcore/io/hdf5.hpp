@@ -17,6 +17,12 @@ namespace ctd {
 // Silences HDF5's automatic error printing (idempotent; called by every open).
 void hdf5_init();
 
+// Whether datasets may reach outside their file: external links, raw data in
+// external files, virtual datasets mapped from other files. Refused by default
+// (a file someone sent must not read the reader's other files); every program's
+// --allow-external turns it on.
+void allow_external_data(bool allow);
+
 // Owns one HDF5 identifier and closes it with the matching H5?close.
 class Hid {
  public:
@@ -111,6 +117,7 @@ class H5File {
   Hid open_object(const std::string& object) const;
   Hid open_attribute(const std::string& name, const std::string& object) const;
   void remove_attribute_if_present(hid_t obj, const std::string& name);
+  std::vector<double> enum_values(hid_t attribute, hid_t type, size_t n, const std::string& name) const;
 };
 
 // The most specific message on HDF5's current error stack ("" if none).

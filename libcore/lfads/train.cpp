@@ -5,6 +5,7 @@
 
 #include "nn/batch_loss.hpp"
 #include "util/error.hpp"
+#include "util/memory.hpp"
 #include "util/options.hpp"
 #include "util/ranks.hpp"
 #include "util/rng.hpp"
@@ -88,14 +89,20 @@ double train_lfads(const LfadsSpec& spec, const LfadsTrainOptions& o, const Lfad
                    const LfadsHook& hook) {
   const size_t P = lfads_param_count(spec), n = train.data.dim(0);
   std::vector<AlignedVector<float>> grads;
-  std::vector<size_t> rows(static_cast<size_t>(o.batch_size));
   // Data parallel (mpirun): every rank draws the whole batch's rows and computes its share.
   const std::pair<int, int> share = my_rows(o.batch_size);
   const int first = share.first, end = share.second;  // plain names: lambdas may capture them
   if (ranks().size > 1 && first == end)
     throw UsageError("--batch-size " + std::to_string(o.batch_size) + " is smaller than the " +
                      std::to_string(ranks().size) + " ranks: each rank needs at least one trial");
-  std::vector<size_t> mine(size_t(end - first));
+  // The tape of a batch holds every step's activations: about 12 floats per
+  // unit of every layer and step (2.5 MB a trial at the defaults, T = 100;
+  // measured 2.3-2.6). Too large a batch must fail now, not swap for hours.
+  const double widths = 2.0 * spec.enc + 2.0 * spec.con + spec.gen + spec.factors + spec.D + 2.0 * spec.ii;
+  require_memory(double(end - first) * double(train.data.dim(1)) * widths * 12 * sizeof(float),
+                 "--batch-size " + std::to_string(o.batch_size) + " (the activations of " + std::to_string(end - first) +
+                     " trials of " + std::to_string(train.data.dim(1)) + " steps)");
+  std::vector<size_t> rows(static_cast<size_t>(o.batch_size)), mine(size_t(end - first));
   LfadsLoss loss;
   double kw = 0, l2 = 0;
   auto loss_and_grad = [&](uint64_t step, float* grad) {

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "util/error.hpp"
+#include "util/memory.hpp"
 #include "util/options.hpp"
 #include "util/rng.hpp"
 
@@ -91,11 +92,45 @@ namespace {
 const char* const kVanilla = "vanilla (h0 wI wR wO bR bO)";
 const char* const kGru = "GRU (h0 wRUHX wCHX bRU bC wO bO)";
 
+// Sizes as ctd's int fields hold them: a declared shape is not to be trusted.
+constexpr size_t kMaxSize = 1000000;
+
 size_t dim_of(const H5File& in, const std::string& name, size_t rank, size_t axis, const char* want) {
   Shape s = in.dataset_shape(name);
   if (s.size() != rank || s[axis] == 0)
     throw Error(in.where(name) + " has shape " + shape_string(s) + " but " + want + " is required");
+  if (s[axis] > kMaxSize)
+    throw Error(in.where(name) + " has shape " + shape_string(s) + ": more than " + std::to_string(kMaxSize) +
+                " units or inputs is beyond any network ctd runs");
   return s[axis];
+}
+
+// The names a parameter file may use: PyTorch's (rnn.*, readout.*) and the tutorials'.
+bool parameter_name(const std::string& d) {
+  static const std::vector<std::string> tutorial = {"h0", "wI", "wR", "wO", "bR", "bO", "wRUHX", "wCHX", "bRU", "bC"};
+  return d.rfind("rnn.", 0) == 0 || d.rfind("readout.", 0) == 0 ||
+         std::find(tutorial.begin(), tutorial.end(), d) != tutorial.end();
+}
+
+// A parameter the network would not use is a file that says something else
+// (a second layer, the other direction, another naming, a readout bias with
+// no weight): running without it would compute another network in silence.
+void refuse_unused_parameters(const H5File& in, const RnnSpec& spec) {
+  std::vector<std::string> used;
+  for (const auto& e : param_layout(spec)) used.push_back(e.name);
+  std::string unused;
+  bool layers = false;
+  for (const std::string& d : in.list_datasets()) {
+    if (!parameter_name(d) || std::find(used.begin(), used.end(), d) != used.end()) continue;
+    unused += (unused.empty() ? "" : ", ") + d;
+    layers = layers || d.find("_reverse") != std::string::npos || d.find("_hr_") != std::string::npos ||
+             (d.rfind("rnn.", 0) == 0 && d.find("_l0") == std::string::npos);
+  }
+  if (unused.empty()) return;
+  throw Error(in.name() + ": " + unused + (unused.find(',') == std::string::npos ? " is not a parameter" : " are not parameters") +
+              " of the " + cell_name(spec.cell) + " network the file describes" +
+              (layers ? " (only one layer, one direction and no projection are supported)"
+                      : spec.O == 0 && in.has_dataset("readout.bias") ? " (a readout bias needs readout.weight)" : ""));
 }
 
 // The tutorials' names: vanilla or GRU, from the attribute or the datasets.
@@ -113,6 +148,7 @@ RnnSpec tutorial_spec(const H5File& in, Cell cell) {
   const char* win = vanilla ? "wI" : "wRUHX";
   Shape w = in.dataset_shape(win);
   if (w.size() != 2) throw Error(in.where(win) + " must have 2 dims");
+  if (w[1] > 2 * kMaxSize) throw Error(in.where(win) + " has shape " + shape_string(w) + ": too many input columns");
   spec.U = vanilla ? int(w[1]) : int(w[1]) - spec.N;
   if (spec.U <= 0) throw Error(in.where(win) + " has shape " + shape_string(w) + ": no input columns");
   if (!vanilla && in.has_attribute("bfg")) spec.bfg = in.read_attribute_in("bfg", -1e3, 1e3);
@@ -121,9 +157,6 @@ RnnSpec tutorial_spec(const H5File& in, Cell cell) {
 
 // PyTorch's state_dict names: the cell from the attribute or the rows of weight_hh.
 RnnSpec torch_spec(const H5File& in, const std::string& cell_attr, const RnnReadOptions& options) {
-  for (const char* extra : {"rnn.weight_hh_l1", "rnn.weight_hh_l0_reverse", "rnn.weight_hr_l0"})
-    if (in.has_dataset(extra))
-      throw Error(in.where(extra) + ": only one layer, one direction and no projection are supported");
   for (const char* name : {"rnn.weight_ih_l0", "rnn.weight_hh_l0"})
     if (!in.has_dataset(name)) throw Error(in.name() + ": no dataset '" + std::string(name) + "', which a PyTorch RNN needs");
   RnnSpec spec;
@@ -173,6 +206,8 @@ RnnModel read_rnn_params(const H5File& in, const RnnReadOptions& options) {
     throw Error(in.name() + ": not an RNN parameter file: neither " + kVanilla + ", " + kGru +
                 " nor PyTorch (rnn.weight_ih_l0 rnn.weight_hh_l0 ...) datasets found");
 
+  refuse_unused_parameters(in, spec);
+  require_memory(4.0 * double(param_count(spec)), in.name() + ": the parameters (N=" + std::to_string(spec.N) + ")");
   RnnModel m{spec, AlignedVector<float>(param_count(spec), 0.0f)};
   for (const auto& e : param_layout(spec)) {
     // PyTorch modules built with bias=False have no biases: zeros.

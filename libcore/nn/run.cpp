@@ -69,7 +69,9 @@ TaskRun run_task(const RnnModel& model, const TaskFile& task, const Array<float>
   if (int(d.inputs.dim(2)) != model.spec.U)
     throw Error(source + ": dataset 'inputs' has " + std::to_string(d.inputs.dim(2)) + " inputs per step but the "
                 "network expects U=" + std::to_string(model.spec.U));
-  if (task.has_targets && int(d.targets.dim(2)) != model.spec.O)
+  // A network without a readout (O = 0) runs all the same: its states are the result.
+  if (offset_targets && model.spec.O == 0) throw UsageError("--offset-targets needs a network with a readout");
+  if (task.has_targets && model.spec.O > 0 && int(d.targets.dim(2)) != model.spec.O)
     throw Error(source + ": dataset 'targets' has " + std::to_string(d.targets.dim(2)) + " outputs per step but the "
                 "network has O=" + std::to_string(model.spec.O));
   const Array<float>& h0s = h0s_given.size() ? h0s_given : task.h0s;

@@ -2,9 +2,11 @@
 
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <map>
 
 #include "util/error.hpp"
+#include "util/printable.hpp"
 
 namespace ctd {
 
@@ -36,22 +38,46 @@ DataBlock& DataBlock::next_set() {
 
 std::string DataBlock::text() const { return name_ + " << EOD\n" + body_ + "EOD\n"; }
 
-std::string quoted(const std::string& text) {
+std::string quoted(const std::string& bytes) {
+  // gnuplot expands backquotes (a shell command) inside double-quoted strings,
+  // and its octal escapes are the one way to write any byte without them:
+  // every byte that is not plain printable ASCII, and ` @ $, goes as \ooo.
   std::string s = "\"";
-  for (char c : text) {
-    if (c == '_') {  // literal in enhanced text (file and dataset names), not a subscript
-      s += "\\\\_";
-      continue;
+  for (unsigned char c : bytes) {
+    if (c == '"' || c == '\\') {
+      s += '\\';
+      s += char(c);
+    } else if (c >= 0x20 && c < 0x7F && c != '`' && c != '@' && c != '$') {
+      s += char(c);
+    } else {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\%03o", c);
+      s += buf;
     }
-    if (c == '"' || c == '\\') s += '\\';
-    if (c == '\n') {
-      s += "\\n";
-      continue;
-    }
-    s += c;
   }
   return s + "\"";
 }
+
+std::string literal_text(const std::string& text) {
+  std::string out;
+  for (size_t i = 0; i < text.size();) {
+    const size_t n = utf8_length(text, i);
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (n == 0 || (n == 1 && ((c < 0x20 && c != '\n') || c == 0x7F))) {
+      out += "\xEF\xBF\xBD";  // U+FFFD for a byte that is not text
+      i += n ? n : 1;
+      continue;
+    }
+    if (n == 1 && std::strchr("^_@&~{}\\", c)) out += '\\';  // enhanced text's markup, shown as itself
+    out.append(text, i, n);
+    i += n;
+  }
+  return out;
+}
+
+std::string label(const std::string& text) { return quoted(literal_text(text)); }
+
+std::string title_of(const PlotRequest& r, const std::string& fallback) { return label(r.title.empty() ? fallback : r.title); }
 
 std::string tic_step(double lo, double hi) {
   const double range = hi - lo;
@@ -102,13 +128,19 @@ Figure make_figure(const H5File& file, const std::string& name, const PlotReques
   const std::string kind = file_kind(file);
   if (kind.empty()) throw Error(file.name() + ": not a ctd file (no ctd_kind attribute): nothing to plot");
   const std::vector<FigureKind>& figures = figures_of(kind);
-  if (name.empty()) return figures.front().make(file, request);
+  const FigureKind* chosen = name.empty() ? &figures.front() : nullptr;
   std::string names;
   for (const FigureKind& f : figures) {
-    if (f.name == name) return f.make(file, request);
+    if (f.name == name) chosen = &f;
     names += (names.empty() ? "" : ", ") + f.name;
   }
-  throw UsageError("--figure " + name + ": a " + kind + " file offers " + names);
+  if (!chosen) throw UsageError("--figure " + name + ": a " + kind + " file offers " + names);
+  Figure figure = chosen->make(file, request);
+  // A figure of axes alone would look like a result: an empty one is an error.
+  bool any = false;
+  for (const DataBlock& b : figure.data) any = any || !b.empty();
+  if (!any) throw Error(file.name() + ": nothing to draw in the " + chosen->name + " figure (its datasets hold no values)");
+  return figure;
 }
 
 }  // namespace ctd

@@ -71,9 +71,18 @@ Figure make_figure(const H5File& file, const std::string& name, const PlotReques
 std::string file_kind(const H5File& file);
 
 // Helpers the figure files share.
-// A gnuplot string literal, escaped; '_' stays an underscore in enhanced
-// text ('^' and '{}' keep their meaning: exponents in labels).
-std::string quoted(const std::string& text);
+// A gnuplot string literal holding exactly `bytes` (a path, or text already
+// in enhanced-text markup), written so that gnuplot expands nothing in it: no
+// backquote (gnuplot runs those as shell commands), macro or variable.
+std::string quoted(const std::string& bytes);
+// Enhanced-text markup that shows `text` as it is: ^ _ @ & ~ { } \ escaped,
+// bytes that are not UTF-8 text (and control characters but the line break)
+// shown as U+FFFD.
+std::string literal_text(const std::string& text);
+// A title, label or key entry that shows `text` as it is: quoted(literal_text(text)).
+std::string label(const std::string& text);
+// The figure's title: the user's --title, else `fallback`, as a label.
+std::string title_of(const PlotRequest& r, const std::string& fallback);
 // A round tic step (1, 2 or 5 times a power of ten) giving at most 5 tics
 // over [lo, hi], so that small panels stay readable ("autofreq" when flat).
 std::string tic_step(double lo, double hi);

@@ -9,6 +9,7 @@
 #include "plot/figure.hpp"
 #include "plot/pca.hpp"
 #include "util/error.hpp"
+#include "util/format.hpp"
 
 namespace ctd {
 
@@ -16,10 +17,6 @@ namespace {
 using cd = std::complex<double>;
 
 std::vector<double> values(const Eigen::RowVectorXd& v) { return std::vector<double>(v.data(), v.data() + v.size()); }
-
-std::string title_of(const PlotRequest& r, const std::string& fallback) {
-  return quoted(r.title.empty() ? fallback : r.title);
-}
 
 // "group/" holding the fixed points: the one asked for, the root, or the first tolerance group.
 std::string points_prefix(const H5File& f, const PlotRequest& r) {
@@ -39,18 +36,32 @@ struct Points {
   std::string where;
 };
 
+// Each point's class (0 stable, 1 marginal, 2 unstable; all marginal without
+// the dataset): one per point, each one of the three.
+std::vector<int> read_stability(const H5File& f, const std::string& prefix, size_t K) {
+  if (!f.has_dataset(prefix + "stability")) return std::vector<int>(K, 1);
+  const Array<double> s = f.read<double>(prefix + "stability");
+  if (s.size() != K)
+    throw Error(f.where(prefix + "stability") + " has " + std::to_string(s.size()) + " values for " + std::to_string(K) +
+                " points");
+  std::vector<int> out;
+  for (double v : s.data) {
+    if (v != 0 && v != 1 && v != 2)
+      throw Error(f.where(prefix + "stability") + " holds " + fmt("%g", v) + " but 0 (stable), 1 (marginal) or 2 (unstable) is required");
+    out.push_back(int(v));
+  }
+  return out;
+}
+
 Points read_points(const H5File& f, const std::string& prefix, const std::string& dataset) {
   Points p;
   Array<double> a = f.read<double>(prefix + dataset);
+  require_finite(a, f.where(prefix + dataset));
   if (a.rank() != 2 || a.dim(0) == 0)
     throw Error(f.where(prefix + dataset) + " has shape " + shape_string(a.shape) + ": no points to plot");
   p.x = Eigen::Map<const RowMatD>(a.ptr(), long(a.dim(0)), long(a.dim(1)));
   p.where = f.name() + (prefix.empty() ? "" : ":" + prefix.substr(0, prefix.size() - 1));
-  if (f.has_dataset(prefix + "stability")) {
-    Array<double> s = f.read<double>(prefix + "stability");
-    for (double v : s.data) p.stability.push_back(int(v));
-  }
-  p.stability.resize(size_t(p.x.rows()), 1);
+  p.stability = read_stability(f, prefix, size_t(p.x.rows()));
   return p;
 }
 
@@ -58,7 +69,7 @@ const char* kStyle[3] = {"pt 7 ps 1.6 lc rgb '#1f77b4'", "pt 13 ps 1.8 lc rgb '#
 const char* kName[3] = {"stable", "marginal", "unstable"};
 
 std::string axis_label(const Projection& p, int j) {
-  return quoted("PC" + std::to_string(j + 1) + " (" + std::to_string(int(std::round(100 * p.share(j)))) + " %)");
+  return label("PC" + std::to_string(j + 1) + " (" + std::to_string(int(std::round(100 * p.share(j)))) + " %)");
 }
 
 Figure fixed_points(const H5File& f, const PlotRequest& r) {
@@ -72,6 +83,7 @@ Figure fixed_points(const H5File& f, const PlotRequest& r) {
   if (!r.states.empty()) {
     H5File s = H5File::open(r.states);
     Array<double> h = s.read<double>("hiddens", "[B,T,N]");
+    require_finite(h, s.where("hiddens"));
     if (long(h.dim(2)) != D)
       throw Error(s.where("hiddens") + " has " + std::to_string(h.dim(2)) + " values per state but the fixed points have " +
                   std::to_string(D));
@@ -98,6 +110,10 @@ Figure fixed_points(const H5File& f, const PlotRequest& r) {
   DataBlock& modes = fig.block("modes");
   if (f.has_dataset(prefix + "right_eigvecs")) {
     const Array<cd> R = f.read<cd>(prefix + "right_eigvecs");
+    if (R.shape != Shape{size_t(K), size_t(D), size_t(D)})
+      throw Error(f.where(prefix + "right_eigvecs") + " has shape " + shape_string(R.shape) + " but the " +
+                  std::to_string(K) + " points of dimension " + std::to_string(D) + " need " +
+                  shape_string({size_t(K), size_t(D), size_t(D)}));
     const double extent = (xy.col(0).maxCoeff() - xy.col(0).minCoeff()) + 1e-9;
     for (long i = 0; i < K; ++i) {
       if (P.stability[size_t(i)] != 2) continue;
@@ -124,14 +140,14 @@ Figure fixed_points(const H5File& f, const PlotRequest& r) {
   if (!trials.empty()) legend.push_back("with lines lw 1 lc rgb '#bbbbbb' title 'trajectories'");
   if (!modes.empty()) legend.push_back("with lines lw 2.5 lc rgb '#d62728' title 'unstable modes'");
   for (int s = 0; s < 3; ++s)
-    if (counts[s]) legend.push_back("with points " + std::string(kStyle[s]) + " title " + quoted(kName[s]));
+    if (counts[s]) legend.push_back("with points " + std::string(kStyle[s]) + " title " + label(kName[s]));
   const double width = 0.88 / panels;
   for (int panel = 0; panel < panels; ++panel) {
     const int ya = panel == 0 ? 2 : 3;
     const std::string cols = " using 1:" + std::to_string(ya);
     const double left = 0.1 + panel * (width + 0.02);
     fig << "set lmargin at screen " + std::to_string(left) << "set rmargin at screen " + std::to_string(left + width - 0.08);
-    fig << "set xlabel " + axis_label(pc, 0) << "set ylabel " + (k >= 2 ? axis_label(pc, ya - 1) : quoted("0"));
+    fig << "set xlabel " + axis_label(pc, 0) << "set ylabel " + (k >= 2 ? axis_label(pc, ya - 1) : label("0"));
     if (k >= 2) fig << "set ytics " + tic_step(xy.col(ya - 1).minCoeff(), xy.col(ya - 1).maxCoeff());
     std::string plot = "plot ";
     bool first = true;
@@ -161,11 +177,13 @@ Figure spectrum(const H5File& f, const PlotRequest& r, const std::string& prefix
   const Array<cd> ev = f.read<cd>(prefix + "eigvals");
   if (ev.rank() != 2 || ev.dim(0) == 0) throw Error(f.where(prefix + "eigvals") + " is empty: nothing to plot");
   const size_t K = ev.dim(0), D = ev.dim(1);
-  std::vector<int> stab(K, 1);
-  if (f.has_dataset(prefix + "stability")) {
-    Array<double> s = f.read<double>(prefix + "stability");
-    for (size_t i = 0; i < K && i < s.size(); ++i) stab[i] = int(s[i]);
-  }
+  if (f.has_dataset(prefix + "fps") && f.dataset_shape(prefix + "fps") != Shape{K, D})
+    throw Error(f.where(prefix + "eigvals") + " has shape " + shape_string(ev.shape) + " but the points are " +
+                shape_string(f.dataset_shape(prefix + "fps")) + ": one eigenvalue per dimension of each point");
+  const std::vector<int> stab = read_stability(f, prefix, K);
+  for (const cd& v : ev.data)
+    if (!std::isfinite(v.real()) || !std::isfinite(v.imag()))
+      throw Error(f.where(prefix + "eigvals") + " contains NaN or Inf: cannot draw it");
   Figure fig;
   double top = 0;
   size_t outside = 0;
@@ -189,7 +207,7 @@ Figure spectrum(const H5File& f, const PlotRequest& r, const std::string& prefix
   for (int s = 0; s < 3; ++s)
     if (!fig.data[size_t(s)].empty())
       plot += ", $" + std::string(kName[s]) + " using 1:2 with points pt 7 ps 0.6 lc rgb '" +
-              (s == 0 ? "#1f77b4" : s == 1 ? "#2ca02c" : "#d62728") + "' title " + quoted("at " + std::string(kName[s]) + " " + what);
+              (s == 0 ? "#1f77b4" : s == 1 ? "#2ca02c" : "#d62728") + "' title " + label("at " + std::string(kName[s]) + " " + what);
   fig << plot;
   return fig;
 }
@@ -197,11 +215,12 @@ Figure spectrum(const H5File& f, const PlotRequest& r, const std::string& prefix
 Figure q_values(const H5File& f, const PlotRequest& r) {
   const std::string prefix = points_prefix(f, r);
   const Array<double> q = f.read<double>(prefix + "q");
+  require_finite(q, f.where(prefix + "q"));
   if (q.size() == 0) throw Error(f.where(prefix + "q") + " is empty: nothing to plot");
   Figure fig;
   DataBlock& d = fig.block("q");
   for (size_t i = 0; i < q.size(); ++i) d.row({double(i), std::max(q[i], 1e-300)});
-  fig << "set title " + title_of(r, "speed q = mean (h - F(h))^2 of each fixed point, slowest first");
+  fig << "set title " + title_of(r, "speed q = mean (h − F(h))² of each fixed point, slowest first");
   fig << "set logscale y" << "set format y '10^{%L}'" << "set xlabel 'point'" << "set ylabel 'q'";
   fig << "set xrange [-0.5:" + std::to_string(double(q.size()) - 0.5) + "]";
   fig << "plot $q using 1:2 with points pt 7 ps 1 lc rgb '#1f77b4'";
@@ -214,6 +233,8 @@ std::pair<Array<double>, Array<double>> readout_effects(const H5File& f) {
     if (!f.has_dataset(name))
       throw Error(f.name() + ": no dataset '" + name + "': run linearize with --inputs or --unit-inputs");
   Array<double> p = f.read<double>("predicted_readout"), t = f.read<double>("true_readout");
+  require_finite(p, f.where("predicted_readout"));
+  require_finite(t, f.where("true_readout"));
   if (p.rank() != 3 || p.size() == 0) throw Error(f.where("predicted_readout") + " is empty: nothing to plot");
   if (t.shape != p.shape)
     throw Error(f.where("true_readout") + " has shape " + shape_string(t.shape) + " but predicted_readout has " +
@@ -269,7 +290,7 @@ Figure effect_bars(const H5File& f, const PlotRequest& r) {
     d.row({double(i), mp, mt});
     lo = std::min({lo, mp, mt});
     hi = std::max({hi, mp, mt});
-    tics += (i ? ", " : "") + quoted(r.labels.empty() ? "input " + std::to_string(vecs[i]) : r.labels[i]) + " " + std::to_string(i);
+    tics += (i ? ", " : "") + label(r.labels.empty() ? "input " + std::to_string(vecs[i]) : r.labels[i]) + " " + std::to_string(i);
   }
   fig << "set title " + title_of(r, "readout effect of each input" + std::string(K > 1 ? " (mean over " + std::to_string(K) + " states)" : ""));
   fig << "set style fill solid 0.85 border -1" << "set boxwidth 0.38" << "set xtics (" + tics + ")";

@@ -11,6 +11,7 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 
 #include "util/cleanup.hpp"
 #include "util/error.hpp"
@@ -29,7 +30,7 @@ std::string format_of(const std::string& path, const std::string& fallback) {
 
 std::string gnuplot_script(const Figure& figure, const Canvas& c, const std::string& output_name) {
   std::ostringstream s;
-  s << "# ctd-plot figure: rerun with `gnuplot FILE`; the data are the datablocks below.\n";
+  s << "# ctd-plot figure: rerun with 'gnuplot FILE'; the data are the datablocks below.\n";
   const std::string font = "font 'DejaVu Sans,11'";
   if (c.format == "png")
     s << "set terminal pngcairo size " << c.width << "," << c.height << " enhanced " << font << " background rgb 'white'\n";
@@ -42,6 +43,10 @@ std::string gnuplot_script(const Figure& figure, const Canvas& c, const std::str
   for (const DataBlock& b : figure.data) s << b.text();
   s << figure.commands;
   s << "unset output\n";
+  // Every string came through quoted(), which writes no backquote: one here
+  // would be a shell command for gnuplot, so a slip in a figure (a bug, not
+  // bad input: the fuzzer counts it a crash) stops here.
+  if (s.str().find('`') != std::string::npos) throw std::logic_error("a backquote in the gnuplot script");
   return s.str();
 }
 
@@ -93,12 +98,14 @@ std::vector<char> render(const Figure& figure, const Canvas& canvas) {
   pid_t pid = 0;
   const int rc = posix_spawnp(&pid, "gnuplot", &fa, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&fa);
+  if (rc == 0) register_child(pid);
   if (rc != 0)
     throw Error(std::string("cannot run gnuplot (") + std::strerror(rc) +
                 "): install it with scripts/install-deps (Debian package gnuplot-nox)");
   int status = 0;
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
+  register_child(0);
   const std::string err = read_text(errors);
   if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
     // gnuplot's message: the last non-empty line that is not the echoed command.

@@ -7,18 +7,16 @@
 
 #include "plot/figure.hpp"
 #include "util/error.hpp"
+#include "util/files.hpp"
 
 namespace ctd {
 
 namespace {
-std::string title_of(const PlotRequest& r, const std::string& fallback) {
-  return quoted(r.title.empty() ? fallback : r.title);
-}
-
 Array<double> need(const H5File& f, const std::string& name) {
   if (!f.has_dataset(name)) throw Error(f.name() + ": no dataset '" + name + "' to plot");
   Array<double> a = f.read<double>(name);
   if (a.rank() != 3 || a.size() == 0) throw Error(f.where(name) + " has shape " + shape_string(a.shape) + ": nothing to plot");
+  require_finite(a, f.where(name));  // a figure would hide the gaps without a word
   return a;
 }
 
@@ -46,10 +44,20 @@ Array<double> counts(const H5File& d, const std::string& split) {
 
 // The lfads-data file the posterior came from: --data, else its data_file attribute.
 H5File data_file(const H5File& post, const PlotRequest& r, const std::string& why) {
-  std::string path = r.data;
-  if (path.empty() && post.has_attribute("data_file")) path = post.read_attribute_string("data_file");
-  if (path.empty()) throw UsageError("the " + why + " come from the lfads data file: give --data FILE");
-  return H5File::open(path);
+  if (!r.data.empty()) return H5File::open(r.data);
+  const std::string recorded = post.has_attribute("data_file") ? post.read_attribute_string("data_file") : "";
+  if (recorded.empty()) throw UsageError("the " + why + " come from the lfads data file: give --data FILE");
+  if (recorded == "-" || recorded == "<stdin>")
+    throw UsageError("the " + why + " come from the lfads data file, which the posterior read from stdin: give --data FILE");
+  // A relative name was relative to where fit-lfads ran: beside the posterior first, then here.
+  const auto slash = post.name().find_last_of('/');
+  if (recorded[0] != '/' && slash != std::string::npos && post.name() != "<stdin>") {
+    const std::string beside = post.name().substr(0, slash + 1) + recorded;
+    if (file_exists(beside)) return H5File::open(beside);
+  }
+  if (!file_exists(recorded))
+    throw Error(post.name() + ": its data_file '" + recorded + "' is neither beside it nor here: give --data FILE");
+  return H5File::open(recorded);
 }
 
 Figure rates(const H5File& f, const PlotRequest& r) {
@@ -83,7 +91,7 @@ Figure rates(const H5File& f, const PlotRequest& r) {
       d.row({double(t), rate[i], truth.size() ? truth[i] / cf : NAN, spikes.size() ? spikes[i] : NAN});
     }
     const std::string ref = "$unit" + std::to_string(n);
-    fig << "set ylabel " + quoted("neuron " + std::to_string(n) + ": spikes per bin");
+    fig << "set ylabel " + label("neuron " + std::to_string(n) + ": spikes per bin");
     std::string plot = "plot ";
     if (spikes.size()) plot += ref + " using 1:4 with impulses lw 2 lc rgb '#cccccc' title 'spikes', ";
     if (truth.size()) plot += ref + " using 1:3 with lines lw 2 dt 2 lc rgb 'black' title 'true rate', ";
@@ -94,6 +102,8 @@ Figure rates(const H5File& f, const PlotRequest& r) {
 }
 
 Figure inputs(const H5File& f, const PlotRequest& r) {
+  if (f.has_attribute("ii_dim") && !f.attribute_is_string("ii_dim") && f.read_attribute_doubles("ii_dim") == std::vector<double>{0})
+    throw Error(f.name() + ": the model is autonomous (ii_dim = 0): it infers no inputs to draw");
   const Array<double> ii = posterior(f, r.split, "inferred_inputs", "co_means");
   const size_t B = ii.dim(0), T = ii.dim(1), I = ii.dim(2);
   const size_t b = size_t(pick(r.trials, {0}, B, "trial").front());
@@ -121,14 +131,14 @@ Figure inputs(const H5File& f, const PlotRequest& r) {
   fig << "set title " + title_of(r, "inferred inputs, trial " + std::to_string(b) + " (" + r.split + ")" +
                                         (U ? ", and the " + known + " (right axis)" : ""));
   fig << "set xlabel 'time bin'" << "set ylabel 'inferred input'" << "set key outside bottom center horizontal";
-  if (U) fig << "set y2label " + quoted(known) << "set y2tics" << "set ytics nomirror";
+  if (U) fig << "set y2label " + label(known) << "set y2tics" << "set ytics nomirror";
   std::string plot = "plot ";
   for (size_t k = 0; k < I; ++k)
     plot += (k ? ", " : "") + std::string("$inputs using 1:") + std::to_string(k + 2) + " with lines lw 2 lc " +
-            std::to_string(k + 1) + " title " + quoted("inferred input " + std::to_string(k));
+            std::to_string(k + 1) + " title " + label("inferred input " + std::to_string(k));
   for (size_t u = 0; u < U; ++u)
     plot += ", $inputs using 1:" + std::to_string(I + u + 2) + " axes x1y2 with lines lw 2 dt 2 lc rgb 'black' title " +
-            quoted(known + " " + std::to_string(u));
+            label(known + " " + std::to_string(u));
   fig << plot;
   return fig;
 }
@@ -149,7 +159,7 @@ Figure factors(const H5File& f, const PlotRequest& r) {
   std::string plot = "plot ";
   for (size_t k = 0; k < F; ++k)
     plot += (k ? ", " : "") + std::string("$factors using 1:") + std::to_string(k + 2) + " with lines lw 1.5 title " +
-            quoted("factor " + std::to_string(k));
+            label("factor " + std::to_string(k));
   fig << plot;
   return fig;
 }

@@ -13,7 +13,10 @@ namespace {
 std::vector<double> attribute(const H5File& f, const std::string& name) {
   if (!f.has_attribute(name))
     throw Error(f.name() + ": no attribute '" + name + "': the file holds no training curve to plot");
-  return f.read_attribute_doubles(name);
+  std::vector<double> v = f.read_attribute_doubles(name);
+  for (double x : v)
+    if (!std::isfinite(x)) throw Error(f.name() + ": attribute '" + name + "' holds NaN or Inf: cannot draw the curve");
+  return v;
 }
 
 bool all_positive(const std::vector<std::vector<double>>& columns) {
@@ -36,16 +39,12 @@ void panel(Figure& fig, const std::string& block, const std::vector<double>& x,
   std::vector<std::vector<double>> values;
   for (const auto& c : columns) values.push_back(c.second);
   fig << (all_positive(values) ? "set logscale y" : "unset logscale y") << "set format y '%g'";
-  fig << "set ylabel " + quoted(ylabel) << "set xlabel " + quoted(xlabel);
+  fig << "set ylabel " + label(ylabel) << "set xlabel " + label(xlabel);
   std::string plot = "plot ";
   for (size_t j = 0; j < columns.size(); ++j)
     plot += (j ? ", " : "") + std::string("$") + block + " using 1:" + std::to_string(j + 2) +
-            " with lines lw 2 title " + quoted(columns[j].first);
+            " with lines lw 2 title " + label(columns[j].first);
   fig << plot;
-}
-
-std::string title_of(const PlotRequest& r, const std::string& fallback) {
-  return quoted(r.title.empty() ? fallback : r.title);
 }
 
 Figure rnn_curve(const H5File& f, const PlotRequest& r) {

@@ -11,15 +11,12 @@
 namespace ctd {
 
 namespace {
-std::string title_of(const PlotRequest& r, const std::string& fallback) {
-  return quoted(r.title.empty() ? fallback : r.title);
-}
-
 Array<double> need(const H5File& f, const std::string& name, size_t rank) {
   if (!f.has_dataset(name)) throw Error(f.name() + ": no dataset '" + name + "' to plot");
   Array<double> a = f.read<double>(name);
   if (a.rank() != rank) throw Error(f.where(name) + " has shape " + shape_string(a.shape) + ": cannot plot it");
   if (a.size() == 0) throw Error(f.where(name) + " is empty: nothing to plot");
+  require_finite(a, f.where(name));  // a figure would hide the gaps without a word
   return a;
 }
 
@@ -60,14 +57,14 @@ Figure trials(const H5File& f, const PlotRequest& r) {
         if (std::isfinite(row[i])) lo = std::min(lo, row[i]), hi = std::max(hi, row[i]);
       d.row(row);
     }
-    fig << "set ylabel " + quoted("trial " + std::to_string(b)) << "set ytics " + tic_step(lo, hi);
+    fig << "set ylabel " + label("trial " + std::to_string(b)) << "set ytics " + tic_step(lo, hi);
     fig << (k + 1 == chosen.size() ? "set xlabel 'time step'" : "unset xlabel");
     std::string plot = "plot ";
     size_t col = 2;
     const std::string ref = "$trial" + std::to_string(b);
     auto add = [&](const std::string& style, const std::string& title) {
       if (col > 2) plot += ", ";
-      plot += ref + " using 1:" + std::to_string(col) + " " + style + " title " + quoted(legend ? title : "");
+      plot += ref + " using 1:" + std::to_string(col) + " " + style + " title " + label(legend ? title : "");
       ++col;
     };
     for (size_t u : channels(U)) add("with lines lw 1 lc rgb '#9999bb'", "input " + std::to_string(u));
@@ -99,13 +96,13 @@ Figure state_space(const H5File& f, const PlotRequest& r) {
     starts.row({xy(0, 0), xy(0, 1)});
   }
   fig << "set title " + title_of(r, "hidden states on their top two principal components");
-  fig << "set xlabel " + quoted("PC1 (" + std::to_string(int(std::round(100 * p.share(0)))) + " % of variance)");
-  fig << "set ylabel " + quoted("PC2 (" + std::to_string(int(std::round(100 * p.share(1)))) + " % of variance)");
+  fig << "set xlabel " + label("PC1 (" + std::to_string(int(std::round(100 * p.share(0)))) + " % of variance)");
+  fig << "set ylabel " + label("PC2 (" + std::to_string(int(std::round(100 * p.share(1)))) + " % of variance)");
   fig << "set key outside right top" << "set rmargin 18";
   std::string plot = "plot ";
   for (size_t k = 0; k < chosen.size(); ++k)
     plot += "$paths index " + std::to_string(k) + " using 1:2 with lines lw 2 lc " + std::to_string(k + 1) +
-            " title " + quoted("trial " + std::to_string(chosen[k])) + ", ";
+            " title " + label("trial " + std::to_string(chosen[k])) + ", ";
   fig << plot + "$starts using 1:2 with points pt 7 ps 1.2 lc rgb 'black' title 'start'";
   return fig;
 }
@@ -134,7 +131,7 @@ Figure esn_output(const H5File& f, const PlotRequest& r) {
       hi = std::max({hi, y[t * M + m], z[t * M + m]});
     }
     const std::string ref = "$out" + std::to_string(m);
-    fig << "set ylabel " + quoted("output " + std::to_string(m)) << "set ytics " + tic_step(lo, hi);
+    fig << "set ylabel " + label("output " + std::to_string(m)) << "set ytics " + tic_step(lo, hi);
     fig << (k + 1 == chosen.size() ? "set xlabel 'time step'" : "unset xlabel");
     fig << "plot " + (first ? ref + " using 1:4 with lines lw 1 lc rgb '#e08080' title 'first training pass', " : std::string()) +
                ref + " using 1:2 with lines lw 3 lc rgb '#999999' title 'target', " + ref +

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "util/error.hpp"
+#include "util/format.hpp"
 #include "util/memory.hpp"
 #include "util/options.hpp"
 #include "util/rng.hpp"
@@ -21,12 +22,12 @@ const char* integrator_kind_name(IntegratorKind kind) {
 
 void register_options(OptionSet& o, IntegratorTask& task, const std::string& prefix) {
   o.group("Task");
-  o.add("steps", task.steps, prefix + "Time steps per trial (T)").min(1);
+  o.add("steps", task.steps, prefix + "Time steps per trial (T)").range(1, 1e8);
   o.add("duration", task.duration, prefix + "Trial duration; dt = duration/steps").positive();
   o.add("bias", task.bias, prefix + "Bias scale bval: bias = bval*2*(z0-0.5), z0 ~ N(0,1)").range(-1e6, 1e6);
   o.add("noise", task.noise, prefix + "Noise scale sval: x_t = bias + sval/sqrt(dt)*z_t").range(0, 1e6);
   o.add("zero-steps", task.zero_steps, prefix + "Extra steps with zero input after the --steps (the target holds its last value)")
-      .non_negative();
+      .range(0, 1e8);
 }
 
 void validate(const IntegratorTask& t) {
@@ -35,6 +36,14 @@ void validate(const IntegratorTask& t) {
   if (!(t.duration > 0) || !std::isfinite(t.duration)) throw UsageError("--duration must be a positive number");
   if (!std::isfinite(t.bias)) throw UsageError("--bias must be a finite number");
   if (!(t.noise >= 0) || !std::isfinite(t.noise)) throw UsageError("--noise must be a finite number >= 0");
+  if (double(t.steps) + t.zero_steps > 1e8) throw UsageError("--steps plus --zero-steps: at most 1e8 steps per trial");
+  // Inputs and sums are float32: a dt so small that sval/sqrt(dt) (or the sum
+  // of T steps of ten standard deviations) passes float's range would write Inf.
+  const double scale = t.noise / std::sqrt(t.duration / t.steps);
+  const double largest = double(t.steps) * (10 * scale + 20 * std::abs(t.bias));
+  if (!(largest < 1e38))
+    throw UsageError("--duration " + shortest_text(t.duration) + ": dt = duration/steps makes the inputs' noise sval/sqrt(dt) = " +
+                     shortest_text(scale) + ", beyond float32's range over " + std::to_string(t.steps) + " steps");
 }
 
 void generate_integrator_trials(const IntegratorTask& task, uint64_t seed, uint64_t first_trial, size_t count,

@@ -7,6 +7,8 @@ namespace ctd {
 TaskFile read_task_file(const H5File& in, bool targets_required) {
   TaskFile f;
   // The task's kind: task_kind, or (files of ctd 0.1) the generator's --task / gen-sentiment's task attribute.
+  if (in.has_attribute("task_kind") && !in.attribute_is_string("task_kind"))
+    throw Error(in.name() + ": attribute 'task_kind' is not a text (integrator, decision, sentiment, flipflop, ...)");
   for (const char* a : {"task_kind", "task"})
     if (f.kind.empty() && in.has_attribute(a) && in.attribute_is_string(a)) f.kind = in.read_attribute_string(a);
   f.data.inputs = in.read_finite("inputs", "[B,T,U]");
@@ -31,8 +33,13 @@ TaskFile read_task_file(const H5File& in, bool targets_required) {
     if (f.data.target_mask.shape != ys)
       throw Error(in.where("target_mask") + " has shape " + shape_string(f.data.target_mask.shape) +
                   " but targets are " + shape_string(ys));
-    for (float m : f.data.target_mask.data)
+    bool any = false;
+    for (float m : f.data.target_mask.data) {
       if (m != 0.0f && m != 1.0f) throw Error(in.where("target_mask") + " holds values other than 0 and 1");
+      any = any || m != 0.0f;
+    }
+    // Training on it would reach loss 0 and report success having learnt nothing.
+    if (!any) throw Error(in.where("target_mask") + " is 0 everywhere: no target to learn or score");
   } else {
     f.data.target_mask = Array<float>(ys, 1.0f);
   }

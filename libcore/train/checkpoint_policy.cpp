@@ -1,10 +1,10 @@
 #include "train/checkpoint_policy.hpp"
 
 #include <csignal>
-#include <sys/stat.h>
 
 #include "io/output.hpp"
 #include "util/error.hpp"
+#include "util/files.hpp"
 #include "util/log.hpp"
 #include "util/options.hpp"
 #include "util/ranks.hpp"
@@ -16,7 +16,8 @@ void register_options(OptionSet& o, CheckpointSettings& s) {
   o.group("Checkpoints");
   o.add("checkpoint", s.path,
         "Save the training state here every --checkpoint-every seconds, on SIGTERM/SIGINT/SIGUSR1 and at the end")
-      .unrecorded();
+      .unrecorded()
+      .writes_file();
   o.add("checkpoint-every", s.every, "Seconds between checkpoints").positive().unrecorded();
   o.add("resume", s.resume,
         "Continue from --checkpoint (also to a larger --batches); start fresh when it does not exist yet")
@@ -31,8 +32,9 @@ void check_checkpoint_settings(const CheckpointSettings& s) {
 
 bool resume_from_checkpoint(const CheckpointSettings& s) {
   if (!s.resume) return false;
-  struct stat st;
-  if (::stat(s.path.c_str(), &st) == 0) return true;
+  // Only a missing file starts fresh: one that cannot be looked at (permissions,
+  // a loop of links) is an error, or the run would start over and replace it.
+  if (file_exists(s.path)) return true;
   log_info("no checkpoint " + s.path + " yet: starting fresh");
   return false;
 }

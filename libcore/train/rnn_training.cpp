@@ -17,7 +17,7 @@ void register_options(OptionSet& o, RnnTrainingConfig& c) {
       .one_of({"", "integrator", "decision", "sentiment", "flipflop"});
   register_options(o, c.task_settings, "--task: ");
   o.add("eval-trials", c.eval_trials, "Held-out trials for the final evaluation (l2 = 0)").min(1);
-  o.add("eval-input", c.eval_input, "Task file of held-out trials for the final evaluation (with -i)");
+  o.add("eval-input", c.eval_input, "Task file of held-out trials for the final evaluation (with -i)").reads_file();
   register_options(o, c.spec, c.init);
   std::vector<std::string> cells = kCellNames;
   cells.insert(cells.begin(), "");
@@ -39,6 +39,18 @@ void register_options(OptionSet& o, RnnTrainingConfig& c) {
 }
 
 void apply_recipe(OptionSet& o, RnnTrainingConfig& c, const std::string& file_kind) {
+  if (c.preset.empty() && c.task.empty() && !file_kind.empty()) {
+    bool known = false;
+    std::string names;
+    for (const Recipe& r : recipes()) {
+      known = known || r.task == file_kind;
+      names += (names.empty() ? "" : ", ") + r.task;
+    }
+    // Another kind's recipe taken in silence would train with the wrong defaults.
+    if (!known)
+      throw UsageError("the input's task_kind is '" + file_kind + "', which has no recipe: choose one with --preset (" +
+                       names + ")");
+  }
   const Recipe& r = recipe_for(!c.preset.empty() ? c.preset : !c.task.empty() ? c.task : file_kind);
   o.set_default(c.train.state_noise, r.state_noise);
   o.set_default(c.cell, r.cell);

@@ -1,7 +1,9 @@
 #include "util/cleanup.hpp"
 
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <csignal>
 #include <cstring>
 
@@ -13,8 +15,14 @@ constexpr int kSlots = 16;
 constexpr int kPathMax = 4096;
 char g_paths[kSlots][kPathMax];
 volatile sig_atomic_t g_used[kSlots];
+volatile sig_atomic_t g_child = 0;
 
 extern "C" void on_fatal_signal(int sig) {
+  if (const pid_t child = g_child; child > 0) {  // first the child, which may still write a temporary file
+    ::kill(child, SIGKILL);
+    while (::waitpid(child, nullptr, 0) < 0 && errno == EINTR) {
+    }
+  }
   for (int i = 0; i < kSlots; ++i)
     if (g_used[i]) ::unlink(g_paths[i]);
   std::signal(sig, SIG_DFL);
@@ -43,5 +51,7 @@ void unregister_temp_file(const std::string& path) {
   for (int i = 0; i < kSlots; ++i)
     if (g_used[i] && path == g_paths[i]) g_used[i] = 0;
 }
+
+void register_child(pid_t pid) { g_child = pid; }
 
 }  // namespace ctd

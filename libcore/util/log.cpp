@@ -4,14 +4,17 @@
 
 #include <cstdio>
 
+#include "util/printable.hpp"
+
 namespace ctd {
 
 namespace {
 std::string g_program = "ctd";
 LogLevel g_level = LogLevel::Info;
 
+// Messages quote names and values from files: escaped, so none can drive the terminal.
 void write_line(const std::string& text) {
-  std::string line = g_program + ": " + text + "\n";
+  std::string line = g_program + ": " + printable(text) + "\n";
   std::fwrite(line.data(), 1, line.size(), stderr);
   std::fflush(stderr);
 }
@@ -85,7 +88,7 @@ void Progress::finish(const std::string& line) {
 void Progress::emit(const std::string& line) {
   last_ = Clock::now();
   if (tty_) {
-    std::fprintf(stderr, "\r\033[K%s: %s", g_program.c_str(), line.c_str());
+    std::fprintf(stderr, "\r\033[K%s: %s", g_program.c_str(), printable(line).c_str());
     drawn_ = true;
     std::fflush(stderr);
   } else {

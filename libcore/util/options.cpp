@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "util/error.hpp"
+#include "util/printable.hpp"
 #include "util/format.hpp"
 
 namespace ctd {
@@ -255,6 +256,11 @@ void OptionSet::read_config(const std::string& path, const std::string& program)
     const std::string where = path + ":" + std::to_string(n);
     for (unsigned char c : line)
       if ((c < 32 && c != '\t' && c != '\r') || c == 127) throw UsageError(where + ": not a text line (a config file is `key = value` lines)");
+    for (size_t i = 0; i < line.size();) {
+      const size_t n = utf8_length(line, i);
+      if (n == 0) throw UsageError(where + ": not UTF-8 text (byte " + std::to_string(i + 1) + " of the line)");
+      i += n;
+    }
     std::string t = trim(line);
     if (t.empty() || t[0] == '#') continue;
     if (t[0] == '[') {

@@ -18,6 +18,9 @@
 
 namespace ctd {
 
+// What a text option names, so that a run can refuse to write over what it reads.
+enum class FileUse { None, Reads, Writes };
+
 struct OptionSpec {
   using Target =
       std::variant<double*, int*, uint64_t*, std::string*, bool*, std::vector<double>*, std::vector<std::string>*>;
@@ -33,6 +36,7 @@ struct OptionSpec {
   bool recorded = true;      // written to provenance, --print-config and checkpoints' signatures
   bool required = false;
   bool positional = false;   // may also be given as a positional argument
+  FileUse file_use = FileUse::None;  // a file (or FILE:DATASET) the run reads or writes
   bool set = false;          // given on the command line or in a config file
   std::vector<std::string> raw;  // the text values given (several for a list)
 
@@ -46,6 +50,8 @@ struct OptionSpec {
   OptionSpec& shows(std::string text) { default_text = std::move(text); return *this; }
   OptionSpec& unrecorded() { recorded = false; return *this; }
   OptionSpec& needed() { required = true; return *this; }
+  OptionSpec& reads_file() { file_use = FileUse::Reads; return *this; }
+  OptionSpec& writes_file() { file_use = FileUse::Writes; return *this; }
 
   std::string flag() const { return "--" + name; }
   // "attribute_name": the spelling of config keys and provenance attributes.

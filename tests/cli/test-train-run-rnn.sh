@@ -98,8 +98,10 @@ expect_error 1 "small.h5: dataset 'wR' has shape \[16,16\] but 64 trials of N=10
   run-rnn -p "$FIX/tutorial_vanilla_integrator_params.h5" -i task25.h5 --h0s small.h5:wR -o out.h5
 expect_error 1 "inputs.*but 64 trials of N=100" out.h5 -- \
   run-rnn -p "$FIX/tutorial_vanilla_integrator_params.h5" -i task25.h5 --h0s task25.h5:inputs -o out.h5
-gen-integrator --noise 1e6 --duration 1e-300 --trials 3 -o inf.h5 2>/dev/null
-expect_error 1 "inf.h5: dataset 'inputs' contains Inf at \[0,0,0\]" out.h5 -- train-rnn -i inf.h5 -o out.h5
+expect_error 2 "duration 1e-300: dt = duration/steps makes the inputs' noise" inf.h5 -- \
+  gen-integrator --noise 1e6 --duration 1e-300 --trials 3 -o inf.h5
+hostile-files .
+expect_error 1 "task-inf.h5: dataset 'inputs' contains Inf at \[0,0,0\]" out.h5 -- train-rnn -i task-inf.h5 -o out.h5
 expect_error 1 'training diverged at batch [0-9]+: the loss is (NaN|Inf)' out.h5 -- train-rnn -q --task integrator --lr 1e30 --batches 50 -o out.h5
 expect_error 2 'either -i FILE or --task' out.h5 -- train-rnn -i task25.h5 --task integrator -o out.h5
 expect_error 2 'either -i FILE or --task' out.h5 -- run-rnn -p small.h5 -o out.h5

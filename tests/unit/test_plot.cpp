@@ -27,8 +27,14 @@ TEST_CASE("figures: datablocks, quoting and index choices") {
   DataBlock b("$d");
   b.row({1, 2.5}).row({NAN, 3}).break_line();
   CHECK(b.text() == "$d << EOD\n1 2.5\nNaN 3\n\nEOD\n");
-  // Underscores stay underscores in enhanced text; quotes and backslashes are escaped.
-  CHECK(quoted("valid_data \"x\"") == "\"valid\\\\_data \\\"x\\\"\"");
+  // A path keeps its bytes; what gnuplot would expand (backquotes, @, $) and
+  // every byte outside printable ASCII go as octal escapes.
+  CHECK(quoted("my_fig \"x\".png") == "\"my_fig \\\"x\\\".png\"");
+  CHECK(quoted("`rm -rf ~` @m $d\n\xff") == "\"\\140rm -rf ~\\140 \\100m \\044d\\012\\377\"");
+  // Text shows as itself: enhanced-text markup escaped, bad bytes as U+FFFD.
+  CHECK(literal_text("a_b^c{d}@e&f~g\\h") == "a\\_b\\^c\\{d\\}\\@e\\&f\\~g\\\\h");
+  CHECK(literal_text("x\xffy\x1bz \xc3\xa9") == "x\xef\xbf\xbdy\xef\xbf\xbdz \xc3\xa9");
+  CHECK(label("valid_data") == "\"valid\\\\_data\"");
   CHECK(pick({}, {0, 1, 2}, 2, "trial") == std::vector<int64_t>{0, 1});  // a default never asks for more than there is
   CHECK_THROWS_WITH_AS(pick({5}, {0}, 3, "trial"), "trial 5 does not exist: there are 3 (0..2)", Error);
   CHECK(format_of("fig.svg", "png") == "svg");

@@ -231,7 +231,38 @@ TEST_CASE("torch-layout files: round trip under PyTorch's names, attributes, and
           h.write("rnn.weight_ih_l0", Array<float>({20, 2}));
           h.write("rnn.weight_hh_l0", Array<float>({20, 5}));
           h.write("rnn.weight_hh_l1", Array<float>({20, 5}));
-        }) == bad + ": dataset 'rnn.weight_hh_l1': only one layer, one direction and no projection are supported");
+        }) == bad + ": rnn.weight_hh_l1 is not a parameter of the lstm network the file describes (only one layer, "
+                    "one direction and no projection are supported)");
+  // Partial second layers and directions, tutorial names beside PyTorch's, a readout bias without its weight:
+  // each an error naming what would be left unused.
+  CHECK(error_of([](H5File& h) {
+          h.write("rnn.weight_ih_l0", Array<float>({5, 2}));
+          h.write("rnn.weight_hh_l0", Array<float>({5, 5}));
+          h.write("rnn.bias_ih_l1", Array<float>({5}));
+          h.write("rnn.weight_ih_l0_reverse", Array<float>({5, 2}));
+        }) == bad + ": rnn.bias_ih_l1, rnn.weight_ih_l0_reverse are not parameters of the torch-rnn network the file "
+                    "describes (only one layer, one direction and no projection are supported)");
+  CHECK(error_of([](H5File& h) {
+          h.write("rnn.weight_ih_l0", Array<float>({5, 2}));
+          h.write("rnn.weight_hh_l0", Array<float>({5, 5}));
+          h.write("wR", Array<float>({5, 5}));
+        }) == bad + ": wR is not a parameter of the torch-rnn network the file describes");
+  CHECK(error_of([](H5File& h) {
+          h.write("rnn.weight_ih_l0", Array<float>({5, 2}));
+          h.write("rnn.weight_hh_l0", Array<float>({5, 5}));
+          h.write("readout.bias", Array<float>({1}));
+        }) == bad + ": readout.bias is not a parameter of the torch-rnn network the file describes (a readout bias "
+                    "needs readout.weight)");
+  // A declared shape far beyond any network: one line naming the dataset, no allocation tried.
+  CHECK(error_of([](H5File& h) {
+          h.write("rnn.weight_ih_l0", Array<float>({5, 2}));
+          hsize_t dims[2] = {hsize_t(1) << 40, 5}, chunk[2] = {1, 5};
+          Hid space(H5Screate_simple(2, dims, nullptr), H5Sclose);
+          Hid dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose);
+          H5Pset_chunk(dcpl.get(), 2, chunk);
+          Hid d(H5Dcreate2(h.id(), "rnn.weight_hh_l0", H5T_NATIVE_FLOAT, space.get(), H5P_DEFAULT, dcpl.get(), H5P_DEFAULT), H5Dclose);
+        }) == bad + ": dataset 'rnn.weight_hh_l0' has shape [1099511627776,5]: more than 1000000 units or inputs is "
+                    "beyond any network ctd runs");
   CHECK(error_of([](H5File& h) {
           h.write("rnn.weight_ih_l0", Array<float>({5, 2}));
           h.write("rnn.weight_hh_l0", Array<float>({5, 5}));
