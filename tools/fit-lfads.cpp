@@ -41,7 +41,7 @@ int main(int argc, char** argv) {
       config.spec = model.spec;  // recorded as the model's, not the training defaults
       // Where the file leaves it open, the validation split and the held-out units are the model's.
       if (reading.valid_fraction == 0 && reading.hold_out == 0)
-        reading = {model.valid_fraction, model.spec.D - model.spec.encoded(), true};
+        reading = ctd::reading_of(model);
       ctd::LfadsData data = ctd::read_lfads_data(ctd::H5File::open(tool.input), reading);
       auto splits = ctd::infer_lfads(model, data, inference, tool.input, tool.seed, ctd::thread_count());
       ctd::write_posteriors(out.h5(), splits, model.spec, inference.layout);

@@ -1,8 +1,6 @@
 #include "esn/esn.hpp"
 
 #include <algorithm>
-#include <atomic>
-#include <chrono>
 #include <memory>
 #include <cmath>
 
@@ -11,7 +9,6 @@
 #include "util/error.hpp"
 #include "util/options.hpp"
 #include "util/rng.hpp"
-#include "util/spin_barrier.hpp"
 #include "util/threads.hpp"
 
 namespace ctd {
@@ -72,7 +69,8 @@ template <class S>
 ForceNetwork<S>::ForceNetwork(const EsnParams& p, int threads)
     : base_(p),
       threads_(std::max(1, std::min({threads > 0 ? threads : thread_count(), p.spec.N, omp_get_thread_limit()}))),
-      P_(p.spec.N) {
+      P_(p.spec.N),
+      runner_(threads_) {
   const int N = p.spec.N, M = p.spec.M;
   rows_per_thread_ = ((N + threads_ - 1) / threads_ + kLine - 1) / kLine * kLine;
   wI_ = p.wI.cast<S>();
@@ -237,84 +235,9 @@ PassStats ForceNetwork<S>::pass(int T, const double* inputs, const double* targe
     }
   };
 
-  // The threads run their shares in step, meeting once per phase. On a node
-  // whose run queues show no free CPU for the team (other processes running),
-  // one thread carries every share: the same arithmetic, so the same result,
-  // without a barrier per step. Thread 0 looks at the run queues every 32
-  // phases; the next pass follows the majority of this pass's looks and one
-  // at its start.
-  const bool watch = nt > 1 && room_.visible();
-  int fit = 0, full = 0;  // this pass's looks
-  auto look = [&](int n) {
-    if (watch && n % 32 == 16) ++(room_.room_for(nt) ? fit : full);
-  };
-  auto queues_full = [&] { return full >= 2 && full > fit; };
-  if (watch) ++(room_.room_for(nt) ? fits_ : fulls_);
-  const bool team = nt > 1 && sequential_passes_ == 0 && fits_ >= fulls_;
-  SpinBarrier barrier(nt);
-  int carry_from = team ? T + 1 : 0;  // the phase from which one thread runs all shares
-  bool short_team = false;
-  if (team) {
-    std::atomic<int> carry_at{-1};  // the phase after whose barrier thread 0 goes on alone
-#pragma omp parallel num_threads(nt)
-    if (omp_get_num_threads() != nt) {
-#pragma omp single
-      short_team = true;
-    } else {
-      using Clock = std::chrono::steady_clock;
-      const int id = omp_get_thread_num();
-      make_local(id);
-      barrier.wait();  // every share's locals exist before a handover can need them
-      Clock::duration busy{}, waiting{};
-      int startup_sleeps = 0;
-      for (int n = 0; n <= T; ++n) {
-        const auto t0 = Clock::now();
-        phase(id, n);
-        const auto t1 = Clock::now();
-        busy += t1 - t0;
-        // The run queues filled up; or one thread would be faster than the
-        // team: it would take about nt times thread 0's busy time, the team
-        // takes busy + waiting (judged every 8 phases past the start-up, when
-        // a thread that slept between passes may take milliseconds to wake),
-        // and three waits long enough to sleep — threads that lose their cores
-        // for milliseconds, which an idle node hardly ever shows — settle it early.
-        if (id == 0) {
-          look(n);
-          if (n == 15) startup_sleeps = barrier.sleeps();
-          if (queues_full() ||
-              (n % 8 == 7 && n > 15 &&
-               ((n >= 63 && waiting > busy * (1.2 * nt - 1)) || barrier.sleeps() - startup_sleeps >= 3)) ||
-              n == carry_after_phase_)
-            carry_at.store(n, std::memory_order_relaxed);
-        }
-        if (n == T && !locals[size_t(id)]->learned) break;
-        barrier.wait();
-        waiting += Clock::now() - t1;
-        if (carry_at.load(std::memory_order_relaxed) == n) {
-          if (id == 0) carry_from = n + 1;
-          break;
-        }
-      }
-    }
-    // After a pass the team found contended (not by the run queues alone),
-    // the next 4, 8, … 64 passes run in one thread before it is tried again.
-    if (carry_from <= T && !queues_full())
-      sequential_passes_ = 4 << std::min(4, sequential_streak_++);
-    else if (carry_from > T)
-      sequential_streak_ = 0;
-  } else if (sequential_passes_ > 0) {
-    --sequential_passes_;
-  }
-  carry_after_phase_ = -1;
-  if (short_team) throw Error("OpenMP started fewer than the " + std::to_string(nt) + " threads the network was laid out for (is OMP_DYNAMIC or OMP_THREAD_LIMIT set?)");
-  for (int id = 0; id < nt; ++id)
-    if (!locals[size_t(id)]) make_local(id);
-  for (int n = carry_from; n <= T; ++n) {
-    for (int id = 0; id < nt; ++id) phase(id, n);
-    look(n);
-  }
-  fits_ = fit, fulls_ = full;
-  phases_in_team_ = team ? std::min(carry_from, T + 1) : 0;
+  // The threads run their shares in step, meeting once per phase (or one
+  // thread carries them all: the same arithmetic).
+  runner_.run(T, make_local, phase);
   // The last step's learning, completed from every share's part.
   for (int id = 0; id < nt; ++id) {
     Local& L = *locals[size_t(id)];

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "esn/packed_symmetric.hpp"
-#include "util/cpu_room.hpp"
+#include "util/share_runner.hpp"
 
 namespace ctd {
 
@@ -89,10 +89,10 @@ class ForceNetwork {
   // Test hooks: run the next `passes` passes with one thread carrying every
   // share; and in the next team pass, hand over to one thread after phase n.
   // Either gives the same result as the team would.
-  void carry_shares_alone(int passes) { sequential_passes_ = passes; }
-  void carry_after_phase(int n) { carry_after_phase_ = n; }
+  void carry_shares_alone(int passes) { runner_.carry_alone(passes); }
+  void carry_after_phase(int n) { runner_.carry_after_phase(n); }
   // How many phases (steps + 1) of the last pass the team ran; one thread ran the rest.
-  int phases_in_team() const { return phases_in_team_; }
+  int phases_in_team() const { return runner_.phases_in_team(); }
 
  private:
   static constexpr int kLine = 64 / int(sizeof(S));  // entries per cache line
@@ -126,12 +126,7 @@ class ForceNetwork {
   std::vector<std::unique_ptr<Share>> shares_;
   Vec a0_, z_;
   Vec h_[2];                          // double-buffered by step parity, zero-padded to P_.padded()
-  CpuRoom room_;                      // the run queues: whether the team would find its CPUs free
-  int fits_ = 0, fulls_ = 0;          // looks at them since the last pass's decision: free / full
-  int sequential_passes_ = 0;         // passes still to run in one thread (the node was contended)
-  int sequential_streak_ = 0;         // contended passes in a row
-  int carry_after_phase_ = -1;        // test hook
-  int phases_in_team_ = 0;            // of the last pass (phases_in_team())
+  ShareRunner runner_;                // who runs the shares' phases: the team, or one thread
 };
 
 }  // namespace ctd

@@ -30,7 +30,7 @@ size_t ext_width(const LfadsSplit& s);
 
 struct LfadsData {
   LfadsSplit train, valid;
-  int held_in = 0;               // D_in: units fed to the encoders (the first ones); D when none is held out
+  int held_in = 0;               // units the encoders read (the first ones): D when none is held out; the spec's held_in
   double conversion_factor = 0;  // truth = expected counts per bin × this; 0 if absent
   double valid_fraction = 0;     // > 0: valid was split from the file's training trials
   std::string layout;            // "lfads", "lfads-torch" or "nlb"

@@ -60,16 +60,16 @@ LfadsFit fit_lfads(const LfadsFitConfig& c, const LfadsData& data, const RunSign
   LfadsFit fit;
   fit.spec = c.spec;
   fit.spec.D = int(data.train.data.dim(2));
-  fit.spec.D_in = data.held_in;
+  fit.spec.held_in = data.held_in;
   fit.spec.ext = int(ext_width(data.train));
   if (resume_from_checkpoint(c.checkpoint)) {
     const LfadsSpec wanted = fit.spec;
     fit = read_lfads_checkpoint(ckpt, sig);
-    if (fit.spec.D != wanted.D || fit.spec.encoded() != wanted.encoded() || fit.spec.ext != wanted.ext)
+    if (fit.spec.D != wanted.D || fit.spec.held_in != wanted.held_in || fit.spec.ext != wanted.ext)
       throw Error(ckpt + ": the checkpoint's model has " + std::to_string(fit.spec.D) + " units (" +
-                  std::to_string(fit.spec.encoded()) + " held in, " + std::to_string(fit.spec.ext) +
+                  std::to_string(fit.spec.held_in) + " held in, " + std::to_string(fit.spec.ext) +
                   " external inputs) but the data " + std::to_string(wanted.D) + " (" +
-                  std::to_string(wanted.encoded()) + ", " + std::to_string(wanted.ext) + ")");
+                  std::to_string(wanted.held_in) + ", " + std::to_string(wanted.ext) + ")");
     log_info("resuming at batch " + std::to_string(fit.state.step));
   } else {
     fit.state.params = init_lfads(fit.spec, seed);
@@ -79,7 +79,7 @@ LfadsFit fit_lfads(const LfadsFitConfig& c, const LfadsData& data, const RunSign
   const LfadsSpec& spec = fit.spec;
   log_info("LFADS on " + std::to_string(data.train.data.dim(0)) + " training trials (T=" +
            std::to_string(data.train.data.dim(1)) + ", D=" + std::to_string(spec.D) +
-           (spec.encoded() < spec.D ? ", " + std::to_string(spec.encoded()) + " held in" : std::string()) +
+           (spec.held_in < spec.D ? ", " + std::to_string(spec.held_in) + " held in" : std::string()) +
            (spec.ext > 0 ? ", " + std::to_string(spec.ext) + " external inputs" : std::string()) + "), " +
            (spec.ii > 0 ? std::to_string(spec.ii) + " inferred input(s)" : std::string("autonomous")) + ", " +
            std::to_string(opt.batches) + " batches of " + std::to_string(opt.batch_size));

@@ -33,9 +33,9 @@ void require_model_fits(const LfadsModel& model, const LfadsData& data, const st
            " external inputs";
   };
   const size_t D = data.train.data.dim(2), X = ext_width(data.train);
-  if (D != size_t(m.D) || size_t(data.held_in) != size_t(m.encoded()) || X != size_t(m.ext))
+  if (D != size_t(m.D) || size_t(data.held_in) != size_t(m.held_in) || X != size_t(m.ext))
     throw Error(name + " has " + units(D, size_t(data.held_in), X) + " but the model was fitted to " +
-                units(size_t(m.D), size_t(m.encoded()), size_t(m.ext)));
+                units(size_t(m.D), size_t(m.held_in), size_t(m.ext)));
 }
 
 }  // namespace
@@ -58,11 +58,11 @@ std::vector<SplitPosterior> infer_lfads(const LfadsModel& model, LfadsData& data
     const LfadsPosterior& p = r.posterior;
     std::string line = split + ": " + std::to_string(sp.data.dim(0)) + " trials in " +
                        fmt("%.1f", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()) + " s";
-    if (model.spec.encoded() < model.spec.D) {
-      r.co_bps = bits_per_spike(p.rates, sp.data, size_t(model.spec.encoded()));
+    if (model.spec.held_in < model.spec.D) {
+      r.co_bps = bits_per_spike(p.rates, sp.data, size_t(model.spec.held_in));
       r.has_co_bps = std::isfinite(r.co_bps);
       line += ", co-bps " + (r.has_co_bps ? fmt("%.4f", r.co_bps) : std::string("n/a (no held-out spike)")) + " on " +
-              std::to_string(model.spec.D - model.spec.encoded()) + " held-out units";
+              std::to_string(model.spec.D - model.spec.held_in) + " held-out units";
     }
     if (sp.truth.size()) {
       // Truth is in its own units: counts per bin × conversion factor (estimated when the file has none).

@@ -1,10 +1,10 @@
 #include "lfads/model.hpp"
 
-#include "util/options.hpp"
-
 #include <cmath>
 #include <cstring>
+#include <stdexcept>
 
+#include "util/options.hpp"
 #include "util/rng.hpp"
 
 namespace ctd {
@@ -35,7 +35,9 @@ void add_gru(std::vector<std::pair<std::string, Shape>>& v, const std::string& n
 }  // namespace
 
 std::vector<ParamEntry> lfads_layout(const LfadsSpec& s) {
-  const size_t D = size_t(s.D), Din = size_t(s.encoded()), E = size_t(s.enc), C = size_t(s.con), I = size_t(s.ii),
+  if (s.held_in < 1 || s.held_in > s.D)  // set from the data with D; never a stand-in for "all"
+    throw std::logic_error("LfadsSpec: held_in " + std::to_string(s.held_in) + " outside 1.." + std::to_string(s.D));
+  const size_t D = size_t(s.D), Din = size_t(s.held_in), E = size_t(s.enc), C = size_t(s.con), I = size_t(s.ii),
                G = size_t(s.gen), F = size_t(s.factors), X = size_t(s.ext);
   std::vector<std::pair<std::string, Shape>> v;
   add_gru(v, "enc/fwd", E, Din, true);
@@ -96,7 +98,7 @@ template <class S>
 LfadsDraws<S> lfads_draws(const LfadsSpec& s, int B, int T, uint64_t seed, uint64_t stream0, bool dropout) {
   using Mat = typename LfadsDraws<S>::Mat;
   LfadsDraws<S> d;
-  const int G = s.gen, I = s.ii, E = s.enc, D = s.D, Din = s.encoded();
+  const int G = s.gen, I = s.ii, E = s.enc, D = s.D, Din = s.held_in;
   const bool cd = dropout && s.cd_rate > 0;
   d.eps_g0.resize(B, G);
   d.eps_u.assign(size_t(T), Mat(B, I));
@@ -147,7 +149,7 @@ LfadsLoss lfads_pass(const LfadsSpec& s, const S* params, S* grad, const S* coun
   using Tp = Tape<S>;
   using Var = typename Tp::Var;
   using Mat = typename Tp::Mat;
-  const int D = s.D, Din = s.encoded(), E = s.enc, I = s.ii, G = s.gen, F = s.factors, X = s.ext;
+  const int D = s.D, Din = s.held_in, E = s.enc, I = s.ii, G = s.gen, F = s.factors, X = s.ext;
   const S vm = S(s.varmin), bfg = S(s.bfg);
   const bool dropout = !dr.drop_x.empty();
   Tp tape;

@@ -15,7 +15,7 @@ namespace ctd {
 
 struct LfadsSpec {
   int D = 100;          // recorded units the likelihood reconstructs (held-in first, then held-out)
-  int D_in = 0;         // held-in units fed to the encoders: the first D_in of D (0: all D)
+  int held_in = 100;    // units the encoders read: the first held_in of D (= D when none is held out)
   int ext = 0;          // external inputs fed to the generator and the controller
   int enc = 128, con = 128, ii = 1, gen = 128, factors = 32;
   double keep = 0.98;   // dropout keep probability in training (1 at inference)
@@ -23,11 +23,11 @@ struct LfadsSpec {
   double varmin = 0.001;
   double bfg = 0.5;
   double ic_prior_var = 0.1, ar_tau = 1.0, ar_noise_var = 0.1;  // priors' initial values
-  int encoded() const { return D_in > 0 ? D_in : D; }
+  int held_out() const { return D - held_in; }  // the last D - held_in units: reconstructed, never read
 };
 class OptionSet;
 // --enc-dim, --con-dim, --ii-dim, --gen-dim, --factors-dim, --keep-rate, --cd-rate, --varmin
-// (D, D_in and ext come from the data).
+// (D, held_in and ext come from the data).
 void register_options(OptionSet& o, LfadsSpec& s);
 
 // Parameters, names mirroring the model: enc/fwd/wRUHX, ..., ic/w, ic/b,
@@ -70,7 +70,7 @@ struct LfadsTrace {
   Mat g0_mean, g0_logvar;                                             // [B,G]
 };
 
-// One pass over counts [B,T,D] (row-major; the encoders read the first D_in
+// One pass over counts [B,T,D] (row-major; the encoders read the first held_in
 // units) and external inputs [B,T,ext] (null when ext = 0). With `grad` non-null, adds the
 // gradient of (nll + kl_weight·(kl_ic + kl_ii)) / norm_B to it. With `trace`
 // non-null, records the pass.

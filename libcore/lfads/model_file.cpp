@@ -11,7 +11,7 @@ void write_lfads_model(H5File& out, const LfadsSpec& s, const AlignedVector<floa
 
 void write_lfads_spec(H5File& out, const LfadsSpec& s) {
   out.write_attribute("D", int64_t(s.D));
-  out.write_attribute("D_in", int64_t(s.encoded()));
+  out.write_attribute("D_in", int64_t(s.held_in));
   out.write_attribute("ext_dim", int64_t(s.ext));
   out.write_attribute("enc_dim", int64_t(s.enc));
   out.write_attribute("con_dim", int64_t(s.con));
@@ -31,7 +31,7 @@ LfadsModel read_lfads_model(const H5File& in) {
   LfadsSpec& s = m.spec;
   s.D = int(in.read_attribute_in("D", 1, 1e6));
   // Files from before held-out units and external inputs encode all D units and have none.
-  s.D_in = in.has_attribute("D_in") ? int(in.read_attribute_in("D_in", 1, s.D)) : s.D;
+  s.held_in = in.has_attribute("D_in") ? int(in.read_attribute_in("D_in", 1, s.D)) : s.D;
   s.ext = in.has_attribute("ext_dim") ? int(in.read_attribute_in("ext_dim", 0, 1e6)) : 0;
   s.enc = int(in.read_attribute_in("enc_dim", 1, 1e6));
   s.con = int(in.read_attribute_in("con_dim", 1, 1e6));
@@ -53,6 +53,14 @@ LfadsModel read_lfads_model(const H5File& in) {
     std::copy(a.data.begin(), a.data.end(), m.params.begin() + long(e.offset));
   }
   return m;
+}
+
+LfadsReadOptions reading_of(const LfadsModel& model) {
+  LfadsReadOptions r;
+  r.valid_fraction = model.valid_fraction;
+  r.hold_out = model.spec.held_out();
+  r.from_model = true;
+  return r;
 }
 
 }  // namespace ctd

@@ -3,6 +3,7 @@
 // con_dim, ii_dim, gen_dim, factors_dim, keep_rate, cd_rate, varmin, bfg).
 #pragma once
 #include "io/hdf5.hpp"
+#include "lfads/data.hpp"
 #include "lfads/model.hpp"
 
 namespace ctd {
@@ -17,5 +18,8 @@ struct LfadsModel {
   double valid_fraction = 0;  // the share of training trials it validated on, if it split them (attribute valid_fraction)
 };
 LfadsModel read_lfads_model(const H5File& in);
+// How --infer reads data for a model: the model's validation share and its
+// held-out units (spec.held_out()), as the model's own (from_model).
+LfadsReadOptions reading_of(const LfadsModel& model);
 
 }  // namespace ctd

@@ -3,12 +3,21 @@
 // ranks, sizes, types, values including NaN and Inf) and attributes (numbers,
 // strings, arrays). A reader must accept the file or throw ctd::Error /
 // ctd::UsageError — never crash, read out of bounds or overflow.
+// Some datasets point outside the file (an external link, raw data in an
+// external file, a virtual dataset of another file) at values no reader may
+// show, and names and text attributes hold arbitrary bytes: nothing printed
+// may hold a raw control byte or invalid UTF-8, and a config made from the
+// file has exactly one line per recorded option.
 // (HDF5's own metadata is not mutated: libhdf5 1.10 itself crashes on some
 // corrupted metadata, which is out of ctd's reach; see the README's limits.)
 #include <fuzzer/FuzzedDataProvider.h>
 #include <hdf5.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <limits>
 #include <string>
 #include <vector>
@@ -20,8 +29,10 @@
 #include "lfads/model_file.hpp"
 #include "nn/rnn_model.hpp"
 #include "plot/figure.hpp"
+#include "plot/gnuplot.hpp"
 #include "tasks/task_file.hpp"
 #include "util/error.hpp"
+#include "util/printable.hpp"
 
 namespace {
 
@@ -52,8 +63,55 @@ double value(FuzzedDataProvider& in) {
   }
 }
 
+// What crafted files point at: values no reader may ever show (kSecret).
+constexpr double kSecret = 31337;
+// In the temp folder, named by process: a run leaves nothing in the work tree.
+const std::string kSecretH5 = "/tmp/ctd-fuzz-secret-" + std::to_string(getpid()) + ".h5";
+const std::string kSecretRaw = "/tmp/ctd-fuzz-secret-" + std::to_string(getpid()) + ".bin";
+
+void write_secrets() {
+  std::vector<double> v(4096, kSecret);
+  if (FILE* f = std::fopen(kSecretRaw.c_str(), "wb")) {
+    std::fwrite(v.data(), sizeof(double), v.size(), f);
+    std::fclose(f);
+  }
+  hid_t f = H5Fcreate(kSecretH5.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  const hsize_t n = 64;
+  hid_t space = H5Screate_simple(1, &n, nullptr);
+  hid_t d = H5Dcreate2(f, "x", H5T_NATIVE_DOUBLE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data());
+  H5Dclose(d);
+  H5Sclose(space);
+  H5Fclose(f);
+  std::atexit([] {
+    std::remove(kSecretH5.c_str());
+    std::remove(kSecretRaw.c_str());
+  });
+}
+
+// A name the readers look for, sometimes with arbitrary bytes after it
+// (escapes, quotes, backquotes, bytes that are not UTF-8).
+std::string pick_name(FuzzedDataProvider& in) {
+  std::string name = kDatasets[in.ConsumeIntegralInRange<size_t>(0, std::size(kDatasets) - 1)];
+  if (in.ConsumeIntegralInRange(0, 5) == 0) {
+    std::string tail = in.ConsumeRandomLengthString(12);
+    for (char& c : tail)
+      if (c == '\0' || c == '/' || c == '.') c = '`';
+    name += tail;
+  }
+  return name;
+}
+
 void write_dataset(hid_t file, FuzzedDataProvider& in) {
-  const std::string name = kDatasets[in.ConsumeIntegralInRange<size_t>(0, std::size(kDatasets) - 1)];
+  const std::string name = pick_name(in);
+  const int where = in.ConsumeIntegralInRange(0, 11);  // 0: an external link, 1: external storage, 2: virtual
+  if (where == 0) {
+    hid_t lcpl = H5Pcreate(H5P_LINK_CREATE);
+    H5Pset_create_intermediate_group(lcpl, 1);
+    H5Lcreate_external(kSecretH5.c_str(), "/x", file, name.c_str(), lcpl, H5P_DEFAULT);
+    H5Pclose(lcpl);
+    return;
+  }
   const int rank = in.ConsumeIntegralInRange(0, 3);
   hsize_t dims[3] = {1, 1, 1};
   size_t n = 1;
@@ -65,11 +123,20 @@ void write_dataset(hid_t file, FuzzedDataProvider& in) {
   H5Pset_create_intermediate_group(lcpl, 1);
   const hid_t types[] = {H5T_NATIVE_FLOAT, H5T_NATIVE_DOUBLE, H5T_NATIVE_INT32, H5T_NATIVE_UINT8};
   hid_t stored = types[in.ConsumeIntegralInRange(0, 3)];
-  hid_t d = H5Dcreate2(file, name.c_str(), stored, space, lcpl, H5P_DEFAULT, H5P_DEFAULT);
+  hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+  if (where == 1) H5Pset_external(dcpl, kSecretRaw.c_str(), 0, H5F_UNLIMITED);
+  if (where == 2) {
+    const hsize_t count = n ? n : 1;
+    hid_t source = H5Screate_simple(1, &count, nullptr);
+    if (n && rank) H5Pset_virtual(dcpl, space, kSecretH5.c_str(), "/x", source);
+    H5Sclose(source);
+  }
+  hid_t d = H5Dcreate2(file, name.c_str(), stored, space, lcpl, dcpl, H5P_DEFAULT);
   if (d >= 0) {
-    if (n) H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data());
+    if (n && where > 2) H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v.data());
     H5Dclose(d);
   }
+  H5Pclose(dcpl);
   H5Pclose(lcpl);
   H5Sclose(space);
 }
@@ -83,7 +150,7 @@ void write_attribute(ctd::H5File& f, FuzzedDataProvider& in) {
   }
   switch (in.ConsumeIntegralInRange(0, 3)) {
     case 0: f.write_attribute(name, value(in)); break;
-    case 1: f.write_attribute(name, in.ConsumeRandomLengthString(16)); break;
+    case 1: f.write_attribute(name, in.ConsumeRandomLengthString(16)); break;  // any bytes: escapes, line breaks
     case 2: {
       std::vector<double> v(in.ConsumeIntegralInRange(1, 4));
       for (double& x : v) x = value(in);
@@ -92,6 +159,26 @@ void write_attribute(ctd::H5File& f, FuzzedDataProvider& in) {
     }
     default: f.write_attribute(name, std::vector<std::string>{in.ConsumeRandomLengthString(8), "lr"});
   }
+}
+
+// What a file can make ctd print: never a raw control byte (but line breaks
+// between lines), never invalid UTF-8, never the values of another file.
+void check_shown(const std::string& text) {
+  for (size_t i = 0; i < text.size();) {
+    const size_t n = ctd::utf8_length(text, i);
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (n == 0 || (n == 1 && ((c < 0x20 && c != '\n') || c == 0x7F)) || (n == 2 && c == 0xC2 && uint8_t(text[i + 1]) < 0xA0))
+      __builtin_trap();
+    i += n;
+  }
+  if (text.find("31337") != std::string::npos) __builtin_trap();
+}
+
+// A config from a file: one line per recorded option, after the comment line.
+void check_config(const ctd::H5File& f, const std::string& text) {
+  check_shown(text);
+  const size_t lines = size_t(std::count(text.begin(), text.end(), '\n'));
+  if (lines != 1 + f.read_attribute_strings("ctd_options").size()) __builtin_trap();
 }
 
 template <class F>
@@ -106,7 +193,7 @@ void expect_clean(F&& read) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static bool quiet = (H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr), true);
+  static bool quiet = (H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr), write_secrets(), true);
   (void)quiet;
   FuzzedDataProvider in(data, size);
   hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
@@ -122,17 +209,21 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   expect_clean([&] { ctd::read_task_file(f, false); });
   expect_clean([&] { ctd::read_rnn_params(f); });
   expect_clean([&] { ctd::read_rnn_params(f, {"relu"}); });
-  expect_clean([&] { (void)ctd::describe_text(f); });
-  expect_clean([&] { (void)ctd::describe_json(f); });
-  expect_clean([&] { (void)ctd::values_csv(ctd::select_values(f, "fps[0:2,-1]")); });
+  expect_clean([&] { check_shown(ctd::describe_text(f)); });
+  expect_clean([&] { check_shown(ctd::describe_json(f)); });
+  expect_clean([&] { check_shown(ctd::values_csv(ctd::select_values(f, "fps[0:2,-1]"))); });
+  expect_clean([&] { check_shown(ctd::values_text(ctd::select_values(f, "inputs"))); });
   expect_clean([&] {
     for (const ctd::FigureKind& fig : ctd::figures_of(ctd::file_kind(f)))
-      expect_clean([&] { (void)fig.make(f, ctd::PlotRequest{}); });
+      expect_clean([&] {
+        const std::string script = ctd::gnuplot_script(fig.make(f, ctd::PlotRequest{}), ctd::Canvas{}, "fuzz.png");
+        if (script.find("31337") != std::string::npos) __builtin_trap();
+      });
   });
   expect_clean([&] { ctd::read_lfads_data(f); });
   expect_clean([&] { ctd::read_lfads_data(f, {0.25, 2, false}); });  // split off validation trials, hold out 2 units
   expect_clean([&] { ctd::read_esn_file(f); });
   expect_clean([&] { ctd::read_lfads_model(f); });
-  expect_clean([&] { ctd::config_from_file(f); });
+  expect_clean([&] { check_config(f, ctd::config_from_file(f)); });
   return 0;
 }

@@ -3,6 +3,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -12,6 +13,7 @@
 #include "nn/batch_loss.hpp"
 #include "util/rng.hpp"
 #include "util/cpu_room.hpp"
+#include "util/share_runner.hpp"
 
 using namespace ctd;
 
@@ -109,4 +111,31 @@ TEST_CASE("beside a CPU-bound process per CPU, short parallel loops run with one
   CHECK(team == 1);
   CHECK(team_size(2, 50) == 2);  // parts of 50 ms of CPU: the whole team shares the CPUs fairly
   CHECK(gradient() == whole_team);
+}
+
+// The runner on its own: phases that read only the other shares' earlier
+// phases give the same numbers whoever runs them, and every share is prepared
+// once, by the thread that runs it.
+TEST_CASE("ShareRunner: a team, one thread, and a handover mid-run do the same arithmetic") {
+  constexpr int kShares = 2, kLast = 40;
+  auto run = [&](ShareRunner& runner) {
+    std::vector<std::vector<double>> x(kShares, std::vector<double>(kLast + 2, 0.0));
+    std::vector<int> prepared(kShares, 0);
+    runner.run(
+        kLast, [&](int id) { ++prepared[size_t(id)], x[size_t(id)][0] = 1.0 + id; },
+        [&](int id, int n) {  // reads the other share's value of the last phase
+          const double other = x[size_t(1 - id)][size_t(n)];
+          x[size_t(id)][size_t(n + 1)] = 0.5 * x[size_t(id)][size_t(n)] + std::sin(other + n);
+        });
+    CHECK(prepared == std::vector<int>(kShares, 1));
+    return x;
+  };
+  ShareRunner team(kShares), alone(kShares), handover(kShares);
+  alone.carry_alone(1);
+  handover.carry_after_phase(17);
+  const auto a = run(team), b = run(alone), c = run(handover);
+  CHECK(a == b);
+  CHECK(a == c);
+  CHECK(alone.phases_in_team() == 0);
+  CHECK(handover.phases_in_team() <= 18);
 }

@@ -8,10 +8,10 @@
 using namespace ctd;
 
 namespace {
-LfadsSpec tiny(int ii, int held_in = 0, int ext = 0, double cd_rate = 0) {
+LfadsSpec tiny(int ii, int held_out = 0, int ext = 0, double cd_rate = 0) {
   LfadsSpec s;
   s.D = 5;
-  s.D_in = held_in;
+  s.held_in = s.D - held_out;
   s.ext = ext;
   s.cd_rate = cd_rate;
   s.enc = 4;
@@ -65,7 +65,7 @@ void check_whole_gradient(const LfadsSpec& s) {
     worst = std::max(worst, std::fabs(num - grad[i]) / std::max(1.0, std::fabs(num)));
   }
   CAPTURE(s.ii);
-  CAPTURE(s.D_in);
+  CAPTURE(s.held_in);
   CAPTURE(s.ext);
   CAPTURE(s.cd_rate);
   CHECK(worst < 1e-6);
@@ -78,15 +78,15 @@ TEST_CASE("LFADS: the whole loss's gradient matches finite differences (inferred
 }
 
 TEST_CASE("LFADS: gradients with held-out units, external inputs and coordinated dropout") {
-  check_whole_gradient(tiny(2, 3));           // encoders read 3 of 5 units
+  check_whole_gradient(tiny(2, 2));           // encoders read 3 of 5 units
   check_whole_gradient(tiny(0, 0, 2));        // external inputs through the generator alone
   check_whole_gradient(tiny(2, 0, 2));        // ... and the controller
-  check_whole_gradient(tiny(2, 3, 0, 0.4));   // coordinated dropout: the masked likelihood
-  check_whole_gradient(tiny(0, 4, 1, 0.3));
+  check_whole_gradient(tiny(2, 2, 0, 0.4));   // coordinated dropout: the masked likelihood
+  check_whole_gradient(tiny(0, 1, 1, 0.3));
 }
 
 TEST_CASE("LFADS: with coordinated dropout the likelihood counts only what the encoders did not see") {
-  const LfadsSpec s = tiny(1, 3, 0, 0.4);
+  const LfadsSpec s = tiny(1, 2, 0, 0.4);
   const int B = 4, T = 6;
   LfadsDraws<double> d = lfads_draws<double>(s, B, T, 9, 0, true);
   REQUIRE(d.recon_w.size() == size_t(T));
@@ -136,7 +136,7 @@ TEST_CASE("LFADS: with coordinated dropout the likelihood counts only what the e
     CHECK(grad[bias.offset + size_t(k)] == doctest::Approx(g).epsilon(1e-10));
   }
   // Without coordinated dropout (or at inference) every entry weighs 1.
-  CHECK(lfads_draws<double>(tiny(1, 3), B, T, 9, 0, true).recon_w.empty());
+  CHECK(lfads_draws<double>(tiny(1, 2), B, T, 9, 0, true).recon_w.empty());
   CHECK(lfads_draws<double>(s, B, T, 9, 0, false).recon_w.empty());
 }
 
@@ -152,7 +152,7 @@ TEST_CASE("LFADS: layout, initial priors, and the AR(1) prior's KL of a known ca
   CHECK(lfads_param_count(a) < lfads_param_count(s));
   for (const auto& e : lfads_layout(a)) CHECK(e.name.rfind("con", 0) != 0);
   // Held-in units feed the encoders, all units the rates; external inputs the generator and the controller.
-  LfadsSpec h = tiny(1, 3, 2);
+  LfadsSpec h = tiny(1, 2, 2);
   auto lh = lfads_layout(h);
   CHECK(find_param(lh, "enc/fwd/wRUHX").shape == Shape{8, 4 + 3});
   CHECK(find_param(lh, "logrates/w").shape == Shape{5, 3});
