@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <iostream>
 #include <new>
+#include <stdexcept>
 
 #include "util/cleanup.hpp"
 #include "util/error.hpp"
@@ -266,6 +267,9 @@ int Tool::run(int argc, char** argv, const std::function<void()>& body) {
     return kExitData;
   } catch (const std::bad_alloc&) {
     log_error("out of memory");
+    return kExitData;
+  } catch (const std::length_error&) {  // a size no vector can hold: the readers check declared sizes first
+    log_error("out of memory: a size too large to hold in memory");
     return kExitData;
   } catch (const std::exception& e) {
     log_error(std::string("internal error: ") + e.what());

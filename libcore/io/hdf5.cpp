@@ -81,24 +81,20 @@ herr_t refuse_external_link(const char*, const char*, const char* child_file, co
 
 // Access property lists whose external-link traversal is refused: a link
 // access list for links and objects, a dataset access list for datasets.
+hid_t refusing_list(hid_t list_class) {
+  hid_t p = H5Pcreate(list_class);
+  H5Pset_elink_cb(p, refuse_external_link, nullptr);
+  return p;
+}
+
 hid_t link_access() {
-  if (g_allow_external) return H5P_DEFAULT;
-  static const hid_t lapl = [] {
-    hid_t p = H5Pcreate(H5P_LINK_ACCESS);
-    H5Pset_elink_cb(p, refuse_external_link, nullptr);
-    return p;
-  }();
-  return lapl;
+  static const hid_t lapl = refusing_list(H5P_LINK_ACCESS);
+  return g_allow_external ? H5P_DEFAULT : lapl;
 }
 
 hid_t dataset_access() {
-  if (g_allow_external) return H5P_DEFAULT;
-  static const hid_t dapl = [] {
-    hid_t p = H5Pcreate(H5P_DATASET_ACCESS);
-    H5Pset_elink_cb(p, refuse_external_link, nullptr);
-    return p;
-  }();
-  return dapl;
+  static const hid_t dapl = refusing_list(H5P_DATASET_ACCESS);
+  return g_allow_external ? H5P_DEFAULT : dapl;
 }
 
 const char* const kAllowHint = " (a file is read only from itself; --allow-external follows such references)";

@@ -3,6 +3,8 @@
 #include <Eigen/Eigenvalues>
 #include <algorithm>
 
+#include "util/error.hpp"
+
 namespace ctd {
 
 Projection principal_axes(const RowMatD& X, int k) {
@@ -13,6 +15,7 @@ Projection principal_axes(const RowMatD& X, int k) {
   p.mean = S.colwise().mean();
   S.rowwise() -= p.mean;
   Eigen::MatrixXd C = (S.transpose() * S) / double(std::max<long>(1, S.rows() - 1));
+  if (!C.allFinite()) throw Error("the states' spread overflows double precision (values near 1e154 or more): cannot project them");
   Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(C);
   k = int(std::min<long>(k, D));
   p.axes.resize(D, k);

@@ -42,12 +42,15 @@ const char* kDatasets[] = {"inputs", "targets", "target_mask", "h0s", "tokens", 
                            "conversion_factor", "a0", "wF", "P", "gen/wRUHX", "factors/w", "logrates/w",
                            "rnn.weight_ih_l0", "rnn.weight_hh_l0", "rnn.bias_ih_l0", "rnn.bias_hh_l0", "readout.weight",
                            "readout.bias", "hiddens", "outputs", "fps", "q", "stability", "readout", "z", "z_first_pass",
-                           "predicted_readout", "true_readout", "valid/rates", "valid/factors", "tol_1e-04/fps"};
+                           "predicted_readout", "true_readout", "valid/rates", "valid/factors", "tol_1e-04/fps",
+                           // posteriors, autonomous ones too (zero-width inputs), in both layouts
+                           "valid/inferred_inputs", "valid/gen_states", "valid_output_params", "valid_factors",
+                           "valid_co_means", "valid_gen_inputs", "valid_inds", "right_eigvecs", "eigvals"};
 const char* kAttributes[] = {"cell", "bfg", "task_kind", "task", "dt", "tau", "dt_over_tau", "g", "sparsity", "D",
                              "enc_dim", "con_dim", "ii_dim", "gen_dim", "factors_dim", "keep_rate", "varmin",
                              "ctd_program", "ctd_options", "history", "seed", "lr", "nonlinearity", "alpha",
                              "ctd_kind", "curve_step", "curve_loss", "curve_lms", "curve_lr", "pass_nmse",
-                             "readout_correlation", "passes"};
+                             "readout_correlation", "passes", "ii_dim", "data_file"};
 // Kinds with figures (and one without), so that ctd-plot's figure builders run.
 const char* kKinds[] = {"rnn-params", "task", "states", "fixed-points", "linearization", "lfads-data",
                         "lfads-model", "lfads-posterior", "esn", "rnn-checkpoint"};
