@@ -1,16 +1,17 @@
 // One step of a trained RNN with its input held fixed, F(h) = rnn_step(h, x*),
 // as the fixed-point analysis needs it (docs/methods.md §3): the map on many states
 // at once with the gradient of q, and, per state, the Jacobians ∂F/∂h and
-// ∂F/∂x — in closed form for the tutorials' cells, and through the torch
-// cells' vector-Jacobian product (nn/torch_cell.hpp) for the others.
+// ∂F/∂x — all through the cell's forward step and vector-Jacobian product
+// (nn/cell.hpp), whatever the cell.
 //
 // A state is what the network carries from step to step: N values, or 2N for
 // the LSTM ([h, c]); every matrix here is over that state.
 #pragma once
 #include <Eigen/Core>
+#include <memory>
 
+#include "nn/cell.hpp"
 #include "nn/rnn_model.hpp"
-#include "nn/torch_cell.hpp"
 
 namespace ctd {
 
@@ -22,7 +23,7 @@ class RnnMap {
 
   RnnMap(const RnnModel& model, const Eigen::VectorXd& x_star);
 
-  int dim() const { return state_size(spec_); }  // values per state
+  int dim() const { return cell_->state(); }  // values per state
   int U() const { return spec_.U; }
   const RnnSpec& spec() const { return spec_; }
 
@@ -43,32 +44,16 @@ class RnnMap {
   const Eigen::VectorXd& x_star() const { return x_star_; }
 
  private:
-  // The GRU's gates at h and the factors both Jacobians share.
-  struct GruDerivatives {
-    Vec r, u;      // gates
-    Vec du, dc, dr;  // (h−c)·u′, (1−u)(1−c²), h·r′
-    Mat A;         // ∂F/∂(r∘h) through the candidate: diag(dc)·wCh
-  };
-  GruDerivatives derivatives(const Vec& h) const;
-
-  // The torch-layout cells: one step of K states at x (gi: x's share of the
-  // pre-activations), and its vector-Jacobian product for the rows of V.
-  struct TorchStep {
-    Mat gh, gate, aux, F;
-  };
-  Vec torch_gi(const Vec& x) const;
-  TorchStep torch_map(const Mat& H, const Vec& gi) const;
-  void torch_vjp(const Mat& H, const TorchStep& st, const Mat& V, Mat* dH, Mat* dGi) const;
-  Mat wih_, whh_;               // torch layout: rnn.weight_ih_l0, rnn.weight_hh_l0
-  Vec bih_, bhh_, gi_star_;     // gi_star_ = W_ih x* + b_ih
+  // The input's share of the pre-activations at x (one row).
+  Vec input_share(const Vec& x) const;
 
   RnnSpec spec_;
-  Mat wR_, wI_, wO_;            // vanilla (wR [N,N], wI [N,U])
-  Mat wRUh_, wRUx_, wCh_, wCx_; // GRU blocks of wRUHX and wCHX
-  Vec bias_, bO_;               // vanilla: wI x* + bR; GRU: bRU + wRUx x* (ru) ...
-  Vec cbias_;                   // GRU: bC + wCx x*
+  std::vector<S> params_;                        // the model's parameters, in S
+  std::unique_ptr<const RecurrentCell<S>> cell_;  // over params_
+  Vec gi_star_;                                  // the share of x*
+  Mat wO_;
+  Vec bO_;
   Eigen::VectorXd x_star_;
-  Vec bR_, bRU_, bC_;
 };
 
 }  // namespace ctd

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "nn/cell.hpp"
 #include "util/error.hpp"
 
 namespace ctd {
@@ -87,24 +88,13 @@ void RnnWorkspace<S>::reserve(const RnnSpec& spec, int b, int t) {
   dO.resize(TB * size_t(spec.O));
   dh.resize(size_t(b) * SN);
   tmp.resize(size_t(b) * SN);
-  if (torch_layout(spec.cell)) {
-    const size_t G = size_t(gate_rows(spec));
-    gi.resize(TB * G);
-    gh.resize(TB * G);
-    gate.resize(TB * G);
-    if (spec.cell == Cell::Lstm) aux.resize(TB * N);
-    if (spec.cell == Cell::TorchGru) dgh.resize(TB * G);
-    dpre.resize(TB * N);  // the readout's share of dL/dh
-  } else if (spec.cell == Cell::Gru) {
-    gate_r.resize(TB * N);
-    gate_u.resize(TB * N);
-    cand.resize(TB * N);
-    rh.resize(TB * N);
-    dpre.resize(TB * N);   // dC_pre
-    dru.resize(TB * 2 * N);
-  } else {
-    dpre.resize(TB * N);   // dA
-  }
+  // The cell's input shares, its cache and work planes, for every time step
+  // (their widths depend on the spec alone: a cell over zeros tells them).
+  const AlignedVector<S> zeros(param_count(spec));
+  const auto cell = make_cell<S>(spec, zeros.data());
+  cache.resize(TB, cell->cache_widths());
+  work.resize(TB, cell->work_widths());
+  step.resize(size_t(b) * std::max(N, size_t(cell->gates())));
 }
 
 template <class S>

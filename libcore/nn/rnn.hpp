@@ -15,6 +15,7 @@
 #include <Eigen/Core>
 
 #include "io/array.hpp"
+#include "nn/planes.hpp"
 #include "util/aligned_vector.hpp"
 
 namespace ctd {
@@ -86,9 +87,9 @@ template <class S>
 struct RnnWorkspace {
   int B = 0, T = 0;
   AlignedVector<S> X, H, O;        // inputs [T,B,U], states [T+1,B,S], outputs [T,B,O]
-  AlignedVector<S> gate_r, gate_u, cand, rh;  // GRU: [T,B,N] each
-  AlignedVector<S> gi, gh, gate, aux, dgh;    // torch layout: see torch_passes.cpp
-  AlignedVector<S> dO, dpre, dru, dh, tmp;    // backward buffers
+  PlaneBuffer<S> cache, work;      // the cell's planes (nn/cell.hpp), [T,B,width] each
+  AlignedVector<S> step;           // one step's gi (forward) or readout share of dL/dh (backward)
+  AlignedVector<S> dO, dh, tmp;    // backward: dL/doutputs, dL/dh of two consecutive steps
   void reserve(const RnnSpec& spec, int B, int T);
 };
 
@@ -109,12 +110,5 @@ double masked_sse_and_grad(const RnnSpec& spec, const RnnBatch<S>& batch, RnnWor
 // Copies the last forward pass out batch-major: hiddens [B,T,S], outputs [B,T,O].
 template <class S>
 void copy_out(const RnnSpec& spec, const RnnWorkspace<S>& ws, S* hiddens, S* outputs);
-
-// The torch-layout cells' passes (torch_passes.cpp), which rnn_forward and
-// rnn_backward hand those cells to.
-template <class S>
-void torch_forward(const RnnSpec& spec, const S* params, const RnnBatch<S>& batch, RnnWorkspace<S>& ws);
-template <class S>
-void torch_backward(const RnnSpec& spec, const S* params, const RnnBatch<S>& batch, RnnWorkspace<S>& ws, S* grad);
 
 }  // namespace ctd
