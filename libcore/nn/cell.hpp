@@ -7,9 +7,10 @@
 // in make_cell.
 //
 // The input's share of the pre-activations, gi = x W_xᵀ + b [R,G], is
-// computed apart (project): for all time steps in one product while training,
-// once for x* in the fixed-point map. All buffers are row-major and
-// contiguous: R rows of G = gates(), state() or U values.
+// computed apart (project): step by step while training, once for x* in the
+// fixed-point map. All buffers are row-major and contiguous: R rows of
+// G = gates(), state() or U values; what a step keeps for its backward step
+// lies in planes (nn/planes.hpp) whose widths the cell declares.
 #pragma once
 #include <memory>
 #include <vector>
