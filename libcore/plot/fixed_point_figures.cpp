@@ -101,10 +101,14 @@ Figure fixed_points(const H5File& f, const PlotRequest& r) {
       if (P.stability[size_t(i)] == s) d.row(values(xy.row(i)));
   }
   DataBlock& traj = fig.block("paths");
+  // What the panels span, points and trajectories alike: the tics' steps follow it.
+  Eigen::RowVectorXd lo = xy.colwise().minCoeff(), hi = xy.colwise().maxCoeff();
   for (int64_t b : trials) {
     const RowMatD t = project(pc, paths.middleRows(long(b) * T, T));
     for (long i = 0; i < T; ++i) traj.row(values(t.row(i)));
     traj.break_line();
+    lo = lo.cwiseMin(t.colwise().minCoeff());
+    hi = hi.cwiseMax(t.colwise().maxCoeff());
   }
   // Unstable modes: the top right eigenvector at each unstable point, as a short line.
   DataBlock& modes = fig.block("modes");
@@ -135,7 +139,7 @@ Figure fixed_points(const H5File& f, const PlotRequest& r) {
   // Panels placed by hand, the same size, above a legend-only strip that
   // spans the width (a panel's own key would be squeezed into its width).
   fig << "set multiplot title " + title_of(r, title) << "unset key";
-  fig << "set xtics " + tic_step(xy.col(0).minCoeff(), xy.col(0).maxCoeff()) << "set bmargin at screen 0.22" << "set tmargin at screen 0.9";
+  fig << "set xtics " + tic_step(lo(0), hi(0)) << "set bmargin at screen 0.22" << "set tmargin at screen 0.9";
   std::vector<std::string> legend;  // the styles once, for the strip
   if (!trials.empty()) legend.push_back("with lines lw 1 lc rgb '#bbbbbb' title 'trajectories'");
   if (!modes.empty()) legend.push_back("with lines lw 2.5 lc rgb '#d62728' title 'unstable modes'");
@@ -148,7 +152,7 @@ Figure fixed_points(const H5File& f, const PlotRequest& r) {
     const double left = 0.1 + panel * (width + 0.02);
     fig << "set lmargin at screen " + std::to_string(left) << "set rmargin at screen " + std::to_string(left + width - 0.08);
     fig << "set xlabel " + axis_label(pc, 0) << "set ylabel " + (k >= 2 ? axis_label(pc, ya - 1) : label("0"));
-    if (k >= 2) fig << "set ytics " + tic_step(xy.col(ya - 1).minCoeff(), xy.col(ya - 1).maxCoeff());
+    if (k >= 2) fig << "set ytics " + tic_step(lo(ya - 1), hi(ya - 1));
     std::string plot = "plot ";
     bool first = true;
     auto add = [&](const std::string& item) {
