@@ -92,12 +92,27 @@ void write_secrets() {
   });
 }
 
+// Every text this input wrote into the file: the secret's digits there are the file's own, not a leak.
+std::string g_written;
+
+// Whether text shows the secret's value although the file's own texts do not hold its digits.
+bool shows_secret(const std::string& text) {
+  return text.find("31337") != std::string::npos && g_written.find("31337") == std::string::npos;
+}
+
+// Arbitrary bytes from the input, remembered as written.
+std::string written(std::string text) {
+  g_written += text;
+  g_written += '\n';
+  return text;
+}
+
 // A name the readers look for, sometimes with arbitrary bytes after it
 // (escapes, quotes, backquotes, bytes that are not UTF-8).
 std::string pick_name(FuzzedDataProvider& in) {
   std::string name = kDatasets[in.ConsumeIntegralInRange<size_t>(0, std::size(kDatasets) - 1)];
   if (in.ConsumeIntegralInRange(0, 5) == 0) {
-    std::string tail = in.ConsumeRandomLengthString(12);
+    std::string tail = written(in.ConsumeRandomLengthString(12));
     for (char& c : tail)
       if (c == '\0' || c == '/' || c == '.') c = '`';
     name += tail;
@@ -153,14 +168,14 @@ void write_attribute(ctd::H5File& f, FuzzedDataProvider& in) {
   }
   switch (in.ConsumeIntegralInRange(0, 3)) {
     case 0: f.write_attribute(name, value(in)); break;
-    case 1: f.write_attribute(name, in.ConsumeRandomLengthString(16)); break;  // any bytes: escapes, line breaks
+    case 1: f.write_attribute(name, written(in.ConsumeRandomLengthString(16))); break;  // any bytes: escapes, line breaks
     case 2: {
       std::vector<double> v(in.ConsumeIntegralInRange(1, 4));
       for (double& x : v) x = value(in);
       f.write_attribute(name, v);
       break;
     }
-    default: f.write_attribute(name, std::vector<std::string>{in.ConsumeRandomLengthString(8), "lr"});
+    default: f.write_attribute(name, std::vector<std::string>{written(in.ConsumeRandomLengthString(8)), "lr"});
   }
 }
 
@@ -174,7 +189,7 @@ void check_shown(const std::string& text) {
       __builtin_trap();
     i += n;
   }
-  if (text.find("31337") != std::string::npos) __builtin_trap();
+  if (shows_secret(text)) __builtin_trap();
 }
 
 // A config from a file: one line per recorded option, after the comment line.
@@ -199,6 +214,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static bool quiet = (H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr), write_secrets(), true);
   (void)quiet;
   FuzzedDataProvider in(data, size);
+  g_written.clear();
   hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
   H5Pset_fapl_core(fapl, 1 << 16, 0);
   hid_t id = H5Fcreate("fuzz.h5", H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
@@ -220,7 +236,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (const ctd::FigureKind& fig : ctd::figures_of(ctd::file_kind(f)))
       expect_clean([&] {
         const std::string script = ctd::gnuplot_script(fig.make(f, ctd::PlotRequest{}), ctd::Canvas{}, "fuzz.png");
-        if (script.find("31337") != std::string::npos) __builtin_trap();
+        if (shows_secret(script)) __builtin_trap();
       });
   });
   expect_clean([&] { ctd::read_lfads_data(f); });
