@@ -3,6 +3,7 @@
 #include "cli/tool.hpp"
 #include "fixedpoints/search.hpp"
 #include "io/output.hpp"
+#include "lfads/generator.hpp"
 #include "util/threads.hpp"
 
 int main(int argc, char** argv) {
@@ -13,17 +14,18 @@ int main(int argc, char** argv) {
                  "find-fixed-points -p decision_params.h5 -i states.h5 --max-candidates 10000 -o fps.h5");
   ctd::FixedPointSearch search;
   ctd::LinearizationSettings lin;
-  tool.add_params("Parameter file of the network").needed();
+  tool.add_params("Parameter file of the network, or a fit-lfads model file (its generator)").needed();
   ctd::RnnReadOptions reading;
   ctd::register_options(tool.options(), reading);
-  tool.add_input("Candidates: a states file (its hiddens) or FILE:DATASET ([K,N] or [B,T,N])").needed();
+  tool.add_input("Candidates: a states file (its hiddens), a fit-lfads posterior (its generator states: train, else valid split) or "
+                 "FILE:DATASET ([K,N] or [B,T,N])").needed();
   tool.add_output("Output fixed-points file").needed();
   ctd::register_options(tool.options(), search);
   ctd::register_options(tool.options(), lin);
 
   return tool.run(argc, argv, [&] {
     ctd::OutputFile out(tool.output);
-    ctd::RnnModel model = ctd::read_rnn_params(ctd::H5File::open(tool.params), reading);
+    ctd::RnnModel model = ctd::read_network(ctd::H5File::open(tool.params), reading);
     Eigen::VectorXd x_star = ctd::vector_or_zeros(lin.x_star, model.spec.U, "--x-star");
     std::string history;
     ctd::RowMatD states = ctd::read_state_rows(tool.input, ctd::state_size(model.spec), &history);

@@ -5,6 +5,7 @@
 #include "fixedpoints/fp_file.hpp"
 #include "fixedpoints/input_effects.hpp"
 #include "io/output.hpp"
+#include "lfads/generator.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
 #include "util/threads.hpp"
@@ -21,10 +22,10 @@ int main(int argc, char** argv) {
   std::string inputs_spec, nearest;
   bool unit_inputs = false, mean = false;
   int time = -1;
-  tool.add_params("Parameter file of the network").needed();
+  tool.add_params("Parameter file of the network, or a fit-lfads model file (its generator)").needed();
   ctd::RnnReadOptions reading;
   ctd::register_options(tool.options(), reading);
-  tool.add_input("States: FILE (its fps, else its hiddens) or FILE:DATASET ([K,N] or [B,T,N])").needed();
+  tool.add_input("States: FILE (its fps, else its hiddens or a posterior's generator states) or FILE:DATASET ([K,N] or [B,T,N])").needed();
   tool.add_output("Output file").needed();
   ctd::register_options(o, lin);
   o.find("jacobians")->unrecorded().help = "(always on here)";
@@ -40,11 +41,11 @@ int main(int argc, char** argv) {
   return tool.run(argc, argv, [&] {
     if (unit_inputs && !inputs_spec.empty()) throw ctd::UsageError("give either --inputs or --unit-inputs");
     ctd::OutputFile out(tool.output);
-    ctd::RnnModel model = ctd::read_rnn_params(ctd::H5File::open(tool.params), reading);
+    ctd::RnnModel model = ctd::read_network(ctd::H5File::open(tool.params), reading);
     const int N = ctd::state_size(model.spec), U = model.spec.U;
     Eigen::VectorXd x_star = ctd::vector_or_zeros(lin.x_star, U, "--x-star");
     std::string history;
-    ctd::RowMatD H = ctd::read_state_rows(tool.input, N, &history, time, {"fps", "hiddens"});
+    ctd::RowMatD H = ctd::read_state_rows(tool.input, N, &history, time, {"fps", "hiddens", "train/gen_states", "valid/gen_states", "train_gen_states", "valid_gen_states"});
     if (mean) H = H.colwise().mean().eval();
     ctd::RowMatD X = unit_inputs ? ctd::RowMatD(ctd::RowMatD::Identity(U, U))
                      : inputs_spec.empty() ? ctd::RowMatD() : ctd::read_series(inputs_spec, "--inputs", true);

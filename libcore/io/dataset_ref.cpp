@@ -35,6 +35,12 @@ OpenedRef open_dataset_ref(const std::string& spec, const std::vector<std::strin
   throw Error(r.file.name() + ": no dataset " + names + " (name one as FILE:DATASET)");
 }
 
+const std::vector<std::string>& state_datasets() {
+  static const std::vector<std::string> names = {"hiddens", "train/gen_states", "valid/gen_states",
+                                                 "train_gen_states", "valid_gen_states"};
+  return names;
+}
+
 RowMatD read_state_rows(const std::string& spec, int N, std::string* history, int time,
                         const std::vector<std::string>& defaults) {
   OpenedRef ref = open_dataset_ref(spec, defaults);

@@ -29,11 +29,16 @@ struct OpenedRef {
 };
 OpenedRef open_dataset_ref(const std::string& spec, const std::vector<std::string>& defaults);
 
+// Where a file keeps a network's states when no DATASET is named: a states
+// file's `hiddens`, else a fit-lfads posterior's generator states (its train
+// split, else its valid split; native or lfads-torch layout).
+const std::vector<std::string>& state_datasets();
+
 // States as rows [K,N]: a [K,N] dataset as it is, a [B,T,N] one flattened in
 // trial order — or, with time >= 0, step `time` of each trial. N must match;
 // values must be finite. Without DATASET: the first of `defaults` present.
 RowMatD read_state_rows(const std::string& spec, int N, std::string* history = nullptr, int time = -1,
-                        const std::vector<std::string>& defaults = {"hiddens"});
+                        const std::vector<std::string>& defaults = state_datasets());
 
 // A [T,K] time series (a [T] dataset counts as K = 1 unless `matrix_only`),
 // finite and not empty; `option` names the FILE:DATASET option in messages.

@@ -52,14 +52,23 @@ Array<float> read_initial_states(const std::string& spec, size_t trials, size_t 
   if (a.rank() != 2 && a.rank() != 3)
     throw Error(where + " has shape " + shape_string(a.shape) + " but [B,N] or [B,T,N] is required");
   require_finite(a, where);
-  if (a.dim(0) != trials || a.shape.back() != N || (a.rank() == 3 && a.dim(1) == 0))
-    throw Error(where + " has shape " + shape_string(a.shape) + " but " + std::to_string(trials) + " trials of N=" +
+  if ((trials && a.dim(0) != trials) || a.dim(0) == 0 || a.shape.back() != N || (a.rank() == 3 && a.dim(1) == 0))
+    throw Error(where + " has shape " + shape_string(a.shape) + " but " +
+                (trials ? std::to_string(trials) : std::string("one or more")) + " trials of N=" +
                 std::to_string(N) + " units" + (a.rank() == 3 ? " and at least one step" : "") + " are required");
   if (a.rank() == 2) return a;
-  const size_t T = a.dim(1);
-  Array<float> last({trials, N});
-  for (size_t b = 0; b < trials; ++b) std::copy_n(a.ptr() + (b * T + T - 1) * N, N, last.ptr() + b * N);
+  const size_t B = a.dim(0), T = a.dim(1);
+  Array<float> last({B, N});
+  for (size_t b = 0; b < B; ++b) std::copy_n(a.ptr() + (b * T + T - 1) * N, N, last.ptr() + b * N);
   return last;
+}
+
+Array<float> held_inputs(const std::vector<double>& x, size_t trials, size_t steps) {
+  const size_t U = x.size();
+  Array<float> in({trials, steps, U});
+  for (size_t r = 0; r < trials * steps; ++r)
+    for (size_t k = 0; k < U; ++k) in[r * U + k] = float(x[k]);
+  return in;
 }
 
 TaskRun run_task(const RnnModel& model, const TaskFile& task, const Array<float>& h0s_given, bool offset_targets,

@@ -24,8 +24,11 @@ Array<float> readout(const RnnModel& model, const Array<float>& states);
 
 // Initial states from FILE[:DATASET]: a [B,N] dataset as it is, of a [B,T,N]
 // one (a states file's hiddens) the last step; without DATASET the file's
-// `hiddens`, else its `h0s`. B and N must match.
+// `hiddens`, else its `h0s`. N must match, and B unless `trials` is 0 (any).
 Array<float> read_initial_states(const std::string& spec, size_t trials, size_t N);
+
+// Trials whose input is x at every one of T steps: [B,T,U].
+Array<float> held_inputs(const std::vector<double>& x, size_t trials, size_t steps);
 
 // run-rnn's whole job: checks the trials against the model (`source` names
 // them in messages), runs them from `h0s` (empty: the file's h0s, else the

@@ -6,6 +6,7 @@
 #include <complex>
 #include <cstdio>
 
+#include "io/dataset_ref.hpp"
 #include "plot/figure.hpp"
 #include "plot/pca.hpp"
 #include "util/error.hpp"
@@ -81,11 +82,11 @@ Figure fixed_points(const H5File& f, const PlotRequest& r) {
   std::vector<int64_t> trials;
   long T = 0;
   if (!r.states.empty()) {
-    H5File s = H5File::open(r.states);
-    Array<double> h = s.read<double>("hiddens", "[B,T,N]");
-    require_finite(h, s.where("hiddens"));
+    OpenedRef s = open_dataset_ref(r.states, state_datasets());
+    Array<double> h = s.file.read<double>(s.dataset, "[B,T,N]");
+    require_finite(h, s.where());
     if (long(h.dim(2)) != D)
-      throw Error(s.where("hiddens") + " has " + std::to_string(h.dim(2)) + " values per state but the fixed points have " +
+      throw Error(s.where() + " has " + std::to_string(h.dim(2)) + " values per state but the fixed points have " +
                   std::to_string(D));
     T = long(h.dim(1));
     paths = Eigen::Map<const RowMatD>(h.ptr(), long(h.dim(0)) * T, D);

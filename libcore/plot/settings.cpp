@@ -23,7 +23,8 @@ void register_options(OptionSet& o, PlotSettings& s) {
   o.add("units", s.units, "Neurons, output or readout channels to draw (default: the figure's)").min(0);
   o.add("vectors", s.vectors, "linearization: input vectors to draw (default: all, up to 12)").min(0);
   o.add("labels", s.labels, "linearization: names of those input vectors, comma-separated (e.g. good,bad)");
-  o.add("states", s.selection.states, "fixed-points: a states file whose trajectories (hiddens) go with the points").reads_file();
+  o.add("states", s.selection.states, "fixed-points: trajectories to draw with the points: a states file (its hiddens), a fit-lfads posterior (its "
+        "generator states) or FILE:DATASET [B,T,N]").reads_file();
   o.add("data", s.selection.data, "lfads-posterior: the lfads data file (default: the posterior's data_file)").reads_file();
   o.add("split", s.selection.split, "lfads: the split to draw").one_of({"valid", "train"});
   o.add("group", s.selection.group, "fixed-points: the tolerance group, e.g. tol_1e-05 (default: the first)");

@@ -12,9 +12,12 @@ void register_options(OptionSet& o, RnnTrainingConfig& c) {
   o.group("Task");
   o.add("task", c.task, "Fresh trials every batch: integrator | decision (default integrator without -i)")
       .one_of({"", "integrator", "decision"});
-  o.add("preset", c.preset, "The recipe of a tutorial: integrator | decision | sentiment | flipflop (default: the "
-                            "task's, or the input file's task_kind)")
-      .one_of({"", "integrator", "decision", "sentiment", "flipflop"});
+  std::vector<std::string> presets = recipe_names();
+  presets.insert(presets.begin(), "");
+  o.add("preset", c.preset,
+        "The recipe of a task: integrator | decision | sentiment | flipflop, the tutorials' (decision's lr decays "
+        "faster; decision-tutorial is the tutorial's own) (default: the task's, or the input file's task_kind)")
+      .one_of(presets);
   register_options(o, c.task_settings, "--task: ");
   o.add("eval-trials", c.eval_trials, "Held-out trials for the final evaluation (l2 = 0)").min(1);
   o.add("eval-input", c.eval_input, "Task file of held-out trials for the final evaluation (with -i)").reads_file();
@@ -42,9 +45,9 @@ void apply_recipe(OptionSet& o, RnnTrainingConfig& c, const std::string& file_ki
   if (c.preset.empty() && c.task.empty() && !file_kind.empty()) {
     bool known = false;
     std::string names;
-    for (const Recipe& r : recipes()) {
-      known = known || r.task == file_kind;
-      names += (names.empty() ? "" : ", ") + r.task;
+    for (const std::string& name : recipe_names()) {
+      known = known || name == file_kind;
+      names += (names.empty() ? "" : ", ") + name;
     }
     // Another kind's recipe taken in silence would train with the wrong defaults.
     if (!known)

@@ -108,9 +108,11 @@ std::string OptionSpec::literal() const {
 
 std::string OptionSpec::limits_text() const {
   if (!choices.empty()) {
-    std::string s = "must be one of: ";
-    for (size_t i = 0; i < choices.size(); ++i) s += (i ? ", " : "") + choices[i];
-    return s;
+    // "" among the choices stands for "not given" (the default's own rule), not a value to type.
+    std::string s;
+    for (const std::string& c : choices)
+      if (!c.empty()) s += (s.empty() ? "" : ", ") + c;
+    return "must be one of: " + s;
   }
   const bool has_lo = std::isfinite(lo), has_hi = std::isfinite(hi);
   if (has_lo && has_hi)

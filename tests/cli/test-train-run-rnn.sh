@@ -30,7 +30,11 @@ expect_ok train-rnn --task decision --hidden 16 --batches 40 --eval-trials 64 -o
 ctd-info dec.h5 | grep -q '^  cell = gru' && ok || fail "decision default cell is not gru"
 ctd-info dec.h5 | grep -q '^  eval_sign_accuracy = ' && ok || fail "no eval_sign_accuracy for the decision task"
 ctd-info dec.h5 | grep -q '^  lr = 0.04$' && ok || fail "decision default lr is not 0.04"
-train-rnn --task decision --print-config | grep -q '^lr_decay = 0.9999$' && ok || fail "--print-config lacks the task's lr-decay"
+train-rnn --task decision --print-config | grep -q '^lr_decay = 0.99985$' && ok || fail "--print-config lacks the task's lr-decay"
+# The tutorial's own decision recipe stays available as a preset.
+train-rnn --task decision --preset decision-tutorial --print-config | grep -q '^lr_decay = 0.9999$' && ok ||
+  fail "--preset decision-tutorial is not the tutorial's lr-decay"
+expect_error 2 'preset.*decision-tutorial' out.h5 -- train-rnn --task decision --preset decision-tutorials -o out.h5
 
 # --print-config writes a file that --config reads back (empty options left out).
 train-rnn --task decision --hidden 8 --batches 5 --eval-trials 8 --print-config > run.toml

@@ -1,0 +1,77 @@
+#include "lfads/generator.hpp"
+
+#include <cmath>
+
+#include "util/error.hpp"
+
+namespace ctd {
+
+namespace {
+const float* lfads_param(const LfadsModel& m, const char* name) {
+  const std::vector<ParamEntry> layout = lfads_layout(m.spec);
+  return m.params.data() + find_param(layout, name).offset;
+}
+}  // namespace
+
+RnnModel lfads_generator(const LfadsModel& m) {
+  const LfadsSpec& s = m.spec;
+  RnnModel g;
+  g.spec.cell = Cell::Gru;
+  g.spec.N = s.gen;
+  g.spec.U = s.ii + s.ext;
+  g.spec.O = s.factors;
+  g.spec.bfg = s.bfg;
+  g.params.assign(param_count(g.spec), 0.0f);
+  const std::vector<ParamEntry> layout = lfads_layout(s);
+  auto copy = [&](const char* from, const char* to) {
+    const ParamEntry& e = find_param(layout, from);
+    std::copy_n(m.params.data() + e.offset, e.size(), g.param(to));
+  };
+  copy("gen/wRUHX", "wRUHX");
+  copy("gen/wCHX", "wCHX");
+  copy("gen/bRU", "bRU");
+  copy("gen/bC", "bC");
+  copy("ic_prior/mean", "h0");
+  // The factors read the generator through W_f with unit-norm rows (as the model's pass does).
+  const float* wf = lfads_param(m, "factors/w");
+  float* wO = g.param("wO");
+  const size_t F = size_t(s.factors), G = size_t(s.gen);
+  for (size_t k = 0; k < F; ++k) {
+    double norm = 0;
+    for (size_t j = 0; j < G; ++j) norm += double(wf[k * G + j]) * wf[k * G + j];
+    norm = std::sqrt(norm);
+    for (size_t j = 0; j < G; ++j) wO[k * G + j] = float(wf[k * G + j] / norm);
+  }
+  return g;  // bO stays 0: the factors have no bias
+}
+
+Array<float> lfads_rates(const LfadsModel& m, const Array<float>& factors) {
+  const size_t F = size_t(m.spec.factors), D = size_t(m.spec.D);
+  if (factors.rank() < 1 || factors.shape.back() != F)
+    throw Error("factors of shape " + shape_string(factors.shape) + " but the model has " + std::to_string(F) +
+                " factors");
+  Shape shape = factors.shape;
+  shape.back() = D;
+  Array<float> rates(shape);
+  const float *w = lfads_param(m, "logrates/w"), *b = lfads_param(m, "logrates/b");
+  const size_t rows = factors.size() / F;
+  for (size_t r = 0; r < rows; ++r)
+    for (size_t d = 0; d < D; ++d) {
+      double z = b[d];
+      for (size_t k = 0; k < F; ++k) z += double(w[d * F + k]) * factors[r * F + k];
+      rates[r * D + d] = float(std::exp(z));
+    }
+  return rates;
+}
+
+bool is_lfads_model(const H5File& in) { return in.has_attribute("gen_dim") && in.has_attribute("factors_dim"); }
+
+RnnModel read_network(const H5File& in, const RnnReadOptions& options, LfadsModel* lfads) {
+  if (!is_lfads_model(in)) return read_rnn_params(in, options);
+  LfadsModel m = read_lfads_model(in);
+  RnnModel g = lfads_generator(m);
+  if (lfads) *lfads = std::move(m);
+  return g;
+}
+
+}  // namespace ctd
