@@ -23,8 +23,10 @@ int main(int argc, char** argv) {
     ctd::Array<float> x = in.file.read_finite(in.dataset, "[B,T,D]");
     ctd::Array<float> inputs;
     if (in.file.has_dataset("inputs")) inputs = in.file.read_finite("inputs", "[B,T,U]");
-    ctd::LfadsData d = ctd::spikify(x, inputs, settings, tool.seed, in.where());
+    ctd::Array<float> embedding;
+    ctd::LfadsData d = ctd::spikify(x, inputs, settings, tool.seed, in.where(), &embedding);
     ctd::write_lfads_data(out.h5(), d);
+    if (embedding.size()) out.h5().write("embedding_weights", embedding);
     ctd::write_provenance(out.h5(), "lfads-data", tool.run_info(), ctd::read_history(in.file));
     out.commit();
     ctd::log_verbose(std::to_string(d.train.data.dim(0)) + " training and " + std::to_string(d.valid.data.dim(0)) +

@@ -216,14 +216,7 @@ LfadsData read_lfads_data(const H5File& in, const LfadsReadOptions& opt) {
     throw Error(in.name() + " has no validation trials (no " + valid_name +
                 "): split some training trials off with --valid-fraction F");
   }
-  if (in.has_dataset("conversion_factor")) {
-    const Array<double> c = in.read<double>("conversion_factor");
-    if (c.size() != 1)
-      throw Error(in.where("conversion_factor") + " has shape " + shape_string(c.shape) + " but one number is required");
-    d.conversion_factor = c[0];
-    if (!(d.conversion_factor > 0) || !std::isfinite(d.conversion_factor))
-      throw Error(in.where("conversion_factor") + " must be a positive number");
-  }
+  d.conversion_factor = read_conversion_factor(in);
   if (opt.hold_out > 0 && (l.name == "lfads" || !opt.from_model)) {
     if (l.name != "lfads")
       throw UsageError("--hold-out: " + in.name() + " is in the " + l.name + " layout, which says itself which units are held out");
@@ -234,6 +227,15 @@ LfadsData read_lfads_data(const H5File& in, const LfadsReadOptions& opt) {
   }
   d.history = read_history(in);
   return d;
+}
+
+double read_conversion_factor(const H5File& in) {
+  if (!in.has_dataset("conversion_factor")) return 0;
+  const Array<double> c = in.read<double>("conversion_factor");
+  if (c.size() != 1)
+    throw Error(in.where("conversion_factor") + " has shape " + shape_string(c.shape) + " but one number is required");
+  if (!(c[0] > 0) || !std::isfinite(c[0])) throw Error(in.where("conversion_factor") + " must be a positive number");
+  return c[0];
 }
 
 void write_lfads_data(H5File& out, const LfadsData& d) {

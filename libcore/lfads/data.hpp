@@ -56,6 +56,8 @@ void register_options(OptionSet& o, LfadsReadOptions& r);
 // negative; a missing or partial layout is one error naming what is missing.
 LfadsData read_lfads_data(const H5File& in, const LfadsReadOptions& options = {});
 
+// The file's conversion_factor dataset (truth = expected counts per bin × it); 0 when absent.
+double read_conversion_factor(const H5File& in);
 // Writes ctd's layout: {train,valid}_{data,truth,inputs,lowd,ext_input,inds}
 // (those present) and conversion_factor.
 void write_lfads_data(H5File& out, const LfadsData& d);

@@ -98,5 +98,6 @@ std::vector<FigureKind> training_figures(const std::string& kind);
 std::vector<FigureKind> trial_figures(const std::string& kind);
 std::vector<FigureKind> fixed_point_figures(const std::string& kind);
 std::vector<FigureKind> lfads_figures(const std::string& kind);
+std::vector<FigureKind> comparison_figures(const std::string& kind);
 
 }  // namespace ctd

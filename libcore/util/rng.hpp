@@ -21,6 +21,7 @@ enum class RngDomain : uint32_t {
   Dropout = 6,
   Posterior = 7,   // reparameterisation draws
   Candidates = 8,  // candidate selection / perturbation in fixed-point search
+  Analysis = 9,    // folds and restarts of the comparison of two systems (compare-dynamics)
 };
 
 std::array<uint32_t, 4> philox4x32_10(std::array<uint32_t, 4> counter, std::array<uint32_t, 2> key);

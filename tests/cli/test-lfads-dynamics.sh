@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A fitted LFADS model's generator as a dynamical system: its fixed points,
 # linearisation and runs (find-fixed-points, linearize, run-rnn, ctd-plot
-# read fit-lfads model files), and bad input.
+# read fit-lfads model files); compare-dynamics between a reference system
+# and a fitted one; spikify's log-linear embedding; and bad input.
 source "$(dirname "$0")/lib.sh" "$1"
 INT="$DATA/fixtures/tutorial_vanilla_integrator_params.h5"
 small=(--enc-dim 8 --con-dim 8 --gen-dim 8 --factors-dim 4 --batch-size 16 -t 2 -q)
@@ -60,4 +61,50 @@ expect_error 2 'x-star' out.h5 -- run-rnn -p model.h5 --task held-input --x-star
 expect_error 2 'held-input has no targets' out.h5 -- run-rnn -p model.h5 --task held-input --offset-targets -o out.h5
 expect_error 1 "no dataset 'hiddens' or 'train/gen_states'" out.h5 -- find-fixed-points -p model.h5 -i model.h5 -o out.h5
 expect_error 1 'gen_states.*8' out.h5 -- find-fixed-points -p "$INT" -i post.h5 -o out.h5
+# spikify's log-linear embedding keeps the states it embedded (lowd) and its weights.
+expect_ok spikify -i states.h5 --transform exp --neurons 30 --base-rate 15 --gain 1 --ext-input --seed 1 -o emb.h5
+info=$(ctd-info emb.h5)
+for ds in 'train_data *\[108,25,30\]' 'train_lowd *\[108,25,100\]' 'valid_lowd *\[12,25,100\]' \
+          'embedding_weights *\[30,100\]' 'train_ext_input *\[108,25,1\]' 'valid_truth *\[12,25,30\]'; do
+  printf '%s' "$info" | grep -Eq "^  $ds" && ok || fail "spikify --transform exp lacks $ds"
+done
+# Rates are base-rate * exp(w.x) with unit w: at most base * exp(|x|).
+printf '%s' "$info" | awk '/^  train_truth/{exit !($5 > 0 && $9 < 15 * exp(10))}' && ok || fail "embedded rates out of range"
+expect_error 2 'ext-input.*no inputs' e2.h5 -- spikify -i post.h5:valid/rates --transform scale --ext-input -o e2.h5
+
+# compare-dynamics: a system against itself is recovered exactly, at DSA distance 0.
+expect_ok compare-dynamics --reference emb.h5:valid_lowd --fitted emb.h5:valid_lowd --rank 4 -o self.h5
+r2=$(h5dump -a state_r2 self.h5 | awk '/\(0\)/{print $2}')
+dsa=$(h5dump -a dsa_relative self.h5 | awk '/\(0\)/{print $2}')
+lt 0.999999 "$r2" && ok || fail "self-comparison state R2 $r2"
+lt "$dsa" 1e-9 && ok || fail "self-comparison DSA $dsa"
+# The fitted model against the truth, with rates and fixed points, as JSON.
+expect_ok fit-lfads -i emb.h5 "${small[@]}" --ii-dim 0 --batches 40 --seed 3 -o emodel.h5
+expect_ok fit-lfads --infer -p emodel.h5 -i emb.h5 --samples 4 -q -o epost.h5
+expect_ok find-fixed-points -p emodel.h5 -i epost.h5 --outlier-scale 100 -o efps.h5
+expect_ok find-fixed-points -p "$INT" -i states.h5 --max-candidates 300 -o ref_fps.h5
+json=$(compare-dynamics --reference emb.h5:valid_lowd --fitted epost.h5 --reference-rates emb.h5:valid_truth \
+       --fitted-rates epost.h5 --reference-fps ref_fps.h5 --fitted-fps efps.h5 --rank 4 --json 2>/dev/null)
+for key in state_r2 reverse_state_r2 rate_r2 dsa_distance dsa_relative matched_fps stability_agrees; do
+  printf '%s' "$json" | python3 -c "import json, sys; d = json.load(sys.stdin); assert isinstance(d['$key'], (int, float))" \
+    && ok || fail "compare-dynamics --json lacks $key: $json"
+done
+# The figure of both systems' fixed points; a comparison without them has none.
+expect_ok compare-dynamics --reference emb.h5:valid_lowd --fitted epost.h5 --reference-fps ref_fps.h5 --fitted-fps efps.h5 --rank 4 -o cmp.h5
+for ds in 'reference_fps *\[[0-9]+,100\]' 'fitted_fps_mapped *\[[0-9]+,100\]' 'fp_partner' 'reference_stability' 'map_weights *\[8,100\]'; do
+  ctd-info cmp.h5 | grep -Eq "^  $ds" && ok || fail "comparison file lacks $ds"
+done
+expect_ok ctd-plot cmp.h5 -o cmp.png
+expect_error 1 "no dataset 'reference_fps'" none.png -- ctd-plot self.h5 -o none.png
+compare-dynamics --reference emb.h5:valid_lowd --fitted epost.h5 --rank 4 2>/dev/null | grep -q '^state R2 (fitted -> reference): ' \
+  && ok || fail "compare-dynamics text lacks the state R2 line"
+
+# Bad input: one line, no output.
+expect_error 1 'different trials.*12 trials.*108' out.h5 -- compare-dynamics --reference emb.h5:valid_lowd --fitted emb.h5:train_lowd -o out.h5
+expect_error 1 "no dataset 'hiddens' or 'train/gen_states'" out.h5 -- compare-dynamics --reference emb.h5:valid_lowd --fitted emodel.h5 -o out.h5
+expect_error 2 'both --reference-fps and --fitted-fps' out.h5 -- compare-dynamics --reference emb.h5:valid_lowd --fitted epost.h5 --reference-fps fps.h5 -o out.h5
+expect_error 2 'both --reference-rates and --fitted-rates' '' -- compare-dynamics --reference emb.h5:valid_lowd --fitted epost.h5 --fitted-rates epost.h5
+expect_error 2 'mix the file with the text' '' -- compare-dynamics --reference emb.h5:valid_lowd --fitted epost.h5 -o -
+expect_error 1 'rank 500 must be in 1..400' out.h5 -- compare-dynamics --reference emb.h5:valid_lowd --fitted emb.h5:valid_lowd --rank 500 -o out.h5
+expect_error 1 'points of 8 values but the states .*valid_lowd.* have 100' out.h5 -- compare-dynamics --reference emb.h5:valid_lowd --fitted epost.h5 --reference-fps fps.h5 --fitted-fps fps.h5 -o out.h5
 finish
