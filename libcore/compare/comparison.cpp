@@ -6,9 +6,13 @@ namespace ctd {
 
 System read_system(const std::string& spec, const std::vector<std::string>& defaults) {
   OpenedRef ref = open_dataset_ref(spec, defaults);
+  return read_system(ref.file, ref.dataset);
+}
+
+System read_system(const H5File& file, const std::string& dataset) {
   System s;
-  s.where = ref.where();
-  Array<double> a = ref.file.read<double>(ref.dataset, "[B,T,N]");
+  s.where = file.where(dataset);
+  Array<double> a = file.read<double>(dataset, "[B,T,N]");
   require_finite(a, s.where);
   s.trials = long(a.dim(0));
   s.steps = long(a.dim(1));
@@ -18,9 +22,11 @@ System read_system(const std::string& spec, const std::vector<std::string>& defa
 }
 
 void read_system_fps(System& s, const std::string& spec) {
-  DatasetRef r = parse_dataset_ref(spec);
-  H5File f = H5File::open(r.file);
-  std::string dataset = r.dataset;
+  const DatasetRef r = parse_dataset_ref(spec);
+  read_system_fps(s, H5File::open(r.file), r.dataset);
+}
+
+void read_system_fps(System& s, const H5File& f, std::string dataset) {
   if (dataset.empty()) {
     if (f.has_dataset("fps")) dataset = "fps";
     for (const std::string& d : f.list_datasets())

@@ -23,9 +23,11 @@ struct System {
 
 // States from FILE[:DATASET] ([B,T,N]; without DATASET the first of `defaults`).
 System read_system(const std::string& spec, const std::vector<std::string>& defaults);
+System read_system(const H5File& file, const std::string& dataset);
 // Fixed points from FILE[:DATASET] (default `fps`, else the first tolerance
 // group's) with their `stability` beside them; N must match the states.
 void read_system_fps(System& s, const std::string& spec);
+void read_system_fps(System& s, const H5File& file, std::string dataset);
 
 struct ComparisonSettings {
   RidgeSettings ridge;

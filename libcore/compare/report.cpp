@@ -1,6 +1,7 @@
 #include "compare/report.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "lfads/data.hpp"
 #include "lfads/posterior.hpp"
@@ -9,6 +10,7 @@
 #include "util/printable.hpp"
 
 namespace ctd {
+
 RateScore score_rates(const std::string& ref_spec, const std::string& fit_spec) {
   RateScore r;
   if (ref_spec.empty() != fit_spec.empty()) throw UsageError("give both --reference-rates and --fitted-rates");
@@ -27,7 +29,8 @@ RateScore score_rates(const std::string& ref_spec, const std::string& fit_spec) 
 }
 
 namespace {
-std::string number(double v) { return fmt("%.6g", v); }
+// JSON has no NaN or infinity: such a value is written as null.
+std::string number(double v) { return std::isfinite(v) ? fmt("%.6g", v) : "null"; }
 int stable(const std::vector<int>& labels) { return int(std::count(labels.begin(), labels.end(), 0)); }
 }  // namespace
 
@@ -50,7 +53,7 @@ std::string comparison_json(const Comparison& c, const RateScore& rates, const C
 }
 
 std::string comparison_text(const Comparison& c, const RateScore& rates, const ComparisonSettings& s,
-                 const System& ref, const System& fit) {
+                            const System& ref, const System& fit) {
   std::string o;
   o += "reference: " + printable(ref.where) + " (" + std::to_string(ref.states.cols()) + " dims)\n";
   o += "fitted:    " + printable(fit.where) + " (" + std::to_string(fit.states.cols()) + " dims)\n";

@@ -134,6 +134,16 @@ std::vector<int> keep_unique(const RowMatD& points, const std::vector<int>& orde
   return keep;
 }
 
+std::vector<int> within_bounds(const RowMatD& points, const std::vector<int>& order, const Eigen::VectorXd& lo,
+                               const Eigen::VectorXd& hi, double margin) {
+  std::vector<int> out;
+  for (int i : order) {
+    const auto p = points.row(i).transpose().array();
+    if ((p >= lo.array() - margin).all() && (p <= hi.array() + margin).all()) out.push_back(i);
+  }
+  return out;
+}
+
 std::vector<int> drop_outliers(const RowMatD& points, const std::vector<int>& order, double tol) {
   if (order.size() < 2) return order;
   std::vector<int> keep;

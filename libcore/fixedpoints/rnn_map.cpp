@@ -78,6 +78,14 @@ typename RnnMap<S>::Mat RnnMap<S>::dFdx(const Vec& h) const {
 }
 
 template <class S>
+void RnnMap<S>::fixed_point_bounds(Eigen::VectorXd& lo, Eigen::VectorXd& hi) const {
+  Vec l(dim()), h(dim());
+  cell_->fixed_point_bounds(l.data(), h.data());
+  lo = l.template cast<double>();
+  hi = h.template cast<double>();
+}
+
+template <class S>
 typename RnnMap<S>::Vec RnnMap<S>::readout(const Vec& h) const {
   return wO_ * h + bO_;
 }

@@ -38,6 +38,8 @@ class RnnMap {
   Vec step(const Vec& h) const;                // F(h) at x*
   Mat dFdh(const Vec& h) const;                // J[i,j] = ∂F_i/∂h_j
   Mat dFdx(const Vec& h) const;                // [dim,U]
+  // The box a fixed point of the cell lies in (RecurrentCell::fixed_point_bounds).
+  void fixed_point_bounds(Eigen::VectorXd& lo, Eigen::VectorXd& hi) const;
   // The readout wO h + bO.
   Vec readout(const Vec& h) const;
   const Mat& wO() const { return wO_; }        // [O,dim] (zero on an LSTM's c)

@@ -32,6 +32,11 @@ void register_options(OptionSet& o, FixedPointSearch& s) {
   o.add("outlier-scale", s.outlier_scale, "relative rule: the distance in spreads").positive();
   o.add("noise-var", s.noise_var, "Variance of Gaussian noise added to the candidates").range(0, 1e6);
   o.add("max-candidates", s.max_candidates, "Use a random subset of this many candidates (0: all)");
+  o.add("max-points", s.max_points, "Keep at most this many points, the slowest (0: all)");
+  o.add("out-of-range", s.out_of_range,
+        "drop: drop points outside the range a fixed point of the cell can have (|h| <= 1 for tanh units and "
+        "GRUs, h >= 0 for relu and softplus: outside it q ~ 0 marks a saturated slow point); keep: keep them")
+      .one_of({"", "drop", "keep"}).shows("drop; keep with --method adam");
   o.group("Optimisers");
   o.add("max-steps", s.adam.max_steps, "adam: most steps").non_negative();
   o.add("adam-lr", s.adam.lr, "adam: learning rate (decays as lr*decay^step)").positive();
@@ -69,16 +74,22 @@ std::vector<std::string> tolerance_groups(const std::vector<double>& tols) {
 }
 
 FixedPointGroup select_fixed_points(const RowMatD& pts, const Eigen::VectorXd& q, const std::vector<int64_t>& cand,
-                                    double tol, const FixedPointSearch& s, const RowMatD& visited, int threads) {
+                                    double tol, const FixedPointSearch& s, const RowMatD& visited,
+                                    const Eigen::VectorXd& lo, const Eigen::VectorXd& hi, int threads) {
   FixedPointGroup g;
   g.tol = tol;
   std::vector<int> keep = below_tolerance(q, tol);
   g.below = keep.size();
+  // Rounding may put a point a hair past the range's edge (a saturated unit at ±1).
+  if (s.out_of_range != "keep") keep = within_bounds(pts, keep, lo, hi, 1e-6);
+  g.in_range = keep.size();
   keep = keep_unique(pts, keep, s.unique_tol);
   g.unique = keep.size();
   keep = s.outlier_rule == "absolute" ? drop_outliers(pts, keep, s.outlier_tol)
                                       : drop_far_from_states(pts, keep, visited, s.outlier_scale, threads);
+  g.outliers = g.unique - keep.size();
   sort_by_q(keep, q);
+  if (s.max_points > 0 && keep.size() > s.max_points) keep.resize(size_t(s.max_points));
   FixedPointSet& set = g.set;
   set.points.resize(long(keep.size()), pts.cols());
   set.q.resize(long(keep.size()));
@@ -105,6 +116,7 @@ FixedPointSearchResult find_fixed_points(const RnnModel& model, const Eigen::Vec
                                          const FixedPointSearch& search, uint64_t seed, int threads) {
   FixedPointSearch s = search;
   if (s.outlier_rule.empty()) s.outlier_rule = s.method == "adam" ? "absolute" : "relative";
+  if (s.out_of_range.empty()) s.out_of_range = s.method == "adam" ? "keep" : "drop";
   const std::vector<int64_t> index = choose_candidates(size_t(states.rows()), s.max_candidates, seed);
   RowMatD cand(long(index.size()), states.cols());
   for (size_t i = 0; i < index.size(); ++i) cand.row(long(i)) = states.row(long(index[i]));
@@ -114,6 +126,8 @@ FixedPointSearchResult find_fixed_points(const RnnModel& model, const Eigen::Vec
 
   RnnMap<float> map_f(model, x_star);
   RnnMap<double> map_d(model, x_star);
+  Eigen::VectorXd lo, hi;
+  map_d.fixed_point_bounds(lo, hi);
   Progress progress;
   auto adam_progress = [&](int step, double mean_q) {
     progress.update("adam step " + std::to_string(step) + "  mean q " + fmt("%.3e", mean_q), uint64_t(step),
@@ -151,22 +165,26 @@ FixedPointSearchResult find_fixed_points(const RnnModel& model, const Eigen::Vec
       refined_q = q_values(map_d, refined);
       steps = r.steps;
     }
-    FixedPointGroup g = select_fixed_points(refined, refined_q, index, tol, s, visited, threads);
+    FixedPointGroup g = select_fixed_points(refined, refined_q, index, tol, s, visited, lo, hi, threads);
     g.name = names[i];
     g.adam_steps = steps;
     g.seconds = seconds_since(t0);
     const size_t kept = size_t(g.set.points.rows());
+    const size_t capped = g.unique - g.outliers - kept;
     const std::string counts = std::to_string(result.candidates) + " candidates: " +
                                std::to_string(result.candidates - g.below) + " dropped by q >= " + fmt("%g", tol) +
-                               ", " + std::to_string(g.below - g.unique) + " as duplicates, " +
-                               std::to_string(g.unique - kept) + " as " + s.outlier_rule + " outliers";
+                               ", " + std::to_string(g.below - g.in_range) + " outside the cell's range, " +
+                               std::to_string(g.in_range - g.unique) + " as duplicates, " +
+                               std::to_string(g.outliers) + " as " + s.outlier_rule + " outliers" +
+                               (capped ? ", " + std::to_string(capped) + " beyond --max-points" : "");
     log_info((g.name.empty() ? "" : g.name + ": ") + std::to_string(kept) + " kept of " + counts +
              (steps >= 0 ? " after " + std::to_string(steps) + " Adam steps" : "") + " (" + fmt("%.2f", g.seconds) +
              " s)");
     if (kept == 0)
       throw Error("no fixed point kept" + (g.name.empty() ? "" : " in " + g.name) + " (" + counts +
-                  "); try a larger --tol, more candidates, or " +
-                  (s.outlier_rule == "absolute" ? "a larger --outlier-tol" : "a larger --outlier-scale"));
+                  "); try a larger --tol, more candidates, " +
+                  (g.below > 0 && g.in_range == 0 ? std::string("--out-of-range keep (to see the slow points), ") : "") +
+                  "or " + (s.outlier_rule == "absolute" ? "a larger --outlier-tol" : "a larger --outlier-scale"));
     result.groups.push_back(std::move(g));
   }
   return result;
@@ -180,6 +198,7 @@ void write_search_result(H5File& out, const FixedPointSearchResult& r, const Rnn
     out.write_attribute("tol", g.tol, obj);
     out.write_attribute("n_candidates", int64_t(r.candidates), obj);
     out.write_attribute("n_below_tol", int64_t(g.below), obj);
+    out.write_attribute("n_in_range", int64_t(g.in_range), obj);
     out.write_attribute("n_unique", int64_t(g.unique), obj);
     out.write_attribute("n_kept", int64_t(g.set.points.rows()), obj);
     if (g.adam_steps >= 0) out.write_attribute("adam_steps_taken", int64_t(g.adam_steps), obj);

@@ -22,6 +22,10 @@ struct FixedPointSearch {
   double outlier_tol = 1.0;    // absolute: drop points whose nearest other point is this far
   double outlier_scale = 10;   // relative: drop points this many spreads from every visited state (FixedPointFinder's scale)
   uint64_t max_candidates = 0;    // 0: every state
+  uint64_t max_points = 0;        // keep at most this many, slowest first (0: all)
+  // Points outside the cell's fixed-point range (RecurrentCell::fixed_point_bounds):
+  // drop | keep ("": drop, but keep with adam, whose tutorial algorithm has no such rule).
+  std::string out_of_range;
   int adam_steps_first = 0;       // newton: Adam steps before refining
   AdamFpSettings adam;
   NewtonSettings newton;
@@ -44,7 +48,8 @@ struct FixedPointGroup {
   std::string name;  // "" = root
   double tol = 0;
   FixedPointSet set;
-  size_t below = 0, unique = 0;  // after the tolerance and uniqueness filters (then the outliers: set.points)
+  size_t below = 0, in_range = 0, unique = 0;  // after the tolerance, range and uniqueness filters
+  size_t outliers = 0;                         // dropped as outliers (then the cap on points: set.points)
   int adam_steps = -1;           // adam: steps taken; -1 for newton
   double seconds = 0;
 };
@@ -62,8 +67,11 @@ FixedPointSearchResult find_fixed_points(const RnnModel& model, const Eigen::Vec
 // The filters after optimisation: tolerance, uniqueness, outliers (relative
 // to `visited`, the candidates before noise, or the tutorial's absolute
 // rule), slowest first.
+// The filters in order: q below tol, inside the cell's range [lo, hi] (with
+// --out-of-range drop), unique, not an outlier; sorted slowest first and capped.
 FixedPointGroup select_fixed_points(const RowMatD& pts, const Eigen::VectorXd& q, const std::vector<int64_t>& cand,
-                                    double tol, const FixedPointSearch& s, const RowMatD& visited, int threads);
+                                    double tol, const FixedPointSearch& s, const RowMatD& visited,
+                                    const Eigen::VectorXd& lo, const Eigen::VectorXd& hi, int threads);
 
 // Writes every group (fps, q, linearisation, tol, n_candidates, n_kept, …).
 void write_search_result(H5File& out, const FixedPointSearchResult& r, const RnnMap<double>& map,

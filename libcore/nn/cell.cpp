@@ -1,6 +1,8 @@
 #include "nn/cell.hpp"
 
 #include <Eigen/Core>
+#include <algorithm>
+#include <limits>
 
 namespace ctd {
 
@@ -18,6 +20,12 @@ void RecurrentCell<S>::jacobians(const S* h, const S* gi, S* J, S* Jx) const {
   const Mat I = Mat::Identity(D, D);
   backward(D, I.data(), nullptr, H.data(), F.data(), cache.planes, work.planes, J);
   if (Jx) input_vjp(D, cache.planes, work.planes, Jx);
+}
+
+template <class S>
+void RecurrentCell<S>::fixed_point_bounds(S* lo, S* hi) const {
+  std::fill(lo, lo + state(), -std::numeric_limits<S>::infinity());
+  std::fill(hi, hi + state(), std::numeric_limits<S>::infinity());
 }
 
 template <class S>

@@ -57,6 +57,11 @@ class RecurrentCell {
   // Jx is not null, ∂hn/∂x [state,U]. By default one vector-Jacobian
   // product per row of J; cells may write their closed form.
   virtual void jacobians(const S* h, const S* gi, S* J, S* Jx) const;
+  // Where a fixed point's state can lie, per value: lo[i] <= h_i <= hi[i]
+  // [state] (a tanh unit's [−1, 1]; a GRU's too, for there h = c; ±inf where
+  // the cell sets no bound). A point of q ≈ 0 outside is a slow point of a
+  // saturated cell, not a fixed point. By default: no bound.
+  virtual void fixed_point_bounds(S* lo, S* hi) const;
 
  protected:
   RecurrentCell(const RnnSpec& spec, int gates, std::vector<int> cache, std::vector<int> work)

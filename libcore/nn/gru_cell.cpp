@@ -3,6 +3,8 @@
 //   c = tanh(W_c [r∘h; x] + b_c), h' = u∘h + (1 − u)∘c,
 // with W_r, W_u the rows of wRUHX and W_c those of wCHX. gi = [r | u | c]:
 // the input's share of the three pre-activations (bfg included in u's).
+#include <algorithm>
+
 #include "nn/cell.hpp"
 #include "nn/eigen_maps.hpp"
 
@@ -25,6 +27,11 @@ class GruCell final : public RecurrentCell<S> {
     const int N = spec.N;
     bias_ << CRowMap<S>(this->at(params, "bRU"), 2 * N), CRowMap<S>(this->at(params, "bC"), N);
     bias_.segment(N, N).array() += S(spec.bfg);
+  }
+
+  void fixed_point_bounds(S* lo, S* hi) const override {  // h = u h + (1 − u) c holds only at h = c = tanh(...)
+    std::fill(lo, lo + this->state(), S(-1));
+    std::fill(hi, hi + this->state(), S(1));
   }
 
   void project(int R, const S* x, S* gi) const override {

@@ -1,6 +1,9 @@
 // PyTorch's cells (docs/methods.md §2) under their state_dict names —
 // nn.RNN (tanh or relu), nn.GRU, nn.LSTM — and the leaky rate RNN
 // h' = (1 − α)h + α·act(W_ih x + b_ih + W_hh h + b_hh). gi = x W_ihᵀ + b_ih.
+#include <algorithm>
+#include <limits>
+
 #include "nn/cell.hpp"
 #include "nn/eigen_maps.hpp"
 
@@ -43,6 +46,18 @@ class TorchCell final : public RecurrentCell<S> {
                          {gate_rows(spec), spec.cell == Cell::TorchGru ? gate_rows(spec) : 0, spec.N}),
         wih_(this->at(params, "rnn.weight_ih_l0")), whh_(this->at(params, "rnn.weight_hh_l0")),
         bih_(this->at(params, "rnn.bias_ih_l0")), bhh_(this->at(params, "rnn.bias_hh_l0")) {}
+
+  // At a fixed point h = act(...) (torch-rnn, leaky), h = n = tanh(...) (the
+  // GRU), h = o·tanh(c) with c unbounded (the LSTM).
+  void fixed_point_bounds(S* lo, S* hi) const override {
+    const RnnSpec& spec = this->spec();
+    const S inf = std::numeric_limits<S>::infinity();
+    const bool tanh = spec.cell == Cell::TorchGru || spec.cell == Cell::Lstm || spec.act == Activation::Tanh;
+    std::fill(lo, lo + spec.N, tanh ? S(-1) : S(0));  // relu and softplus: [0, ∞)
+    std::fill(hi, hi + spec.N, tanh ? S(1) : inf);
+    std::fill(lo + spec.N, lo + this->state(), -inf);  // the LSTM's c
+    std::fill(hi + spec.N, hi + this->state(), inf);
+  }
 
   void project(int R, const S* x, S* gi) const override {
     const int G = this->gates(), U = this->spec().U;

@@ -1,4 +1,6 @@
 // The tutorials' vanilla RNN (docs/methods.md §2): h' = tanh(wR h + wI x + bR).
+#include <algorithm>
+
 #include "nn/cell.hpp"
 #include "nn/eigen_maps.hpp"
 
@@ -13,6 +15,11 @@ class VanillaCell final : public RecurrentCell<S> {
   VanillaCell(const RnnSpec& spec, const S* params)
       : RecurrentCell<S>(spec, spec.N, {}, {spec.N}),  // work: dL/d(pre-activation)
         wI_(this->at(params, "wI")), wR_(this->at(params, "wR")), bR_(this->at(params, "bR")) {}
+
+  void fixed_point_bounds(S* lo, S* hi) const override {  // h = tanh(...)
+    std::fill(lo, lo + this->state(), S(-1));
+    std::fill(hi, hi + this->state(), S(1));
+  }
 
   void project(int R, const S* x, S* gi) const override {
     const int N = this->spec().N, U = this->spec().U;

@@ -13,7 +13,18 @@ for ds in 'fps *\[[0-9]+,100\] *float64' 'q *\[[0-9]+\]' 'candidate_index' 'x_st
   printf '%s' "$info" | grep -Eq "^  $ds" && ok || fail "fixed-points output lacks $ds"
 done
 k=$(printf '%s' "$info" | awk '/^  fps/{gsub(/[\[\],]/," ",$2); split($2,a," "); print a[1]}')
-[ "${k:-0}" -ge 20 ] && ok || fail "only $k fixed points from 300 candidates"
+[ "${k:-0}" -ge 8 ] && ok || fail "only $k fixed points from 300 candidates"
+# A GRU's fixed point has h = c = tanh(...): every kept point lies in [-1, 1]. Without the
+# rule, Newton's slow points of saturated update gates far outside it stay (q < 1e-6 too).
+maxabs() { ctd-info "$1" --csv fps | awk -F, '{for (i = 1; i <= NF; i++) {v = $i < 0 ? -$i : $i; if (v > m) m = v}} END {print m}'; }
+lt "$(maxabs fps.h5)" 1.000001 && ok || fail "a GRU fixed point outside [-1, 1]: $(maxabs fps.h5)"
+expect_ok find-fixed-points -p "$GRU" -i states.h5 --max-candidates 300 --out-of-range keep -o slow.h5
+lt 1.5 "$(maxabs slow.h5)" && ok || fail "--out-of-range keep kept no point outside the range: $(maxabs slow.h5)"
+[ "$(h5dump -a n_in_range fps.h5 | awk '/\(0\)/{print $2}')" -lt "$(h5dump -a n_below_tol fps.h5 | awk '/\(0\)/{print $2}')" ] &&
+  ok || fail "n_in_range does not count the dropped points"
+# --max-points keeps the slowest.
+expect_ok find-fixed-points -p "$GRU" -i states.h5 --max-candidates 300 --max-points 5 -o five.h5
+same_text "$(ctd-info five.h5 --csv q)" "$(ctd-info fps.h5 --csv q | head -5)" "--max-points 5: the five slowest"
 maxq=$(printf '%s' "$info" | awk '/^  q /{print $NF}')
 lt "$maxq" 1e-6 && ok || fail "largest q $maxq is not below the tolerance"
 printf '%s' "$info" | grep -q '^kind: fixed-points' && ok || fail "ctd_kind is not fixed-points"
@@ -38,7 +49,7 @@ printf '%s' "$info" | grep -Eq '^  eigvals *\[[0-9]+,32\]' && ok || fail "LSTM e
 lt "$(printf '%s' "$info" | awk '/^  q /{print $NF}')" 1e-12 && ok || fail "LSTM fixed points not converged"
 # Every filter says what it dropped; a search that keeps nothing is an error, not an empty file.
 err=$(find-fixed-points -p "$GRU" -i states.h5 --max-candidates 100 -o counts.h5 2>&1 >/dev/null)
-printf '%s' "$err" | grep -Eq 'kept of 100 candidates: [0-9]+ dropped by q >= 1e-06, [0-9]+ as duplicates, [0-9]+ as relative outliers' \
+printf '%s' "$err" | grep -Eq "kept of 100 candidates: [0-9]+ dropped by q >= 1e-06, [0-9]+ outside the cell's range, [0-9]+ as duplicates, [0-9]+ as relative outliers" \
   && ok || fail "no per-filter counts: $err"
 expect_error 1 'no fixed point kept \(100 candidates: 100 dropped by q >= 1e-30.*try a larger --tol' out.h5 -- \
   find-fixed-points -q -p "$GRU" -i states.h5 --max-candidates 100 --newton-iterations 1 --tol 1e-30 -o out.h5

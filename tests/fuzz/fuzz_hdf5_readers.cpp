@@ -22,10 +22,12 @@
 #include <string>
 #include <vector>
 
+#include "compare/comparison.hpp"
 #include "esn/esn_file.hpp"
 #include "io/describe.hpp"
 #include "io/provenance.hpp"
 #include "lfads/data.hpp"
+#include "lfads/generator.hpp"
 #include "lfads/model_file.hpp"
 #include "nn/rnn_model.hpp"
 #include "plot/figure.hpp"
@@ -243,6 +245,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   expect_clean([&] { ctd::read_lfads_data(f, {0.25, 2, false}); });  // split off validation trials, hold out 2 units
   expect_clean([&] { ctd::read_esn_file(f); });
   expect_clean([&] { ctd::read_lfads_model(f); });
+  expect_clean([&] { ctd::read_network(f, {}); });  // an RNN's parameters or an LFADS model's generator
+  expect_clean([&] {
+    ctd::System s = ctd::read_system(f, "hiddens");
+    expect_clean([&] { ctd::compare_systems(s, s, ctd::ComparisonSettings{}, 1); });
+    ctd::read_system_fps(s, f, "");
+  });
   expect_clean([&] { check_config(f, ctd::config_from_file(f)); });
   return 0;
 }

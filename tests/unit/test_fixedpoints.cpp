@@ -190,7 +190,31 @@ TEST_CASE("fixed points of every cell: q < 1e-12 when the cell is evaluated at t
       converged += q < 1e-12;
     }
     CHECK(converged == pts.rows());
+    // Every true fixed point lies in the range the cell declares for them.
+    Eigen::VectorXd lo, hi;
+    map.fixed_point_bounds(lo, hi);
+    std::vector<int> all(size_t(pts.rows()));
+    std::iota(all.begin(), all.end(), 0);
+    CHECK(within_bounds(pts, all, lo, hi, 1e-9).size() == size_t(pts.rows()));
   }
+}
+
+TEST_CASE("the fixed-point range of each cell, and the filter that keeps points inside it") {
+  for (RnnSpec spec : test::every_cell(3, 1, 1)) {
+    CAPTURE(spec_name(spec));
+    RnnMap<double> map(init_rnn(spec, RnnInit{}, 1), Eigen::VectorXd::Zero(1));
+    Eigen::VectorXd lo, hi;
+    map.fixed_point_bounds(lo, hi);
+    const bool positive = spec.act != Activation::Tanh && (spec.cell == Cell::TorchRnn || spec.cell == Cell::Leaky);
+    CHECK(lo(0) == (positive ? 0.0 : -1.0));
+    CHECK(hi(0) == (positive ? HUGE_VAL : 1.0));
+    if (spec.cell == Cell::Lstm) CHECK(std::isinf(hi(3)));  // c is unbounded
+  }
+  RowMatD pts(4, 2);
+  pts << 0.5, -0.9, 1.2, 0, -1.0000001, 0.3, 0.2, -3;
+  const Eigen::VectorXd lo = Eigen::VectorXd::Constant(2, -1), hi = Eigen::VectorXd::Constant(2, 1);
+  CHECK(within_bounds(pts, {0, 1, 2, 3}, lo, hi, 1e-6) == std::vector<int>{0, 2});
+  CHECK(within_bounds(pts, {3, 2, 0}, lo, hi, 0) == std::vector<int>{0});
 }
 
 TEST_CASE("the tutorial's Adam, step by step on a tiny system") {
