@@ -40,7 +40,7 @@ Figure matched_points(const H5File& f, const PlotRequest& r) {
   const Array<double> partner = f.read<double>("fp_partner");
   if (long(partner.size()) != ref.rows()) throw Error(f.where("fp_partner") + " has one entry per reference point");
   const int k = int(std::min<long>(2, ref.cols()));
-  const Projection pc = principal_axes(ref.rows() > 1 ? ref : RowMatD(RowMatD(ref).colwise().replicate(1)), k);
+  const Projection pc = principal_axes(ref, k);
   auto xy = [&](const RowMatD& X, long i) {
     const RowMatD p = project(pc, X.middleRows(i, 1));
     return std::vector<double>{p(0, 0), k > 1 ? p(0, 1) : 0.0};
