@@ -19,24 +19,14 @@ RowMatD read_points(const H5File& f, const std::string& name) {
   return Eigen::Map<const RowMatD>(a.ptr(), long(a.dim(0)), long(a.dim(1)));
 }
 
-std::vector<int> read_labels(const H5File& f, const std::string& name, long K) {
-  const Array<double> s = f.read<double>(name);
-  if (long(s.size()) != K) throw Error(f.where(name) + " has " + std::to_string(s.size()) + " labels for " + std::to_string(K) + " points");
-  std::vector<int> out;
-  for (double v : s.data) {
-    if (v != 0 && v != 1 && v != 2) throw Error(f.where(name) + " holds a label that is not 0, 1 or 2");
-    out.push_back(int(v));
-  }
-  return out;
-}
-
 const char* kClass[3] = {"stable", "marginal", "unstable"};
 const char* kColour[3] = {"#1f77b4", "#2ca02c", "#d62728"};
 
 Figure matched_points(const H5File& f, const PlotRequest& r) {
   const RowMatD ref = read_points(f, "reference_fps"), fit = read_points(f, "fitted_fps_mapped");
   if (fit.cols() != ref.cols()) throw Error(f.where("fitted_fps_mapped") + ": not in the reference's space");
-  const std::vector<int> rl = read_labels(f, "reference_stability", ref.rows()), fl = read_labels(f, "fitted_stability", fit.rows());
+  const std::vector<int> rl = read_stability(f, "reference_stability", size_t(ref.rows())),
+                         fl = read_stability(f, "fitted_stability", size_t(fit.rows()));
   const Array<double> partner = f.read<double>("fp_partner");
   if (long(partner.size()) != ref.rows()) throw Error(f.where("fp_partner") + " has one entry per reference point");
   const int k = int(std::min<long>(2, ref.cols()));

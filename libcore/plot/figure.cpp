@@ -6,6 +6,7 @@
 #include <map>
 
 #include "util/error.hpp"
+#include "util/format.hpp"
 #include "util/printable.hpp"
 
 namespace ctd {
@@ -104,6 +105,21 @@ std::vector<int64_t> pick(const std::vector<int64_t>& asked, std::vector<int64_t
                   " (0.." + std::to_string(int64_t(count) - 1) + ")");
   if (chosen.empty()) throw Error("no " + what + " to plot");
   return chosen;
+}
+
+std::vector<int> read_stability(const H5File& f, const std::string& dataset, size_t K) {
+  if (!f.has_dataset(dataset)) return std::vector<int>(K, 1);
+  const Array<double> s = f.read<double>(dataset);
+  if (s.size() != K)
+    throw Error(f.where(dataset) + " has " + std::to_string(s.size()) + " values for " + std::to_string(K) +
+                " points");
+  std::vector<int> out;
+  for (double v : s.data) {
+    if (v != 0 && v != 1 && v != 2)
+      throw Error(f.where(dataset) + " holds " + fmt("%g", v) + " but 0 (stable), 1 (marginal) or 2 (unstable) is required");
+    out.push_back(int(v));
+  }
+  return out;
 }
 
 std::string file_kind(const H5File& file) {

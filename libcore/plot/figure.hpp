@@ -90,6 +90,9 @@ std::string tic_step(double lo, double hi);
 // (Error naming `what` otherwise).
 std::vector<int64_t> pick(const std::vector<int64_t>& asked, std::vector<int64_t> fallback, size_t count,
                           const std::string& what);
+// Each fixed point's class from `dataset` (0 stable, 1 marginal, 2 unstable;
+// all marginal without the dataset): one per point of K, each one of the three.
+std::vector<int> read_stability(const H5File& f, const std::string& dataset, size_t K);
 // Spike counts [B,T,D] of one trial as an image (lfads-data, lfads-posterior).
 Figure spike_raster(const H5File& f, const std::string& dataset, const PlotRequest& r);
 Figure spike_raster(const Array<double>& counts, const std::string& label, const PlotRequest& r);

@@ -37,22 +37,6 @@ struct Points {
   std::string where;
 };
 
-// Each point's class (0 stable, 1 marginal, 2 unstable; all marginal without
-// the dataset): one per point, each one of the three.
-std::vector<int> read_stability(const H5File& f, const std::string& prefix, size_t K) {
-  if (!f.has_dataset(prefix + "stability")) return std::vector<int>(K, 1);
-  const Array<double> s = f.read<double>(prefix + "stability");
-  if (s.size() != K)
-    throw Error(f.where(prefix + "stability") + " has " + std::to_string(s.size()) + " values for " + std::to_string(K) +
-                " points");
-  std::vector<int> out;
-  for (double v : s.data) {
-    if (v != 0 && v != 1 && v != 2)
-      throw Error(f.where(prefix + "stability") + " holds " + fmt("%g", v) + " but 0 (stable), 1 (marginal) or 2 (unstable) is required");
-    out.push_back(int(v));
-  }
-  return out;
-}
 
 Points read_points(const H5File& f, const std::string& prefix, const std::string& dataset) {
   Points p;
@@ -62,7 +46,7 @@ Points read_points(const H5File& f, const std::string& prefix, const std::string
     throw Error(f.where(prefix + dataset) + " has shape " + shape_string(a.shape) + ": no points to plot");
   p.x = Eigen::Map<const RowMatD>(a.ptr(), long(a.dim(0)), long(a.dim(1)));
   p.where = f.name() + (prefix.empty() ? "" : ":" + prefix.substr(0, prefix.size() - 1));
-  p.stability = read_stability(f, prefix, size_t(p.x.rows()));
+  p.stability = read_stability(f, prefix + "stability", size_t(p.x.rows()));
   return p;
 }
 
@@ -185,7 +169,7 @@ Figure spectrum(const H5File& f, const PlotRequest& r, const std::string& prefix
   if (f.has_dataset(prefix + "fps") && f.dataset_shape(prefix + "fps") != Shape{K, D})
     throw Error(f.where(prefix + "eigvals") + " has shape " + shape_string(ev.shape) + " but the points are " +
                 shape_string(f.dataset_shape(prefix + "fps")) + ": one eigenvalue per dimension of each point");
-  const std::vector<int> stab = read_stability(f, prefix, K);
+  const std::vector<int> stab = read_stability(f, prefix + "stability", K);
   for (const cd& v : ev.data)
     if (!std::isfinite(v.real()) || !std::isfinite(v.imag()))
       throw Error(f.where(prefix + "eigvals") + " contains NaN or Inf: cannot draw it");
