@@ -1,6 +1,6 @@
 #include "autodiff/tape.hpp"
 
-#include "autodiff/gemm.hpp"
+#include "linalg/gemm.hpp"
 
 #include <cmath>
 
@@ -183,64 +183,9 @@ typename Tape<S>::Var Tape<S>::row_normalize(Var w) {
 }
 
 template <class S>
-typename Tape<S>::Var Tape<S>::gru_step(Var h, Var x, Var W, Var Wc, Var bRU, Var bC, S bfg) {
-  const Mat &Hp = value(h), &X = value(x), &Wm = value(W), &Wcm = value(Wc);
-  const long H = Hp.cols(), I = X.cols(), B = Hp.rows();
-  Mat RU(B, 2 * H);
-  gemm(Hp, false, Wm.leftCols(H), true, RU, S(0));
-  gemm(X, false, Wm.rightCols(I), true, RU, S(1));
-  const Mat& bru = value(bRU);
-  RU.rowwise() += Eigen::Map<const Eigen::Matrix<S, 1, -1>>(bru.data(), 2 * H);
-  // Gates as in docs/methods.md §2, σ(x) = ½(tanh(x/2) + 1).
-  Mat R = (S(0.5) * ((S(0.5) * RU.leftCols(H).array()).tanh() + S(1))).matrix();
-  Mat U = (S(0.5) * ((S(0.5) * (RU.rightCols(H).array() + bfg)).tanh() + S(1))).matrix();
-  Mat RH = (R.array() * Hp.array()).matrix();
-  Mat C(B, H);
-  gemm(RH, false, Wcm.leftCols(H), true, C, S(0));
-  gemm(X, false, Wcm.rightCols(I), true, C, S(1));
-  const Mat& bc = value(bC);
-  C.rowwise() += Eigen::Map<const Eigen::Matrix<S, 1, -1>>(bc.data(), H);
-  C.array() = C.array().tanh();
-  Mat Hn = (U.array() * Hp.array() + (S(1) - U.array()) * C.array()).matrix();
-  Var out = push(std::move(Hn), needs(h) || needs(x) || needs(W) || needs(Wc) || needs(bRU) || needs(bC));
-  CTD_BACK(out, h, x, W, Wc, bRU, bC, R, U, C, RH, H, I, B) {
-    const Mat& G = node(out).grad;
-    const Mat &Hp = value(h), &X = value(x), &Wm = value(W), &Wcm = value(Wc);
-    Mat dRU(B, 2 * H);
-    dRU.rightCols(H) = (G.array() * (Hp.array() - C.array()) * U.array() * (S(1) - U.array())).matrix();
-    Mat dCp = (G.array() * (S(1) - U.array()) * (S(1) - C.array().square())).matrix();
-    Mat dRH(B, H);
-    gemm(dCp, false, Wcm.leftCols(H), false, dRH, S(0));
-    dRU.leftCols(H) = (dRH.array() * Hp.array() * R.array() * (S(1) - R.array())).matrix();
-    if (needs(h)) {
-      Mat& gh = grad(h);
-      gh += (G.array() * U.array() + dRH.array() * R.array()).matrix();
-      gemm(dRU, false, Wm.leftCols(H), false, gh, S(1));
-    }
-    if (needs(x)) {
-      Mat& gx = grad(x);
-      gemm(dCp, false, Wcm.rightCols(I), false, gx, S(1));
-      gemm(dRU, false, Wm.rightCols(I), false, gx, S(1));
-    }
-    if (needs(W)) {
-      Mat& gW = grad(W);
-      gemm(dRU, true, Hp, false, gW.leftCols(H), S(1));
-      gemm(dRU, true, X, false, gW.rightCols(I), S(1));
-    }
-    if (needs(Wc)) {
-      Mat& gWc = grad(Wc);
-      gemm(dCp, true, RH, false, gWc.leftCols(H), S(1));
-      gemm(dCp, true, X, false, gWc.rightCols(I), S(1));
-    }
-    if (needs(bRU)) {
-      Mat& g = grad(bRU);
-      Eigen::Map<Eigen::Matrix<S, 1, -1>>(g.data(), g.size()) += dRU.colwise().sum();
-    }
-    if (needs(bC)) {
-      Mat& g = grad(bC);
-      Eigen::Map<Eigen::Matrix<S, 1, -1>>(g.data(), g.size()) += dCp.colwise().sum();
-    }
-  };
+typename Tape<S>::Var Tape<S>::custom(Mat value, bool needs_grad, std::function<void(const Mat& gout, const Mat& out)> back) {
+  Var out = push(std::move(value), needs_grad);
+  CTD_BACK(out, back = std::move(back)) { back(node(out).grad, node(out).value); };
   return out;
 }
 

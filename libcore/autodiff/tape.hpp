@@ -1,7 +1,7 @@
 // A small reverse-mode layer over batched matrices, for models whose graph
 // is built per batch (LFADS). Values are row-major [rows, cols] matrices;
 // every operation records its value and how to pass gradients back. The ops
-// are coarse (a whole GRU step, a whole Poisson likelihood) so a batch is a
+// are coarse (a whole GRU step, through `custom`; a whole Poisson likelihood) so a batch is a
 // few hundred nodes, and each op's backward is written by hand and checked
 // against finite differences in the tests.
 #pragma once
@@ -41,8 +41,6 @@ class Tape {
   Var broadcast_rows(Var a, int m);  // [1,n] → [m,n]
   Var row_normalize(Var w);          // each row divided by its L2 norm
 
-  // One GRU step (docs/methods.md §2): W [2H, H+I], Wc [H, H+I], bRU [2H], bC [H].
-  Var gru_step(Var h, Var x, Var W, Var Wc, Var bRU, Var bC, S bfg);
   // μ + exp(½·log(exp(logv) + varmin))·eps, eps a constant of the same shape.
   Var sample_gaussian(Var mu, Var logv, const Mat& eps, S varmin);
   // Σ w·(exp(l) − x·l) over every entry (the Poisson NLL without log x!; w = 1 without weights): 1×1.
@@ -52,6 +50,14 @@ class Tape {
   // Σ −½(logv + log 2π + (z−μ)²/(exp(logv)+varmin)) over entries; μ and logv full shape: 1×1.
   Var gaussian_logpdf(Var z, Var mu, Var logv, S varmin);
   Var sum(Var a);  // 1×1
+
+  // An operation written outside the tape (LFADS's GRU steps are nn/ cells):
+  // its value, and `back`, called once with the output's gradient and value, which adds
+  // into its inputs' gradients through grad_of (and into any parameter
+  // gradient the op owns). needs_grad: whether anything before it takes one.
+  Var custom(Mat value, bool needs_grad, std::function<void(const Mat& gout, const Mat& out)> back);
+  Mat& grad_of(Var v) { return grad(v); }  // zeroed on first use
+  bool needs_grad(Var v) const { return needs(v); }
 
   // Runs the recorded operations backwards from the 1×1 `out` (seeded with 1).
   void backward(Var out);

@@ -2,8 +2,10 @@
 
 #include <cmath>
 #include <cstring>
+#include <memory>
 #include <stdexcept>
 
+#include "lfads/tape_gru.hpp"
 #include "util/options.hpp"
 #include "util/rng.hpp"
 
@@ -150,7 +152,7 @@ LfadsLoss lfads_pass(const LfadsSpec& s, const S* params, S* grad, const S* coun
   using Var = typename Tp::Var;
   using Mat = typename Tp::Mat;
   const int D = s.D, Din = s.held_in, E = s.enc, I = s.ii, G = s.gen, F = s.factors, X = s.ext;
-  const S vm = S(s.varmin), bfg = S(s.bfg);
+  const S vm = S(s.varmin);
   const bool dropout = !dr.drop_x.empty();
   Tp tape;
   // Parameters on the tape by name (a 1-D parameter is a [1,n] row).
@@ -160,11 +162,9 @@ LfadsLoss lfads_pass(const LfadsSpec& s, const S* params, S* grad, const S* coun
     const int rows = e.shape.size() == 2 ? int(e.shape[0]) : 1, cols = int(e.shape.back());
     return tape.param(params + e.offset, rows, cols, grad ? grad + e.offset : nullptr);
   };
-  struct Gru {
-    Var W, Wc, bRU, bC;
-  };
-  auto gru = [&](const std::string& n) { return Gru{P(n + "/wRUHX"), P(n + "/wCHX"), P(n + "/bRU"), P(n + "/bC")}; };
-  auto step = [&](const Gru& g, Var h, Var x) { return tape.gru_step(h, x, g.W, g.Wc, g.bRU, g.bC, bfg); };
+  using Gru = TapeGru<S>;
+  auto gru = [&](const std::string& n, int H, int I) { return Gru(tape, layout, n, H, I, s.bfg, params, grad); };
+  auto step = [&](const Gru& g, Var h, Var x) { return g.step(h, x); };
   auto affine = [&](Var x, Var w, Var b) { return tape.add_row(tape.matmul_t(x, w), b); };
   auto drop = [&](Var v, const std::vector<Mat>& masks, int t) { return dropout ? tape.mul_const(v, masks[size_t(t)]) : v; };
 
@@ -178,7 +178,7 @@ LfadsLoss lfads_pass(const LfadsSpec& s, const S* params, S* grad, const S* coun
     }
 
   // Encoder: bidirectional GRU over the (dropped-out) counts.
-  Gru ef = gru("enc/fwd"), eb = gru("enc/bwd");
+  const Gru ef = gru("enc/fwd", E, Din), eb = gru("enc/bwd", E, Din);
   const size_t nT = static_cast<size_t>(T);
   std::vector<Var> xin(nT), hf(nT), hb(nT);
   for (int t = 0; t < T; ++t) xin[size_t(t)] = drop(tape.input(x[size_t(t)].leftCols(Din)), dr.drop_x, t);
@@ -195,16 +195,16 @@ LfadsLoss lfads_pass(const LfadsSpec& s, const S* params, S* grad, const S* coun
   Var kl_ic = tape.kl_gaussian(g0_mean, g0_logvar, P("ic_prior/mean"), P("ic_prior/logvar"), vm);
   Var g = tape.sample_gaussian(g0_mean, g0_logvar, dr.eps_g0, vm);
 
-  Gru gn = gru("gen");
+  const Gru gn = gru("gen", G, I + X);
   Var Wf = tape.row_normalize(P("factors/w"));
   Var wr = P("logrates/w"), br = P("logrates/b");
   Var nll, kl_ii;
   Var f = tape.input(Mat::Zero(B, F));
   // Controller and the AR(1) prior of the inferred inputs.
-  Gru cn;
+  std::unique_ptr<Gru> cn;
   Var c, co_w, co_b, phi, noise_lv, process_lv, z_prev;
   if (I > 0) {
-    cn = gru("con");
+    cn = std::make_unique<Gru>(gru("con", s.con, 2 * E + F + X));
     c = tape.broadcast_rows(P("con/h0"), B);
     co_w = P("co/w");
     co_b = P("co/b");
@@ -226,7 +226,7 @@ LfadsLoss lfads_pass(const LfadsSpec& s, const S* params, S* grad, const S* coun
     if (I > 0) {
       Var xenc = drop(tape.concat_cols(hf[size_t(t)], hb[size_t(t)]), dr.drop_enc, t);
       Var cin = tape.concat_cols(xenc, f);
-      c = step(cn, c, X > 0 ? tape.concat_cols(cin, known) : cin);
+      c = step(*cn, c, X > 0 ? tape.concat_cols(cin, known) : cin);
       Var co = affine(c, co_w, co_b);
       Var mu = tape.cols(co, 0, I), lv = tape.cols(co, I, I);
       u = tape.sample_gaussian(mu, lv, dr.eps_u[size_t(t)], vm);

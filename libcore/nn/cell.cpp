@@ -29,17 +29,26 @@ void RecurrentCell<S>::fixed_point_bounds(S* lo, S* hi) const {
 }
 
 template <class S>
-std::unique_ptr<const RecurrentCell<S>> make_cell(const RnnSpec& spec, const S* params) {
+std::unique_ptr<const RecurrentCell<S>> make_cell(const RnnSpec& spec, const S* params,
+                                                  std::vector<ParamEntry> layout) {
   switch (spec.cell) {
-    case Cell::Vanilla: return make_vanilla_cell<S>(spec, params);
-    case Cell::Gru: return make_gru_cell<S>(spec, params);
-    default: return make_torch_cell<S>(spec, params);
+    case Cell::Vanilla: return make_vanilla_cell<S>(spec, params, std::move(layout));
+    case Cell::Gru: return make_gru_cell<S>(spec, params, std::move(layout));
+    default: return make_torch_cell<S>(spec, params, std::move(layout));
   }
+}
+
+template <class S>
+std::unique_ptr<const RecurrentCell<S>> make_cell(const RnnSpec& spec, const S* params) {
+  return make_cell(spec, params, param_layout(spec));
 }
 
 template class RecurrentCell<float>;
 template class RecurrentCell<double>;
 template std::unique_ptr<const RecurrentCell<float>> make_cell(const RnnSpec&, const float*);
 template std::unique_ptr<const RecurrentCell<double>> make_cell(const RnnSpec&, const double*);
+template std::unique_ptr<const RecurrentCell<float>> make_cell(const RnnSpec&, const float*, std::vector<ParamEntry>);
+template std::unique_ptr<const RecurrentCell<double>> make_cell(const RnnSpec&, const double*,
+                                                                std::vector<ParamEntry>);
 
 }  // namespace ctd

@@ -64,8 +64,9 @@ class RecurrentCell {
   virtual void fixed_point_bounds(S* lo, S* hi) const;
 
  protected:
-  RecurrentCell(const RnnSpec& spec, int gates, std::vector<int> cache, std::vector<int> work)
-      : spec_(spec), layout_(param_layout(spec)), gates_(gates), cache_(std::move(cache)), work_(std::move(work)) {}
+  RecurrentCell(const RnnSpec& spec, std::vector<ParamEntry> layout, int gates, std::vector<int> cache,
+                std::vector<int> work)
+      : spec_(spec), layout_(std::move(layout)), gates_(gates), cache_(std::move(cache)), work_(std::move(work)) {}
   // A parameter of the layout, by name, inside `base` (the parameters or their gradient).
   template <class P>
   P* at(P* base, const char* name) const {
@@ -83,13 +84,22 @@ class RecurrentCell {
 // parameters must outlive it.
 template <class S>
 std::unique_ptr<const RecurrentCell<S>> make_cell(const RnnSpec& spec, const S* params);
+// The same over parameters laid out as `layout`: the cell's own parameters
+// under their param_layout names, at any offsets from `params` (LFADS's GRUs
+// inside the model's parameter vector). The gradient add_weight_grads adds
+// to is laid out the same way.
+template <class S>
+std::unique_ptr<const RecurrentCell<S>> make_cell(const RnnSpec& spec, const S* params, std::vector<ParamEntry> layout);
 
 // The cells, each in its own file.
 template <class S>
-std::unique_ptr<const RecurrentCell<S>> make_vanilla_cell(const RnnSpec& spec, const S* params);
+std::unique_ptr<const RecurrentCell<S>> make_vanilla_cell(const RnnSpec& spec, const S* params,
+                                                        std::vector<ParamEntry> layout);
 template <class S>
-std::unique_ptr<const RecurrentCell<S>> make_gru_cell(const RnnSpec& spec, const S* params);
+std::unique_ptr<const RecurrentCell<S>> make_gru_cell(const RnnSpec& spec, const S* params,
+                                                        std::vector<ParamEntry> layout);
 template <class S>
-std::unique_ptr<const RecurrentCell<S>> make_torch_cell(const RnnSpec& spec, const S* params);
+std::unique_ptr<const RecurrentCell<S>> make_torch_cell(const RnnSpec& spec, const S* params,
+                                                        std::vector<ParamEntry> layout);
 
 }  // namespace ctd

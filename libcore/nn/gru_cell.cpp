@@ -3,9 +3,12 @@
 //   c = tanh(W_c [r∘h; x] + b_c), h' = u∘h + (1 − u)∘c,
 // with W_r, W_u the rows of wRUHX and W_c those of wCHX. gi = [r | u | c]:
 // the input's share of the three pre-activations (bfg included in u's).
+// Its products go through linalg's gemm: OpenBLAS in AVX2 builds, where it
+// is faster at LFADS's sizes (the tape's GRUs are this cell).
 #include <algorithm>
 
 #include "nn/cell.hpp"
+#include "linalg/gemm.hpp"
 #include "nn/eigen_maps.hpp"
 
 namespace ctd {
@@ -21,8 +24,8 @@ class GruCell final : public RecurrentCell<S> {
   // runs over whole planes rather than row by row. backward leaves dL/d[r-pre
   // | u-pre] over the pre-activations and dL/dc-pre over c: no work planes, so
   // a batch's planes take no more memory than its forward pass wrote.
-  GruCell(const RnnSpec& spec, const S* params)
-      : RecurrentCell<S>(spec, 3 * spec.N, {2 * spec.N, spec.N, spec.N, spec.N, spec.N}, {}),
+  GruCell(const RnnSpec& spec, const S* params, std::vector<ParamEntry> layout)
+      : RecurrentCell<S>(spec, std::move(layout), 3 * spec.N, {2 * spec.N, spec.N, spec.N, spec.N, spec.N}, {}),
         W_(this->at(params, "wRUHX")), Wc_(this->at(params, "wCHX")), bias_(3 * spec.N) {
     const int N = spec.N;
     bias_ << CRowMap<S>(this->at(params, "bRU"), 2 * N), CRowMap<S>(this->at(params, "bC"), N);
@@ -38,16 +41,16 @@ class GruCell final : public RecurrentCell<S> {
     const int N = this->spec().N;
     MMap<S> GI(gi, R, 3 * N);
     CMap<S> X(x, R, this->spec().U);
-    GI.leftCols(2 * N).noalias() = X * W().rightCols(X.cols()).transpose();
-    GI.rightCols(N).noalias() = X * Wc().rightCols(X.cols()).transpose();
+    gemm(X, false, W().rightCols(X.cols()), true, GI.leftCols(2 * N), S(0));
+    gemm(X, false, Wc().rightCols(X.cols()), true, GI.rightCols(N), S(0));
     GI.rowwise() += bias_;
   }
 
   void input_vjp(int R, const Planes<const S>& cache, const Planes<const S>&, S* dx) const override {
     const int N = this->spec().N, U = this->spec().U;
     MMap<S> dX(dx, R, U);
-    dX.noalias() = CMap<S>(cache.p[0], R, 2 * N) * W().rightCols(U);
-    dX.noalias() += CMap<S>(cache.p[3], R, N) * Wc().rightCols(U);
+    gemm(CMap<S>(cache.p[0], R, 2 * N), false, W().rightCols(U), false, dX, S(0));
+    gemm(CMap<S>(cache.p[3], R, N), false, Wc().rightCols(U), false, dX, S(1));
   }
 
   void forward(int R, const S* gi, bool shared_gi, const S* hp, const Planes<S>& cache, S* hn) const override {
@@ -55,7 +58,7 @@ class GruCell final : public RecurrentCell<S> {
     CMap<S> Hp(hp, R, N);
     MMap<S> RU(cache.p[0], R, 2 * N), Rg(cache.p[1], R, N), Ug(cache.p[2], R, N), C(cache.p[3], R, N),
         RH(cache.p[4], R, N);
-    RU.noalias() = Hp * W().leftCols(N).transpose();
+    gemm(Hp, false, W().leftCols(N), true, RU, S(0));
     if (shared_gi)
       RU.rowwise() += CRowMap<S>(gi, 2 * N);
     else
@@ -63,7 +66,7 @@ class GruCell final : public RecurrentCell<S> {
     Rg = sigmoid(RU.leftCols(N).array()).matrix();
     Ug = sigmoid(RU.rightCols(N).array()).matrix();
     RH = (Rg.array() * Hp.array()).matrix();
-    C.noalias() = RH * Wc().leftCols(N).transpose();
+    gemm(RH, false, Wc().leftCols(N), true, C, S(0));
     if (shared_gi)
       C.rowwise() += CRowMap<S>(gi + 2 * N, N);
     else
@@ -89,10 +92,10 @@ class GruCell final : public RecurrentCell<S> {
     const auto& dC = C;
     dH = (dH.array() * u).matrix();
     auto dRH = dRU.leftCols(N);
-    dRH.noalias() = dC * Wc().leftCols(N);
+    gemm(dC, false, Wc().leftCols(N), false, dRH, S(0));
     dH += (dRH.array() * r).matrix();
     dRH = (dRH.array() * Hp.array() * r * (S(1) - r)).matrix();
-    dH.noalias() += dRU * W().leftCols(N);
+    gemm(dRU, false, W().leftCols(N), false, dH, S(1));
   }
 
   void add_weight_grads(int R, const S* x, const S* hp, const Planes<const S>& cache, const Planes<const S>&,
@@ -100,11 +103,11 @@ class GruCell final : public RecurrentCell<S> {
     const int N = this->spec().N, U = this->spec().U;
     CMap<S> dRU(cache.p[0], R, 2 * N), dC(cache.p[3], R, N), X(x, R, U), Hp(hp, R, N), RH(cache.p[4], R, N);
     MMap<S> gW(this->at(grad, "wRUHX"), 2 * N, N + U), gWc(this->at(grad, "wCHX"), N, N + U);
-    gW.leftCols(N).noalias() += dRU.transpose() * Hp;
-    gW.rightCols(U).noalias() += dRU.transpose() * X;
+    gemm(dRU, true, Hp, false, gW.leftCols(N), S(1));
+    gemm(dRU, true, X, false, gW.rightCols(U), S(1));
     RowMap<S>(this->at(grad, "bRU"), 2 * N) += dRU.colwise().sum();
-    gWc.leftCols(N).noalias() += dC.transpose() * RH;
-    gWc.rightCols(U).noalias() += dC.transpose() * X;
+    gemm(dC, true, RH, false, gWc.leftCols(N), S(1));
+    gemm(dC, true, X, false, gWc.rightCols(U), S(1));
     RowMap<S>(this->at(grad, "bC"), N) += dC.colwise().sum();
   }
 
@@ -144,10 +147,13 @@ class GruCell final : public RecurrentCell<S> {
 }  // namespace
 
 template <class S>
-std::unique_ptr<const RecurrentCell<S>> make_gru_cell(const RnnSpec& spec, const S* params) {
-  return std::make_unique<GruCell<S>>(spec, params);
+std::unique_ptr<const RecurrentCell<S>> make_gru_cell(const RnnSpec& spec, const S* params,
+                                                        std::vector<ParamEntry> layout) {
+  return std::make_unique<GruCell<S>>(spec, params, std::move(layout));
 }
-template std::unique_ptr<const RecurrentCell<float>> make_gru_cell(const RnnSpec&, const float*);
-template std::unique_ptr<const RecurrentCell<double>> make_gru_cell(const RnnSpec&, const double*);
+template std::unique_ptr<const RecurrentCell<float>> make_gru_cell(const RnnSpec&, const float*,
+                                                                       std::vector<ParamEntry>);
+template std::unique_ptr<const RecurrentCell<double>> make_gru_cell(const RnnSpec&, const double*,
+                                                                        std::vector<ParamEntry>);
 
 }  // namespace ctd

@@ -40,8 +40,8 @@ class TorchCell final : public RecurrentCell<S> {
   // Cache planes: gh = h W_hhᵀ + b_hh [G], the gates' values [G] (torch-rnn,
   // leaky: act(pre)), and (LSTM) tanh c' [N]. Work: dL/dgi [G], dL/d(W_hh h
   // + b_hh) [G], which differs from it in the GRU alone, and a scratch plane [N].
-  TorchCell(const RnnSpec& spec, const S* params)
-      : RecurrentCell<S>(spec, gate_rows(spec),
+  TorchCell(const RnnSpec& spec, const S* params, std::vector<ParamEntry> layout)
+      : RecurrentCell<S>(spec, std::move(layout), gate_rows(spec),
                          {gate_rows(spec), gate_rows(spec), spec.cell == Cell::Lstm ? spec.N : 0},
                          {gate_rows(spec), spec.cell == Cell::TorchGru ? gate_rows(spec) : 0, spec.N}),
         wih_(this->at(params, "rnn.weight_ih_l0")), whh_(this->at(params, "rnn.weight_hh_l0")),
@@ -173,10 +173,13 @@ class TorchCell final : public RecurrentCell<S> {
 }  // namespace
 
 template <class S>
-std::unique_ptr<const RecurrentCell<S>> make_torch_cell(const RnnSpec& spec, const S* params) {
-  return std::make_unique<TorchCell<S>>(spec, params);
+std::unique_ptr<const RecurrentCell<S>> make_torch_cell(const RnnSpec& spec, const S* params,
+                                                          std::vector<ParamEntry> layout) {
+  return std::make_unique<TorchCell<S>>(spec, params, std::move(layout));
 }
-template std::unique_ptr<const RecurrentCell<float>> make_torch_cell(const RnnSpec&, const float*);
-template std::unique_ptr<const RecurrentCell<double>> make_torch_cell(const RnnSpec&, const double*);
+template std::unique_ptr<const RecurrentCell<float>> make_torch_cell(const RnnSpec&, const float*,
+                                                                         std::vector<ParamEntry>);
+template std::unique_ptr<const RecurrentCell<double>> make_torch_cell(const RnnSpec&, const double*,
+                                                                          std::vector<ParamEntry>);
 
 }  // namespace ctd

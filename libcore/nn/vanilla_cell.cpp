@@ -12,8 +12,8 @@ using namespace maps;
 template <class S>
 class VanillaCell final : public RecurrentCell<S> {
  public:
-  VanillaCell(const RnnSpec& spec, const S* params)
-      : RecurrentCell<S>(spec, spec.N, {}, {spec.N}),  // work: dL/d(pre-activation)
+  VanillaCell(const RnnSpec& spec, const S* params, std::vector<ParamEntry> layout)
+      : RecurrentCell<S>(spec, std::move(layout), spec.N, {}, {spec.N}),  // work: dL/d(pre-activation)
         wI_(this->at(params, "wI")), wR_(this->at(params, "wR")), bR_(this->at(params, "bR")) {}
 
   void fixed_point_bounds(S* lo, S* hi) const override {  // h = tanh(...)
@@ -81,10 +81,13 @@ class VanillaCell final : public RecurrentCell<S> {
 }  // namespace
 
 template <class S>
-std::unique_ptr<const RecurrentCell<S>> make_vanilla_cell(const RnnSpec& spec, const S* params) {
-  return std::make_unique<VanillaCell<S>>(spec, params);
+std::unique_ptr<const RecurrentCell<S>> make_vanilla_cell(const RnnSpec& spec, const S* params,
+                                                            std::vector<ParamEntry> layout) {
+  return std::make_unique<VanillaCell<S>>(spec, params, std::move(layout));
 }
-template std::unique_ptr<const RecurrentCell<float>> make_vanilla_cell(const RnnSpec&, const float*);
-template std::unique_ptr<const RecurrentCell<double>> make_vanilla_cell(const RnnSpec&, const double*);
+template std::unique_ptr<const RecurrentCell<float>> make_vanilla_cell(const RnnSpec&, const float*,
+                                                                           std::vector<ParamEntry>);
+template std::unique_ptr<const RecurrentCell<double>> make_vanilla_cell(const RnnSpec&, const double*,
+                                                                            std::vector<ParamEntry>);
 
 }  // namespace ctd

@@ -1,4 +1,4 @@
-#include "autodiff/gemm.hpp"
+#include "linalg/gemm.hpp"
 
 #include <cblas.h>
 

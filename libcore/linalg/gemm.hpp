@@ -1,4 +1,4 @@
-// C = β·C + op(A)·op(B) on row-major matrices or blocks of them (the tape's
+// C = β·C + op(A)·op(B) on row-major matrices or blocks of them (the cells' and the tape's
 // matrix products). In a build without AVX-512 (-march=x86-64-v3, or a
 // native build on an AVX2 machine) float goes to OpenBLAS's sgemm, whose
 // kernels are chosen for the CPU at run time: a portable build still gets the
