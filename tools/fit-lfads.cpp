@@ -42,6 +42,7 @@ int main(int argc, char** argv) {
       // Where the file leaves it open, the validation split and the held-out units are the model's.
       if (reading.valid_fraction == 0 && reading.hold_out == 0)
         reading = ctd::reading_of(model);
+      reading.observation = model.spec.observation;
       ctd::LfadsData data = ctd::read_lfads_data(ctd::H5File::open(tool.input), reading);
       auto splits = ctd::infer_lfads(model, data, inference, tool.input, tool.seed, ctd::thread_count());
       ctd::write_posteriors(out.h5(), splits, model.spec, inference.layout);
@@ -50,6 +51,7 @@ int main(int argc, char** argv) {
       out.h5().write_attribute("model_file", tool.params);
       out.h5().write_attribute("data_file", tool.input);
     } else {
+      reading.observation = config.spec.observation;
       ctd::LfadsData data = ctd::read_lfads_data(ctd::H5File::open(tool.input), reading);
       ctd::RunSignature sig = ctd::run_signature(o, {"batches", "valid-every"});
       ctd::LfadsFit fit = ctd::fit_lfads(config, data, sig, tool.seed, ctd::thread_count());

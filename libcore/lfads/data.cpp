@@ -5,6 +5,7 @@
 #include <numeric>
 
 #include "io/provenance.hpp"
+#include "lfads/observation.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
 #include "util/options.hpp"
@@ -26,12 +27,11 @@ void register_options(OptionSet& o, LfadsReadOptions& r) {
 
 namespace {
 
-Array<float> read_counts(const H5File& in, const std::string& ds) {
+Array<float> read_counts(const H5File& in, const std::string& ds, Observation obs) {
   Array<float> a = in.read_finite(ds, "[B,T,D]");
-  for (size_t i = 0; i < a.size(); ++i)
-    if (a[i] < 0) throw Error(in.where(ds) + " holds negative counts (Poisson data must be >= 0)");
   if (a.dim(0) == 0 || a.dim(1) == 0 || a.dim(2) == 0)
     throw Error(in.where(ds) + " has shape " + shape_string(a.shape) + ": every size must be positive");
+  require_observable(obs, a.ptr(), a.dim(0), a.dim(1), a.dim(2), in.where(ds));
   return a;
 }
 
@@ -78,19 +78,20 @@ const Layout& detect_layout(const H5File& in) {
 }
 
 // Counts of one split and how many units are held in; false if the file has no such split.
-bool read_split_counts(const H5File& in, const Layout& l, const std::string& split, LfadsSplit& s, int& held_in) {
+bool read_split_counts(const H5File& in, const Layout& l, const std::string& split, Observation obs, LfadsSplit& s,
+                       int& held_in) {
   const std::string p = l.split_prefix(split);
   if (l.name == "lfads") {
     if (!in.has_dataset(p + "_data")) return false;
-    s.data = read_counts(in, p + "_data");
+    s.data = read_counts(in, p + "_data", obs);
     held_in = int(s.data.dim(2));
   } else if (l.name == "lfads-torch") {
     const std::string en = p + "_encod_data", rn = p + "_recon_data";
     if (!in.has_dataset(en) && !in.has_dataset(rn)) return false;
     if (!in.has_dataset(en) || !in.has_dataset(rn))
       throw Error(in.name() + ": the lfads-torch layout is incomplete: no " + (in.has_dataset(en) ? rn : en));
-    Array<float> encod = read_counts(in, en);
-    s.data = read_counts(in, rn);
+    Array<float> encod = read_counts(in, en, obs);
+    s.data = read_counts(in, rn, obs);
     require_same_trials(in, en, encod, rn, s.data);
     const size_t Din = encod.dim(2), D = s.data.dim(2), rows = encod.dim(0) * encod.dim(1);
     if (Din > D) throw Error(in.where(en) + " has more units (" + std::to_string(Din) + ") than " + rn + " (" +
@@ -108,10 +109,10 @@ bool read_split_counts(const H5File& in, const Layout& l, const std::string& spl
       log_warning(in.name() + ": eval_spikes_heldin without eval_spikes_heldout: the eval trials are not used");
       return false;
     }
-    s.data = read_counts(in, hi);
+    s.data = read_counts(in, hi, obs);
     held_in = int(s.data.dim(2));
     if (in.has_dataset(ho)) {
-      Array<float> out = read_counts(in, ho);
+      Array<float> out = read_counts(in, ho, obs);
       require_same_trials(in, ho, out, hi, s.data);
       s.data = last_axis_concat(s.data, out);
     }
@@ -135,6 +136,8 @@ void read_extras(const H5File& in, const Layout& l, const std::string& split, Lf
     optional("inputs", s.inputs, false);
     optional("lowd", s.lowd, false);
     optional("ext_input", s.ext, false);
+    optional("spikes", s.spikes, true);
+    optional("rates", s.rates, true);
   }
   const std::string inds = p + "_inds";
   if (in.has_dataset(inds)) {
@@ -159,7 +162,7 @@ LfadsSplit select_trials(const LfadsSplit& s, const std::vector<size_t>& rows) {
     for (size_t i = 0; i < rows.size(); ++i) std::copy_n(a.ptr() + rows[i] * row, row, out.ptr() + i * row);
     return out;
   };
-  LfadsSplit o{pick(s.data), pick(s.truth), pick(s.inputs), pick(s.lowd), pick(s.ext), {}};
+  LfadsSplit o{pick(s.data), pick(s.truth), pick(s.inputs), pick(s.lowd), pick(s.ext), {}, pick(s.spikes), pick(s.rates)};
   for (size_t r : rows) o.inds.push_back(s.inds[r]);
   return o;
 }
@@ -194,11 +197,12 @@ LfadsData read_lfads_data(const H5File& in, const LfadsReadOptions& opt) {
   LfadsData d;
   d.layout = l.name;
   int held_train = 0, held_valid = 0;
-  read_split_counts(in, l, "train", d.train, held_train);
+  const Observation obs = parse_observation(opt.observation);
+  read_split_counts(in, l, "train", obs, d.train, held_train);
   read_extras(in, l, "train", d.train);
   d.held_in = held_train;
   const std::string valid_name = l.name == "lfads" ? "valid_data" : l.name == "nlb" ? "eval_spikes_heldout" : "valid_encod_data";
-  if (read_split_counts(in, l, "valid", d.valid, held_valid)) {
+  if (read_split_counts(in, l, "valid", obs, d.valid, held_valid)) {
     if (opt.valid_fraction > 0 && !opt.from_model)
       throw UsageError(in.name() + " has validation trials (" + valid_name +
                        "): --valid-fraction splits files that have none");
@@ -245,6 +249,8 @@ void write_lfads_data(H5File& out, const LfadsData& d) {
     if (split->inputs.size()) out.write(name + "_inputs", split->inputs);
     if (split->lowd.size()) out.write(name + "_lowd", split->lowd);
     if (split->ext.size()) out.write(name + "_ext_input", split->ext);
+    if (split->spikes.size()) out.write(name + "_spikes", split->spikes);
+    if (split->rates.size()) out.write(name + "_rates", split->rates);
     if (!split->inds.empty()) out.write(name + "_inds", Shape{split->inds.size()}, split->inds.data());
   }
   if (d.conversion_factor > 0) out.write("conversion_factor", Shape{1}, &d.conversion_factor);

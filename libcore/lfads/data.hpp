@@ -1,7 +1,7 @@
 // Spike counts for LFADS in any of three layouts (docs/formats.md):
 //  - ctd's LFADS layout: {train,valid}_data [trials,T,D], optional *_truth
 //    rates, *_inputs (known inputs, for evaluation), *_lowd, *_ext_input,
-//    *_inds, conversion_factor;
+//    *_inds, conversion_factor, and for calcium data *_spikes, *_rates;
 //  - lfads-torch's: {train,valid}_encod_data [B,T,D_in] (held-in units, fed to
 //    the encoders), {train,valid}_recon_data [B,T,D] (all units, held-in
 //    first), optional *_ext_input, *_truth, *_inds, conversion_factor;
@@ -23,6 +23,9 @@ struct LfadsSplit {
   Array<float> lowd;    // latent state [B,T,L] (empty if absent)
   Array<float> ext;     // external inputs fed to the model [B,T,E] (empty if absent)
   std::vector<int64_t> inds;  // the source's trial index of each row
+  // Calcium data (simulate-calcium): the spike counts and rates (Hz) behind
+  // the traces [B,T,D], kept for evaluation (empty if absent).
+  Array<float> spikes, rates;
 };
 
 // Number of external inputs (0 without).
@@ -46,14 +49,17 @@ struct LfadsReadOptions {
   int hold_out = 0;
   // True: both are a model's own (for --infer) and apply only where the file leaves them open.
   bool from_model = false;
+  // What the values must be (lfads/observation.hpp): counts >= 0 for poisson
+  // (the default), > 0 for gamma, >= 0 for the zero-inflated gamma, any for gaussian.
+  std::string observation = "poisson";
 };
 class OptionSet;
 // --valid-fraction, --hold-out.
 void register_options(OptionSet& o, LfadsReadOptions& r);
 
 // Reads whichever layout the file holds. Checks shapes (splits agree in T, D
-// and D_in; optional datasets match their counts), counts finite and not
-// negative; a missing or partial layout is one error naming what is missing.
+// and D_in; optional datasets match their counts), values finite and
+// observable (LfadsReadOptions::observation); a missing or partial layout is one error naming what is missing.
 LfadsData read_lfads_data(const H5File& in, const LfadsReadOptions& options = {});
 
 // The file's conversion_factor dataset (truth = expected counts per bin × it); 0 when absent.

@@ -72,7 +72,11 @@ LfadsFit fit_lfads(const LfadsFitConfig& c, const LfadsData& data, const RunSign
                   std::to_string(wanted.held_in) + ", " + std::to_string(wanted.ext) + ")");
     log_info("resuming at batch " + std::to_string(fit.state.step));
   } else {
+    const Array<float>& x = data.train.data;
+    if (parse_observation(fit.spec.observation) == Observation::ZeroInflatedGamma)
+      fit.spec.location = zig_locations(x.ptr(), x.dim(0) * x.dim(1), x.dim(2));
     fit.state.params = init_lfads(fit.spec, seed);
+    init_readout_biases(fit.spec, x.ptr(), x.dim(0) * x.dim(1), fit.state.params.data());
   }
   fit.keep_best = c.rules.keep_best;
   fit.valid_fraction = data.valid_fraction;

@@ -7,7 +7,7 @@
 namespace ctd {
 
 namespace {
-const float* lfads_param(const LfadsModel& m, const char* name) {
+const float* lfads_param(const LfadsModel& m, const std::string& name) {
   const std::vector<ParamEntry> layout = lfads_layout(m.spec);
   return m.params.data() + find_param(layout, name).offset;
 }
@@ -50,17 +50,23 @@ Array<float> lfads_rates(const LfadsModel& m, const Array<float>& factors) {
   if (factors.rank() < 1 || factors.shape.back() != F)
     throw Error("factors of shape " + shape_string(factors.shape) + " but the model has " + std::to_string(F) +
                 " factors");
+  const ObservationModel obs = observation_model(m.spec);
+  const size_t P = size_t(observation_param_count(obs.kind));
+  const std::string readout = obs.kind == Observation::Poisson ? "logrates" : "obs";
   Shape shape = factors.shape;
   shape.back() = D;
   Array<float> rates(shape);
-  const float *w = lfads_param(m, "logrates/w"), *b = lfads_param(m, "logrates/b");
+  const float *w = lfads_param(m, readout + "/w"), *b = lfads_param(m, readout + "/b");
   const size_t rows = factors.size() / F;
-  for (size_t r = 0; r < rows; ++r)
-    for (size_t d = 0; d < D; ++d) {
-      double z = b[d];
-      for (size_t k = 0; k < F; ++k) z += double(w[d * F + k]) * factors[r * F + k];
-      rates[r * D + d] = float(std::exp(z));
+  std::vector<float> a(P * D);
+  for (size_t r = 0; r < rows; ++r) {
+    for (size_t j = 0; j < P * D; ++j) {
+      double z = b[j];
+      for (size_t k = 0; k < F; ++k) z += double(w[j * F + k]) * factors[r * F + k];
+      a[j] = float(z);
     }
+    observation_mean<float>(obs, a.data(), 1, long(D), rates.ptr() + r * D, nullptr);
+  }
   return rates;
 }
 

@@ -16,7 +16,8 @@ namespace ctd {
 // O = factors_dim.
 RnnModel lfads_generator(const LfadsModel& model);
 
-// Rates (expected counts per bin) from factors [..., F]: exp(W_r f + b_r), [..., D].
+// Rates (expected counts per bin) from factors [..., F]: exp(W_r f + b_r), [..., D]; for the other
+// observation models their mean.
 Array<float> lfads_rates(const LfadsModel& model, const Array<float>& factors);
 
 // Whether the file is an LFADS model (fit-lfads's model file or a checkpoint's).

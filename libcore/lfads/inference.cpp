@@ -47,7 +47,7 @@ std::vector<SplitPosterior> infer_lfads(const LfadsModel& model, LfadsData& data
   for (const std::string split : {"train", "valid"}) {
     if (s.split != "both" && s.split != split) continue;
     LfadsSplit& sp = split == "train" ? data.train : data.valid;
-    for (auto* a : {&sp.data, &sp.truth, &sp.inputs, &sp.lowd, &sp.ext}) keep_first(*a, s.max_trials);
+    for (auto* a : {&sp.data, &sp.truth, &sp.inputs, &sp.lowd, &sp.ext, &sp.spikes, &sp.rates}) keep_first(*a, s.max_trials);
     sp.inds.resize(sp.data.dim(0));
     auto t0 = std::chrono::steady_clock::now();
     SplitPosterior r;
@@ -58,7 +58,10 @@ std::vector<SplitPosterior> infer_lfads(const LfadsModel& model, LfadsData& data
     const LfadsPosterior& p = r.posterior;
     std::string line = split + ": " + std::to_string(sp.data.dim(0)) + " trials in " +
                        fmt("%.1f", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()) + " s";
-    if (model.spec.held_in < model.spec.D) {
+    const bool poisson = parse_observation(model.spec.observation) == Observation::Poisson;
+    if (model.spec.held_in < model.spec.D && !poisson) {
+      line += ", co-bps not scored (bits per spike are defined for Poisson models only)";
+    } else if (model.spec.held_in < model.spec.D) {
       r.co_bps = bits_per_spike(p.rates, sp.data, size_t(model.spec.held_in));
       r.has_co_bps = std::isfinite(r.co_bps);
       line += ", co-bps " + (r.has_co_bps ? fmt("%.4f", r.co_bps) : std::string("n/a (no held-out spike)")) + " on " +
@@ -109,6 +112,8 @@ void write_posteriors(H5File& o, const std::vector<SplitPosterior>& splits, cons
     if (torch) {
       const std::string g = r.split + "_";
       o.write(g + "output_params", p.rates);
+      const auto& names = observation_param_names(parse_observation(spec.observation));
+      for (size_t k = 0; k < p.obs_params.size(); ++k) o.write(g + "obs_" + names[k], p.obs_params[k]);
       o.write(g + "factors", p.factors);
       o.write(g + "ic_mean", p.g0_mean);
       o.write(g + "ic_std", p.g0_std);
@@ -119,6 +124,8 @@ void write_posteriors(H5File& o, const std::vector<SplitPosterior>& splits, cons
       o.write(g + "con_states", p.con_states);
       o.write(g + "inds", Shape{r.inds.size()}, r.inds.data());
     } else {
+      const auto& names = observation_param_names(parse_observation(spec.observation));
+      for (size_t k = 0; k < p.obs_params.size(); ++k) o.write(r.split + "/obs_" + names[k], p.obs_params[k]);
       const std::string g = r.split + "/";
       o.write(g + "rates", p.rates);
       o.write(g + "factors", p.factors);

@@ -1,5 +1,6 @@
 #include "lfads/model.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <memory>
@@ -24,6 +25,10 @@ void register_options(OptionSet& o, LfadsSpec& s) {
         "counts only those (0: off)")
       .range(0, 0.99);
   o.add("varmin", s.varmin, "Variance floor").positive();
+  o.add("observation", s.observation,
+        "What the readout predicts: poisson (spike counts), gaussian (any continuous signal), gamma (positive "
+        "signals) or zero-inflated-gamma (non-negative signals with many zeros: calcium imaging)")
+      .one_of(observation_names());
 }
 
 namespace {
@@ -57,9 +62,21 @@ std::vector<ParamEntry> lfads_layout(const LfadsSpec& s) {
   }
   add_gru(v, "gen", G, I + X, false);
   v.push_back({"factors/w", {F, G}});
-  v.push_back({"logrates/w", {D, F}});
-  v.push_back({"logrates/b", {D}});
+  const size_t P = size_t(observation_param_count(parse_observation(s.observation)));
+  const std::string readout = P == 1 ? "logrates" : "obs";
+  v.push_back({readout + "/w", {P * D, F}});
+  v.push_back({readout + "/b", {P * D}});
   return pack_layout(v);
+}
+
+ObservationModel observation_model(const LfadsSpec& s) {
+  ObservationModel m;
+  m.kind = parse_observation(s.observation);
+  m.varmin = s.varmin;
+  m.location = s.location;
+  if (m.kind == Observation::ZeroInflatedGamma && m.location.size() != size_t(s.D))
+    throw std::logic_error("LfadsSpec: the zero-inflated gamma needs a location per unit");
+  return m;
 }
 
 size_t lfads_param_count(const LfadsSpec& spec) {
@@ -83,7 +100,7 @@ AlignedVector<float> init_lfads(const LfadsSpec& s, uint64_t seed) {
         size_t c = i % cols;
         w[i] = float(rng.normal() / std::sqrt(double(c < H ? H : I)));
       }
-    } else if (n == "ic/w" || n == "co/w" || n == "factors/w" || n == "logrates/w") {
+    } else if (n == "ic/w" || n == "co/w" || n == "factors/w" || n == "logrates/w" || n == "obs/w") {
       for (size_t i = 0; i < e.size(); ++i) w[i] = float(rng.normal() / std::sqrt(double(e.shape[1])));
     } else if (n == "ic_prior/logvar") {
       for (size_t i = 0; i < e.size(); ++i) w[i] = float(std::log(s.ic_prior_var));
@@ -94,6 +111,43 @@ AlignedVector<float> init_lfads(const LfadsSpec& s, uint64_t seed) {
     }  // biases, h0s and the IC prior mean start at 0
   }
   return p;
+}
+
+void init_readout_biases(const LfadsSpec& s, const float* x, size_t rows, float* params) {
+  const Observation kind = parse_observation(s.observation);
+  if (kind == Observation::Poisson) return;
+  const size_t D = size_t(s.D);
+  float* b = params + find_param(lfads_layout(s), "obs/b").offset;
+  for (size_t d = 0; d < D; ++d) {
+    // Moments of the unit's values (above its location and non-zero, for the ZIG).
+    const double loc = s.location.empty() ? 0.0 : double(s.location[d]);
+    double n = 0, sum = 0, sq = 0;
+    for (size_t i = 0; i < rows; ++i) {
+      const double v = x[i * D + d];
+      if (kind == Observation::ZeroInflatedGamma && v == 0) continue;
+      n += 1;
+      sum += v - loc;
+      sq += (v - loc) * (v - loc);
+    }
+    const double mean = n > 0 ? sum / n : 1.0, var = n > 1 ? std::max(sq / n - mean * mean, 1e-6) : 1.0;
+    const double m = std::max(mean, 1e-6);
+    switch (kind) {
+      case Observation::Gaussian:
+        b[d] = float(mean);
+        b[D + d] = float(std::log(var));
+        break;
+      case Observation::Gamma:  // shape m²/v, rate m/v
+        b[d] = float(std::log(m * m / var));
+        b[D + d] = float(std::log(m / var));
+        break;
+      default: {  // shape m²/v, scale v/m, q the share of non-zero values
+        const double q = std::clamp(n / double(rows), 0.01, 0.99);
+        b[d] = float(std::log(m * m / var));
+        b[D + d] = float(std::log(var / m));
+        b[2 * D + d] = float(std::log(q / (1 - q)));
+      }
+    }
+  }
 }
 
 template <class S>
@@ -197,7 +251,9 @@ LfadsLoss lfads_pass(const LfadsSpec& s, const S* params, S* grad, const S* coun
 
   const Gru gn = gru("gen", G, I + X);
   Var Wf = tape.row_normalize(P("factors/w"));
-  Var wr = P("logrates/w"), br = P("logrates/b");
+  const ObservationModel obs = observation_model(s);
+  const bool poisson = obs.kind == Observation::Poisson;
+  Var wr = P(poisson ? "logrates/w" : "obs/w"), br = P(poisson ? "logrates/b" : "obs/b");
   Var nll, kl_ii;
   Var f = tape.input(Mat::Zero(B, F));
   // Controller and the AR(1) prior of the inferred inputs.
@@ -216,7 +272,7 @@ LfadsLoss lfads_pass(const LfadsSpec& s, const S* params, S* grad, const S* coun
     process_lv = tape.add(noise_lv, tape.scale(tape.add(l1, l2), S(-1)));
   }
   if (trace) {
-    for (auto* v : {&trace->lograte, &trace->factors, &trace->gen, &trace->con, &trace->ii, &trace->ii_mean, &trace->ii_logvar})
+    for (auto* v : {&trace->readout, &trace->factors, &trace->gen, &trace->con, &trace->ii, &trace->ii_mean, &trace->ii_logvar})
       v->assign(size_t(T), Mat());
   }
   Var no_input = tape.input(Mat::Zero(B, I));
@@ -248,10 +304,11 @@ LfadsLoss lfads_pass(const LfadsSpec& s, const S* params, S* grad, const S* coun
     g = drop(step(gn, g, X > 0 ? tape.concat_cols(u, known) : u), dr.drop_gen, t);
     f = tape.matmul_t(g, Wf);
     Var lr = affine(f, wr, br);
-    Var n = tape.poisson_nll(lr, x[size_t(t)], dr.recon_w.empty() ? nullptr : &dr.recon_w[size_t(t)]);
+    const Mat* weights = dr.recon_w.empty() ? nullptr : &dr.recon_w[size_t(t)];
+    Var n = poisson ? tape.poisson_nll(lr, x[size_t(t)], weights) : observation_nll(tape, obs, lr, x[size_t(t)], weights);
     nll = t == 0 ? n : tape.add(nll, n);
     if (trace) {
-      trace->lograte[size_t(t)] = tape.value(lr);
+      trace->readout[size_t(t)] = tape.value(lr);
       trace->factors[size_t(t)] = tape.value(f);
       trace->gen[size_t(t)] = tape.value(g);
     }

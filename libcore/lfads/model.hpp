@@ -8,7 +8,10 @@
 #include <cstdint>
 #include <vector>
 
+#include <string>
+
 #include "autodiff/tape.hpp"
+#include "lfads/observation.hpp"
 #include "nn/rnn.hpp"
 
 namespace ctd {
@@ -23,20 +26,28 @@ struct LfadsSpec {
   double varmin = 0.001;
   double bfg = 0.5;
   double ic_prior_var = 0.1, ar_tau = 1.0, ar_noise_var = 0.1;  // priors' initial values
+  std::string observation = "poisson";  // lfads/observation.hpp: poisson | gaussian | gamma | zero-inflated-gamma
+  std::vector<float> location;          // zero-inflated-gamma: each unit's location s [D], set from the training data
   int held_out() const { return D - held_in; }  // the last D - held_in units: reconstructed, never read
 };
 class OptionSet;
-// --enc-dim, --con-dim, --ii-dim, --gen-dim, --factors-dim, --keep-rate, --cd-rate, --varmin
+// --enc-dim, --con-dim, --ii-dim, --gen-dim, --factors-dim, --keep-rate, --cd-rate, --varmin, --observation
 // (D, held_in and ext come from the data).
 void register_options(OptionSet& o, LfadsSpec& s);
 
 // Parameters, names mirroring the model: enc/fwd/wRUHX, ..., ic/w, ic/b,
 // ic_prior/mean, ic_prior/logvar, con/..., co/w, co/b, ar_prior/logatau,
-// ar_prior/lognvar, gen/..., factors/w, logrates/w, logrates/b.
+// ar_prior/lognvar, gen/..., factors/w, and the readout: logrates/w [D,F],
+// logrates/b (poisson) or obs/w [P·D,F], obs/b (the other observation models).
+ObservationModel observation_model(const LfadsSpec& spec);
 std::vector<ParamEntry> lfads_layout(const LfadsSpec& spec);
 size_t lfads_param_count(const LfadsSpec& spec);
 // GRUs and affine layers as docs/methods.md §4; priors at their initial values.
 AlignedVector<float> init_lfads(const LfadsSpec& spec, uint64_t seed);
+// A model other than Poisson: its readout's biases start where each unit's
+// training values x [B,T,D] are (their moments: docs/methods.md §4); the
+// Poisson log-rates start at 0, as the tutorial's.
+void init_readout_biases(const LfadsSpec& spec, const float* x, size_t rows, float* params);
 
 // Random draws and dropout masks of one batch, [B, ...] per time step.
 template <class S>
@@ -66,7 +77,7 @@ struct LfadsLoss {
 template <class S>
 struct LfadsTrace {
   using Mat = typename Tape<S>::Mat;
-  std::vector<Mat> lograte, factors, gen, con, ii, ii_mean, ii_logvar;  // T × [B,·]
+  std::vector<Mat> readout, factors, gen, con, ii, ii_mean, ii_logvar;  // T × [B,·]; readout: log-rates or [B,P·D]
   Mat g0_mean, g0_logvar;                                             // [B,G]
 };
 

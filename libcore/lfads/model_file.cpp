@@ -6,6 +6,7 @@ namespace ctd {
 
 void write_lfads_model(H5File& out, const LfadsSpec& s, const AlignedVector<float>& params) {
   for (const auto& e : lfads_layout(s)) out.write(e.name, e.shape, params.data() + e.offset);
+  if (!s.location.empty()) out.write("obs/location", Shape{s.location.size()}, s.location.data());
   write_lfads_spec(out, s);
 }
 
@@ -22,6 +23,7 @@ void write_lfads_spec(H5File& out, const LfadsSpec& s) {
   out.write_attribute("cd_rate", s.cd_rate);
   out.write_attribute("varmin", s.varmin);
   out.write_attribute("bfg", s.bfg);
+  out.write_attribute("observation", s.observation);
 }
 
 LfadsModel read_lfads_model(const H5File& in) {
@@ -42,6 +44,23 @@ LfadsModel read_lfads_model(const H5File& in) {
   if (in.has_attribute("cd_rate")) s.cd_rate = in.read_attribute_in("cd_rate", 0, 0.99);
   if (in.has_attribute("varmin")) s.varmin = in.read_attribute_in("varmin", 1e-12, 1e6);
   if (in.has_attribute("bfg")) s.bfg = in.read_attribute_in("bfg", -1e3, 1e3);
+  if (in.has_attribute("observation")) {  // files from before observation models are Poisson
+    s.observation = in.read_attribute_string("observation");
+    try {
+      parse_observation(s.observation);
+    } catch (const UsageError& e) {
+      throw Error(in.name() + ": attribute 'observation': " + e.what());
+    }
+  }
+  if (parse_observation(s.observation) == Observation::ZeroInflatedGamma) {
+    Array<float> loc = in.read_finite("obs/location", "[D]");
+    if (loc.shape != Shape{size_t(s.D)})
+      throw Error(in.where("obs/location") + " has shape " + shape_string(loc.shape) + " but the model has " +
+                  std::to_string(s.D) + " units");
+    for (float v : loc.data)
+      if (v < 0) throw Error(in.where("obs/location") + " holds a negative location");
+    s.location = loc.data;
+  }
   if (in.has_attribute("valid_fraction")) m.valid_fraction = in.read_attribute_in("valid_fraction", 0, 0.99);
   m.params.resize(lfads_param_count(s));
   for (const auto& e : lfads_layout(s)) {
@@ -60,6 +79,7 @@ LfadsReadOptions reading_of(const LfadsModel& model) {
   r.valid_fraction = model.valid_fraction;
   r.hold_out = model.spec.held_out();
   r.from_model = true;
+  r.observation = model.spec.observation;
   return r;
 }
 

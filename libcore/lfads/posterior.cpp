@@ -17,6 +17,10 @@ LfadsPosterior lfads_posterior(const LfadsSpec& s, const AlignedVector<float>& p
                    Array<float>({B, T, I > 0 ? C : 0}), Array<float>(per_input), Array<float>(per_input),
                    Array<float>(per_input), Array<float>(per_input), Array<float>({B, G}), Array<float>({B, G}),
                    Array<float>({B, G})};
+  const ObservationModel obs = observation_model(s);
+  const bool poisson = obs.kind == Observation::Poisson;
+  const size_t P = size_t(observation_param_count(obs.kind));
+  if (!poisson) p.obs_params.assign(P, Array<float>({B, T, D}));
   const float vm = float(s.varmin);
   auto stdev = [vm](const typename Tape<float>::Mat& logvar) {
     typename Tape<float>::Mat sd(logvar.rows(), logvar.cols());
@@ -44,7 +48,22 @@ LfadsPosterior lfads_posterior(const LfadsSpec& s, const AlignedVector<float>& p
         std::copy_n(m.data(), K, into.ptr() + (size_t(b) * T + t) * K);
       }
     };
-    avg(tr.lograte, p.rates, true);
+    if (poisson) {
+      avg(tr.readout, p.rates, true);
+    } else {  // each sample's mean and parameters, then their average over the samples
+      std::vector<typename Tape<float>::Mat> mean(T), par(T);
+      for (size_t t = 0; t < T; ++t) {
+        mean[t].resize(S, long(D));
+        par[t].resize(S, long(P * D));
+        observation_mean<float>(obs, tr.readout[t].data(), S, long(D), mean[t].data(), par[t].data());
+      }
+      avg(mean, p.rates, false);
+      for (size_t k = 0; k < P; ++k) {
+        std::vector<typename Tape<float>::Mat> one(T);
+        for (size_t t = 0; t < T; ++t) one[t] = par[t].middleCols(long(k * D), long(D));
+        avg(one, p.obs_params[k], false);
+      }
+    }
     avg(tr.factors, p.factors, false);
     avg(tr.gen, p.gen_states, false);
     if (I > 0) {

@@ -11,6 +11,9 @@ namespace ctd {
 struct LfadsPosterior {
   Array<float> rates, factors, gen_states, con_states, inferred_inputs, ii_mean, ii_logvar, ii_std;  // [B,T,·]
   Array<float> g0_mean, g0_logvar, g0_std;                                                          // [B,G]
+  // Models other than Poisson: rates holds the observation model's mean, and
+  // these its parameters in their own units (observation_param_names), each [B,T,D].
+  std::vector<Array<float>> obs_params;
 };
 // (std: the sample average of √(exp(logvar) + varmin), the spread the draws had.)
 

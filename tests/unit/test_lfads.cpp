@@ -38,13 +38,22 @@ std::vector<double> inputs(int B, int T, int X) {
 }
 
 // The whole loss, with fixed draws and dropout masks, against central differences.
-void check_whole_gradient(const LfadsSpec& s) {
+// The data an observation model can explain, from counts: shifted to > 0
+// (gamma), scaled with their zeros (zero-inflated gamma), centred (gaussian).
+std::vector<double> observed(const LfadsSpec& s, std::vector<double> x) {
+  for (double& v : x)
+    v = s.observation == "gamma" ? v + 0.4 : s.observation == "gaussian" ? v - 1.5 : s.observation == "poisson" ? v : 0.7 * v;
+  return x;
+}
+
+void check_whole_gradient(LfadsSpec s) {
   const int B = 3, T = 4;
+  std::vector<double> x = observed(s, counts(B, T, s.D)), u = inputs(B, T, s.ext);
+  if (s.observation == "zero-inflated-gamma") s.location.assign(size_t(s.D), 0.5f);
   AlignedVector<float> init = init_lfads(s, 5);
   RngStream r(8, RngDomain::Init, 99);
   std::vector<double> p(init.begin(), init.end());
   for (double& v : p) v += 0.1 * r.normal();  // biases and priors off their initial values too
-  std::vector<double> x = counts(B, T, s.D), u = inputs(B, T, s.ext);
   LfadsDraws<double> d = lfads_draws<double>(s, B, T, 4, 0, true);
   const double kl_weight = 0.7;
   std::vector<double> grad(p.size(), 0.0);
@@ -68,6 +77,7 @@ void check_whole_gradient(const LfadsSpec& s) {
   CAPTURE(s.held_in);
   CAPTURE(s.ext);
   CAPTURE(s.cd_rate);
+  CAPTURE(s.observation);
   CHECK(worst < 1e-6);
 }
 }  // namespace
@@ -83,6 +93,14 @@ TEST_CASE("LFADS: gradients with held-out units, external inputs and coordinated
   check_whole_gradient(tiny(2, 0, 2));        // ... and the controller
   check_whole_gradient(tiny(2, 2, 0, 0.4));   // coordinated dropout: the masked likelihood
   check_whole_gradient(tiny(0, 1, 1, 0.3));
+}
+
+TEST_CASE("LFADS: gradients through every observation model's readout") {
+  for (const char* obs : {"gaussian", "gamma", "zero-inflated-gamma"}) {
+    LfadsSpec s = tiny(1, 1, 0, 0.3);
+    s.observation = obs;
+    check_whole_gradient(s);
+  }
 }
 
 TEST_CASE("LFADS: with coordinated dropout the likelihood counts only what the encoders did not see") {
@@ -116,7 +134,7 @@ TEST_CASE("LFADS: with coordinated dropout the likelihood counts only what the e
   for (int t = 0; t < T; ++t)
     for (int b = 0; b < B; ++b)
       for (int k = 0; k < s.D; ++k) {
-        const double l = tr.lograte[size_t(t)](b, k);
+        const double l = tr.readout[size_t(t)](b, k);
         nll += d.recon_w[size_t(t)](b, k) * (std::exp(l) - x[(size_t(b) * T + t) * s.D + k] * l);
       }
   CHECK(a.nll == doctest::Approx(nll).epsilon(1e-12));
@@ -130,7 +148,7 @@ TEST_CASE("LFADS: with coordinated dropout the likelihood counts only what the e
     double g = 0;
     for (int t = 0; t < T; ++t)
       for (int b = 0; b < B; ++b) {
-        const double l = tr.lograte[size_t(t)](b, k);
+        const double l = tr.readout[size_t(t)](b, k);
         g += d.recon_w[size_t(t)](b, k) * (std::exp(l) - x[(size_t(b) * T + t) * s.D + k]) / B;
       }
     CHECK(grad[bias.offset + size_t(k)] == doctest::Approx(g).epsilon(1e-10));
@@ -170,9 +188,9 @@ TEST_CASE("LFADS: without dropout and with zero noise the pass is deterministic 
   LfadsLoss a = lfads_pass<double>(s, pd.data(), nullptr, x.data(), nullptr, B, T, d, 1.0, B, &tr);
   LfadsLoss b = lfads_pass<double>(s, pd.data(), nullptr, x.data(), nullptr, B, T, d, 1.0, B);
   CHECK(a.nll == b.nll);
-  REQUIRE(tr.lograte.size() == 3);
-  CHECK(tr.lograte[0].rows() == 2);
-  CHECK(tr.lograte[0].cols() == 5);
+  REQUIRE(tr.readout.size() == 3);
+  CHECK(tr.readout[0].rows() == 2);
+  CHECK(tr.readout[0].cols() == 5);
   CHECK(tr.factors[2].cols() == 3);
   CHECK(tr.ii_mean[1].cols() == 1);
   // The NLL from the trace's log-rates.
@@ -180,7 +198,7 @@ TEST_CASE("LFADS: without dropout and with zero noise the pass is deterministic 
   for (int t = 0; t < T; ++t)
     for (int bb = 0; bb < B; ++bb)
       for (int k = 0; k < s.D; ++k) {
-        double l = tr.lograte[size_t(t)](bb, k);
+        double l = tr.readout[size_t(t)](bb, k);
         nll += std::exp(l) - x[(size_t(bb) * T + t) * s.D + k] * l;
       }
   CHECK(a.nll == doctest::Approx(nll).epsilon(1e-12));

@@ -82,7 +82,7 @@ TEST_CASE("an LFADS generator run as an RNN follows the model's own pass: states
         for (int k = 0; k < s.factors; ++k)
           worst_f = std::max(worst_f, std::fabs(run.outputs[row * s.factors + k] - tr.factors[size_t(t)](b, k)));
         for (int k = 0; k < s.D; ++k) {
-          const double want = std::exp(tr.lograte[size_t(t)](b, k));
+          const double want = std::exp(tr.readout[size_t(t)](b, k));
           worst_r = std::max(worst_r, std::fabs(rates[row * s.D + k] - want) / want);
         }
       }
