@@ -35,8 +35,9 @@ void write_lfads_checkpoint(const std::string& path, const LfadsFit& fit, const 
       fit.state, sig);
 }
 
-LfadsFit read_lfads_checkpoint(const std::string& path, const RunSignature& sig) {
+LfadsFit read_lfads_checkpoint(const std::string& path, const RunSignature& sig, bool sample_validation) {
   LfadsFit fit;
+  fit.state = LfadsTrainState(sample_validation);
   H5File f = read_training_checkpoint(path, "lfads-checkpoint", sig, fit.state);
   LfadsModel m = read_lfads_model(f);
   fit.spec = m.spec;
@@ -64,7 +65,7 @@ LfadsFit fit_lfads(const LfadsFitConfig& c, const LfadsData& data, const RunSign
   fit.spec.ext = int(ext_width(data.train));
   if (resume_from_checkpoint(c.checkpoint)) {
     const LfadsSpec wanted = fit.spec;
-    fit = read_lfads_checkpoint(ckpt, sig);
+    fit = read_lfads_checkpoint(ckpt, sig, wanted.sample_validation > 0);
     if (fit.spec.D != wanted.D || fit.spec.held_in != wanted.held_in || fit.spec.ext != wanted.ext)
       throw Error(ckpt + ": the checkpoint's model has " + std::to_string(fit.spec.D) + " units (" +
                   std::to_string(fit.spec.held_in) + " held in, " + std::to_string(fit.spec.ext) +
@@ -72,6 +73,7 @@ LfadsFit fit_lfads(const LfadsFitConfig& c, const LfadsData& data, const RunSign
                   std::to_string(wanted.held_in) + ", " + std::to_string(wanted.ext) + ")");
     log_info("resuming at batch " + std::to_string(fit.state.step));
   } else {
+    fit.state = LfadsTrainState(fit.spec.sample_validation > 0);
     const Array<float>& x = data.train.data;
     if (parse_observation(fit.spec.observation) == Observation::ZeroInflatedGamma)
       fit.spec.location = zig_locations(x.ptr(), x.dim(0) * x.dim(1), x.dim(2));
@@ -89,6 +91,10 @@ LfadsFit fit_lfads(const LfadsFitConfig& c, const LfadsData& data, const RunSign
            std::to_string(opt.batches) + " batches of " + std::to_string(opt.batch_size));
   std::vector<size_t> valid_rows;
   for (size_t i = 0; i < std::min<size_t>(data.valid.data.dim(0), size_t(opt.batch_size)); ++i) valid_rows.push_back(i);
+  // Sample validation scores the hidden entries of the first training trials (a batch's worth).
+  std::vector<size_t> sv_rows;
+  if (spec.sample_validation > 0)
+    for (size_t i = 0; i < std::min<size_t>(data.train.data.dim(0), size_t(opt.batch_size)); ++i) sv_rows.push_back(i);
   Progress progress(5.0, fit.state.step);  // a resumed run counts from its checkpoint
   CheckpointPolicy saving(ckpt, c.checkpoint.every, [&] { write_lfads_checkpoint(ckpt, fit, sig); });
   std::string last;
@@ -104,7 +110,13 @@ LfadsFit fit_lfads(const LfadsFitConfig& c, const LfadsData& data, const RunSign
       const int Bv = int(valid_rows.size());
       last = "batch " + std::to_string(r.step) + "/" + std::to_string(opt.batches) + "  train " +
              terms(r.train, r.kl_weight, opt.batch_size, r.l2) + " l2 " + fmt("%.3g", r.l2) + "  | valid " +
-             terms(v, r.kl_weight, Bv, r.l2) + "  " + fmt("%.1f", r.ms_per_batch) + " ms/batch";
+             terms(v, r.kl_weight, Bv, r.l2);
+      double sv = 0;
+      if (!sv_rows.empty()) {
+        sv = lfads_sample_validation(spec, s.params, data.train, sv_rows, seed, threads).nll / double(sv_rows.size());
+        last += "  sample-valid nll " + fmt("%.4g", sv);
+      }
+      last += "  " + fmt("%.1f", r.ms_per_batch) + " ms/batch";
       progress.update(last, r.step, opt.batches);
       if (record) {
         bool dropped = false;
@@ -115,8 +127,10 @@ LfadsFit fit_lfads(const LfadsFitConfig& c, const LfadsData& data, const RunSign
                     : smoothed_validation(c.rules, v.nll / Bv, fit.best);
         if (dropped) log_info("batch " + std::to_string(r.step) + ": validation plateau, learning rate now " +
                               fmt("%.3g", fit.state.lr_scale * decayed_learning_rate(opt.lr, opt.lr_decay, r.step)));
-        fit.state.curve.add({double(r.step), r.train.total(r.kl_weight, opt.batch_size) + r.l2,
-                             v.total(r.kl_weight, Bv) + r.l2, v.nll / Bv, smoothed});
+        std::vector<double> row = {double(r.step), r.train.total(r.kl_weight, opt.batch_size) + r.l2,
+                                   v.total(r.kl_weight, Bv) + r.l2, v.nll / Bv, smoothed};
+        if (!sv_rows.empty()) row.push_back(sv);
+        fit.state.curve.add(row);
       }
     }
     return saving.after_batch(r.step);

@@ -44,6 +44,6 @@ LfadsFit fit_lfads(const LfadsFitConfig& c, const LfadsData& data, const RunSign
 void write_lfads_fit(H5File& out, const LfadsFit& fit);
 
 void write_lfads_checkpoint(const std::string& path, const LfadsFit& fit, const RunSignature& signature);
-LfadsFit read_lfads_checkpoint(const std::string& path, const RunSignature& signature);
+LfadsFit read_lfads_checkpoint(const std::string& path, const RunSignature& signature, bool sample_validation = false);
 
 }  // namespace ctd

@@ -24,6 +24,10 @@ void register_options(OptionSet& o, LfadsSpec& s) {
         "Coordinated dropout: share of held-in entries withheld from the encoders in training; the likelihood "
         "counts only those (0: off)")
       .range(0, 0.99);
+  o.add("sample-validation", s.sample_validation,
+        "Sample validation: share of held-in entries of every training trial hidden from the encoders and from "
+        "the training loss, the same all along; their NLL (curve_sample_valid_nll) shows overfitting (0: off)")
+      .range(0, 0.99);
   o.add("varmin", s.varmin, "Variance floor").positive();
   o.add("observation", s.observation,
         "What the readout predicts: poisson (spike counts), gaussian (any continuous signal), gamma (positive "
@@ -199,6 +203,41 @@ LfadsDraws<S> lfads_draws(const LfadsSpec& s, int B, int T, uint64_t seed, uint6
   return d;
 }
 
+std::vector<uint8_t> sample_validation_mask(const LfadsSpec& s, size_t row, int T) {
+  std::vector<uint8_t> hidden(size_t(T) * size_t(s.held_in), 0);
+  if (s.sample_validation <= 0) return hidden;
+  // Seed 0 and the trial's row: the same entries whatever --seed, batch or thread.
+  RngStream rng(0, RngDomain::Sampling, (uint64_t(1) << 42) + row);
+  for (auto& h : hidden) h = rng.uniform() < s.sample_validation;
+  return hidden;
+}
+
+template <class S>
+void apply_sample_validation(const LfadsSpec& s, LfadsDraws<S>& d, const std::vector<size_t>& rows, int T,
+                             SampleValidation use) {
+  using Mat = typename LfadsDraws<S>::Mat;
+  if (use == SampleValidation::None || s.sample_validation <= 0) return;
+  const int B = int(rows.size()), Din = s.held_in, D = s.D;
+  if (d.drop_x.empty()) d.drop_x.assign(size_t(T), Mat::Ones(B, Din));
+  // Training counts every entry but the hidden ones (as weighted by coordinated dropout, if on); scoring only them.
+  if (d.recon_w.empty()) d.recon_w.assign(size_t(T), Mat::Ones(B, D));
+  const S pass = S(1.0 / (1.0 - s.sample_validation));
+  for (int b = 0; b < B; ++b) {
+    const std::vector<uint8_t> hidden = sample_validation_mask(s, rows[size_t(b)], T);
+    for (int t = 0; t < T; ++t) {
+      Mat &x = d.drop_x[size_t(t)], &w = d.recon_w[size_t(t)];
+      for (int j = 0; j < Din; ++j) {
+        const bool h = hidden[size_t(t) * Din + j];
+        x(b, j) *= h ? S(0) : pass;
+        if (use == SampleValidation::Train && h) w(b, j) = S(0);
+        if (use == SampleValidation::Score) w(b, j) = h ? S(1) : S(0);
+      }
+      if (use == SampleValidation::Score)
+        for (int j = Din; j < D; ++j) w(b, j) = S(0);
+    }
+  }
+}
+
 template <class S>
 LfadsLoss lfads_pass(const LfadsSpec& s, const S* params, S* grad, const S* counts, const S* ext, int B, int T,
                      const LfadsDraws<S>& dr, double kl_weight, int norm_B, LfadsTrace<S>* trace) {
@@ -207,7 +246,6 @@ LfadsLoss lfads_pass(const LfadsSpec& s, const S* params, S* grad, const S* coun
   using Mat = typename Tp::Mat;
   const int D = s.D, Din = s.held_in, E = s.enc, I = s.ii, G = s.gen, F = s.factors, X = s.ext;
   const S vm = S(s.varmin);
-  const bool dropout = !dr.drop_x.empty();
   Tp tape;
   // Parameters on the tape by name (a 1-D parameter is a [1,n] row).
   auto layout = lfads_layout(s);
@@ -220,7 +258,10 @@ LfadsLoss lfads_pass(const LfadsSpec& s, const S* params, S* grad, const S* coun
   auto gru = [&](const std::string& n, int H, int I) { return Gru(tape, layout, n, H, I, s.bfg, params, grad); };
   auto step = [&](const Gru& g, Var h, Var x) { return g.step(h, x); };
   auto affine = [&](Var x, Var w, Var b) { return tape.add_row(tape.matmul_t(x, w), b); };
-  auto drop = [&](Var v, const std::vector<Mat>& masks, int t) { return dropout ? tape.mul_const(v, masks[size_t(t)]) : v; };
+  // Each mask on its own: sample validation's scoring masks the encoders' input alone.
+  auto drop = [&](Var v, const std::vector<Mat>& masks, int t) {
+    return masks.empty() ? v : tape.mul_const(v, masks[size_t(t)]);
+  };
 
   // Counts and external inputs per time step, [B,D] and [B,X].
   using Row = Eigen::Map<const Eigen::Matrix<S, 1, -1>>;
@@ -243,7 +284,7 @@ LfadsLoss lfads_pass(const LfadsSpec& s, const S* params, S* grad, const S* coun
 
   // Initial condition: posterior from [e_bwd(1); e_fwd(T)], a sample, the KL to its prior.
   Var g0in = tape.concat_cols(hb[0], hf[size_t(T - 1)]);
-  if (dropout) g0in = tape.mul_const(g0in, dr.drop_g0);
+  if (dr.drop_g0.size()) g0in = tape.mul_const(g0in, dr.drop_g0);
   Var ic = affine(g0in, P("ic/w"), P("ic/b"));
   Var g0_mean = tape.cols(ic, 0, G), g0_logvar = tape.cols(ic, G, G);
   Var kl_ic = tape.kl_gaussian(g0_mean, g0_logvar, P("ic_prior/mean"), P("ic_prior/logvar"), vm);
@@ -331,6 +372,10 @@ LfadsLoss lfads_pass(const LfadsSpec& s, const S* params, S* grad, const S* coun
 
 template LfadsDraws<float> lfads_draws<float>(const LfadsSpec&, int, int, uint64_t, uint64_t, bool);
 template LfadsDraws<double> lfads_draws<double>(const LfadsSpec&, int, int, uint64_t, uint64_t, bool);
+template void apply_sample_validation<float>(const LfadsSpec&, LfadsDraws<float>&, const std::vector<size_t>&, int,
+                                             SampleValidation);
+template void apply_sample_validation<double>(const LfadsSpec&, LfadsDraws<double>&, const std::vector<size_t>&, int,
+                                              SampleValidation);
 template LfadsLoss lfads_pass<float>(const LfadsSpec&, const float*, float*, const float*, const float*, int, int,
                                      const LfadsDraws<float>&, double, int, LfadsTrace<float>*);
 template LfadsLoss lfads_pass<double>(const LfadsSpec&, const double*, double*, const double*, const double*, int, int,

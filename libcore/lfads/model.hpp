@@ -23,6 +23,7 @@ struct LfadsSpec {
   int enc = 128, con = 128, ii = 1, gen = 128, factors = 32;
   double keep = 0.98;   // dropout keep probability in training (1 at inference)
   double cd_rate = 0;   // coordinated dropout in training: share of held-in entries withheld from the encoders
+  double sample_validation = 0;  // share of held-in entries of each training trial hidden for sample validation
   double varmin = 0.001;
   double bfg = 0.5;
   double ic_prior_var = 0.1, ar_tau = 1.0, ar_noise_var = 0.1;  // priors' initial values
@@ -63,6 +64,18 @@ struct LfadsDraws {
   // where it was withheld, 1 for held-out units. Empty: every entry weighs 1.
   std::vector<Mat> recon_w;          // T × [B,D]
 };
+
+// Sample validation (Keshtkaran & Pandarinath 2019): which held-in entries
+// [T, held_in] of training trial `row` are hidden, a fixed draw per row.
+std::vector<uint8_t> sample_validation_mask(const LfadsSpec& spec, size_t row, int T);
+// Train: the hidden entries of trials `rows` (the batch's training rows) are
+// withheld from the encoders (the rest × 1/(1−share)) and from the
+// likelihood. Score: the same input, the likelihood over the hidden entries
+// alone. None, or a share of 0: the draws stay as they are.
+enum class SampleValidation { None, Train, Score };
+template <class S>
+void apply_sample_validation(const LfadsSpec& spec, LfadsDraws<S>& draws, const std::vector<size_t>& rows, int T,
+                             SampleValidation use);
 
 // Draws for trials first..first+B-1 of a batch: trial b from its own streams.
 template <class S>

@@ -21,6 +21,7 @@ void write_lfads_spec(H5File& out, const LfadsSpec& s) {
   out.write_attribute("factors_dim", int64_t(s.factors));
   out.write_attribute("keep_rate", s.keep);
   out.write_attribute("cd_rate", s.cd_rate);
+  out.write_attribute("sample_validation", s.sample_validation);
   out.write_attribute("varmin", s.varmin);
   out.write_attribute("bfg", s.bfg);
   out.write_attribute("observation", s.observation);
@@ -42,6 +43,8 @@ LfadsModel read_lfads_model(const H5File& in) {
   s.factors = int(in.read_attribute_in("factors_dim", 1, 1e6));
   if (in.has_attribute("keep_rate")) s.keep = in.read_attribute_in("keep_rate", 1e-3, 1);
   if (in.has_attribute("cd_rate")) s.cd_rate = in.read_attribute_in("cd_rate", 0, 0.99);
+  if (in.has_attribute("sample_validation"))
+    s.sample_validation = in.read_attribute_in("sample_validation", 0, 0.99);
   if (in.has_attribute("varmin")) s.varmin = in.read_attribute_in("varmin", 1e-12, 1e6);
   if (in.has_attribute("bfg")) s.bfg = in.read_attribute_in("bfg", -1e3, 1e3);
   if (in.has_attribute("observation")) {  // files from before observation models are Poisson

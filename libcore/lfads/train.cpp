@@ -36,7 +36,7 @@ namespace {
 // of a batch of `batch_size` (rows may be one rank's share of it).
 LfadsLoss batch_pass(const LfadsSpec& spec, const float* params, float* grad, const LfadsSplit& split,
                      const std::vector<size_t>& rows, double kl_w, uint64_t seed, uint64_t stream0, bool dropout,
-                     int threads, std::vector<AlignedVector<float>>& grads, int batch_size) {
+                     SampleValidation sv, int threads, std::vector<AlignedVector<float>>& grads, int batch_size) {
   const Array<float>& counts = split.data;
   const int B = int(rows.size()), T = int(counts.dim(1)), D = int(counts.dim(2)), X = int(ext_width(split));
   const int nt = std::max(1, std::min(threads, B)), slice = (B + nt - 1) / nt;
@@ -55,6 +55,7 @@ LfadsLoss batch_pass(const LfadsSpec& spec, const float* params, float* grad, co
       if (X > 0) std::copy_n(split.ext.ptr() + r * T * X, size_t(T) * X, u.data() + size_t(b) * T * X);
     }
     LfadsDraws<float> d = lfads_draws<float>(spec, nb, T, seed, stream0 + uint64_t(b0), dropout);
+    apply_sample_validation(spec, d, std::vector<size_t>(rows.begin() + b0, rows.begin() + b0 + nb), T, sv);
     float* g = nullptr;
     if (grad) {
       grads[size_t(k)].assign(P, 0.0f);
@@ -81,8 +82,15 @@ LfadsLoss batch_pass(const LfadsSpec& spec, const float* params, float* grad, co
 LfadsLoss lfads_evaluate(const LfadsSpec& spec, const AlignedVector<float>& params, const LfadsSplit& split,
                          const std::vector<size_t>& rows, double kl_w, uint64_t seed, int threads) {
   std::vector<AlignedVector<float>> unused;
-  return batch_pass(spec, params.data(), nullptr, split, rows, kl_w, seed, uint64_t(1) << 41, false, threads, unused,
-                    int(rows.size()));
+  return batch_pass(spec, params.data(), nullptr, split, rows, kl_w, seed, uint64_t(1) << 41, false,
+                    SampleValidation::None, threads, unused, int(rows.size()));
+}
+
+LfadsLoss lfads_sample_validation(const LfadsSpec& spec, const AlignedVector<float>& params, const LfadsSplit& train,
+                                  const std::vector<size_t>& rows, uint64_t seed, int threads) {
+  std::vector<AlignedVector<float>> unused;
+  return batch_pass(spec, params.data(), nullptr, train, rows, 1.0, seed, uint64_t(1) << 41, false,
+                    SampleValidation::Score, threads, unused, int(rows.size()));
 }
 
 double train_lfads(const LfadsSpec& spec, const LfadsTrainOptions& o, const LfadsSplit& train, LfadsTrainState& st,
@@ -111,7 +119,8 @@ double train_lfads(const LfadsSpec& spec, const LfadsTrainOptions& o, const Lfad
     kw = kl_weight(o, step);
     std::copy(rows.begin() + first, rows.begin() + end, mine.begin());
     loss = batch_pass(spec, st.params.data(), grad, train, mine, kw, o.seed,
-                      step * uint64_t(o.batch_size) + uint64_t(first), true, o.threads, grads, o.batch_size);
+                      step * uint64_t(o.batch_size) + uint64_t(first), true, SampleValidation::Train, o.threads, grads,
+                      o.batch_size);
     if (ranks().size > 1) {  // summed in rank order: repeatable for a given number of ranks
       sum_over_ranks(grad, P);
       double parts[3] = {loss.nll, loss.kl_ic, loss.kl_ii};

@@ -32,7 +32,12 @@ double kl_weight(const LfadsTrainOptions& o, uint64_t step);
 // The model's parameters and the optimiser's progress (its curve: step,
 // train_loss, valid_loss, valid_nll and its moving average, recorded by the caller's hook).
 struct LfadsTrainState : OptimizerProgress {
-  LfadsTrainState() { curve = Curve({"step", "train_loss", "valid_loss", "valid_nll", "valid_nll_smoothed"}); }
+  // With sample validation the curve has a column more: sample_valid_nll.
+  explicit LfadsTrainState(bool sample_validation = false) {
+    std::vector<std::string> names = {"step", "train_loss", "valid_loss", "valid_nll", "valid_nll_smoothed"};
+    if (sample_validation) names.push_back("sample_valid_nll");
+    curve = Curve(names);
+  }
   AlignedVector<float> params;
 };
 
@@ -47,6 +52,11 @@ using LfadsHook = std::function<bool(const LfadsTrainState&, const LfadsStepRepo
 // validation. keep = 1 (no dropout, no coordinated dropout).
 LfadsLoss lfads_evaluate(const LfadsSpec& spec, const AlignedVector<float>& params, const LfadsSplit& split,
                          const std::vector<size_t>& rows, double kl_w, uint64_t seed, int threads);
+
+// Sample validation's NLL (the hidden entries of training trials `rows`
+// alone, the encoders reading the rest; no dropout), as a sum over the trials.
+LfadsLoss lfads_sample_validation(const LfadsSpec& spec, const AlignedVector<float>& params, const LfadsSplit& train,
+                                  const std::vector<size_t>& rows, uint64_t seed, int threads);
 
 // Trains until state.step == batches or the hook returns false. Throws Error
 // naming the batch if the loss becomes NaN or Inf. Returns ms per batch.

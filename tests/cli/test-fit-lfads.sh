@@ -144,5 +144,18 @@ expect_error 1 "states.h5: no spike counts found: expected train_data" out.h5 --
 expect_error 2 '--infer needs -p MODEL' out.h5 -- fit-lfads --infer -i data.h5 -o out.h5
 expect_error 1 'has 60 units \(60 held in\), 0 external inputs but the model was fitted to 100 units' out.h5 -- fit-lfads --infer -p model.h5 -i "$DATA/lfads_lorenz.h5" -o out.h5
 expect_error 1 'not an LFADS model file' out.h5 -- fit-lfads --infer -p data.h5 -i data.h5 -o out.h5
+# Sample validation: its NLL on the curve at every recorded point, in the log, and a resume equals a straight run.
+sv=(--sample-validation 0.2 --cd-rate 0.3 --valid-every 5 --seed 4)
+err=$(fit-lfads -i data.h5 "${small[@]/-q/-v}" "${sv[@]}" --batches 12 -o sv.h5 2>&1) && ok || fail "sample validation: $err"
+printf '%s' "$err" | grep -q 'sample-valid nll [0-9]' && ok || fail "no sample-valid nll in the log"
+svc=$(h5dump -a curve_sample_valid_nll sv.h5 | sed -n '/DATA {/,/}/p' | sed 's/([0-9]*)://g' | tr ',' '\n' | grep -o '[0-9][0-9.e+-]*')
+[ "$(echo "$svc" | wc -l)" -eq 4 ] && ok || fail "curve_sample_valid_nll has $(echo "$svc" | wc -l) points, not 4 (1, 5, 10, 12)"
+echo "$svc" | awk '!($1 > 0) {n++} END {exit n > 0}' && ok || fail "sample-valid NLL not positive: $svc"
+[ "$(ctd-info sv.h5 --attribute sample_validation)" == "0.2" ] && ok || fail "sample_validation not recorded"
+expect_ok fit-lfads -i data.h5 "${small[@]}" "${sv[@]}" --batches 5 --checkpoint ck_sv.h5 -o sv_part.h5
+expect_ok fit-lfads -i data.h5 "${small[@]}" "${sv[@]}" --batches 12 --checkpoint ck_sv.h5 --resume -o sv_resumed.h5
+h5diff sv.h5 sv_resumed.h5 /gen/wRUHX /gen/wRUHX >/dev/null && ok || fail "resumed model (sample validation) differs"
+[ "$(curve sv_resumed.h5 curve_sample_valid_nll)" == "$(curve sv.h5 curve_sample_valid_nll)" ] && ok ||
+  fail "resumed sample-valid curve differs"
 expect_error 2 'kl-warmup-end must not precede' out.h5 -- fit-lfads -i data.h5 --kl-warmup-start 10 --kl-warmup-end 5 -o out.h5
 finish

@@ -103,6 +103,56 @@ TEST_CASE("LFADS: gradients through every observation model's readout") {
   }
 }
 
+TEST_CASE("LFADS: sample validation hides a fixed share of each trial's entries from training, and scores them") {
+  LfadsSpec s = tiny(1, 1, 0, 0.3);  // with coordinated dropout and a held-out unit
+  s.sample_validation = 0.25;
+  const int B = 4, T = 6;
+  const std::vector<size_t> rows = {7, 2, 7, 30};  // a batch drawn with replacement: row 7 twice
+  // The mask is the row's: the same wherever the row sits, about the share hidden.
+  CHECK(sample_validation_mask(s, 7, T) == sample_validation_mask(s, 7, T));
+  CHECK(sample_validation_mask(s, 7, T) != sample_validation_mask(s, 2, T));
+  double hidden_share = 0;
+  for (size_t r = 0; r < 200; ++r)
+    for (uint8_t h : sample_validation_mask(s, r, T)) hidden_share += h / (200.0 * T * s.held_in);
+  CHECK(hidden_share == doctest::Approx(0.25).epsilon(0.1));
+  AlignedVector<float> p = init_lfads(s, 2);
+  std::vector<double> pd(p.begin(), p.end()), x = counts(B, T, s.D);
+  auto train_pass = [&](const std::vector<double>& data, std::vector<double>* grad) {
+    LfadsDraws<double> d = lfads_draws<double>(s, B, T, 9, 0, true);
+    apply_sample_validation(s, d, rows, T, SampleValidation::Train);
+    return lfads_pass<double>(s, pd.data(), grad ? grad->data() : nullptr, data.data(), nullptr, B, T, d, 1.0, B).nll;
+  };
+  // Training neither reads nor scores a hidden entry: changing them all changes nothing.
+  std::vector<double> changed = x;
+  for (int b = 0; b < B; ++b) {
+    const auto hidden = sample_validation_mask(s, rows[size_t(b)], T);
+    for (int t = 0; t < T; ++t)
+      for (int k = 0; k < s.held_in; ++k)
+        if (hidden[size_t(t) * s.held_in + k]) changed[(size_t(b) * T + t) * s.D + k] += 5;
+  }
+  REQUIRE(changed != x);
+  std::vector<double> g1(pd.size(), 0.0), g2(pd.size(), 0.0);
+  CHECK(train_pass(x, &g1) == train_pass(changed, &g2));
+  CHECK(g1 == g2);
+  // Scoring: the encoders read the same, the NLL is the Poisson NLL over the hidden entries alone.
+  LfadsDraws<double> d = lfads_draws<double>(s, B, T, 9, 0, false);
+  apply_sample_validation(s, d, rows, T, SampleValidation::Score);
+  LfadsTrace<double> tr;
+  const double scored = lfads_pass<double>(s, pd.data(), nullptr, x.data(), nullptr, B, T, d, 1.0, B, &tr).nll;
+  double nll = 0;
+  for (int b = 0; b < B; ++b) {
+    const auto hidden = sample_validation_mask(s, rows[size_t(b)], T);
+    for (int t = 0; t < T; ++t)
+      for (int k = 0; k < s.held_in; ++k) {
+        const double l = tr.readout[size_t(t)](b, k);
+        if (hidden[size_t(t) * s.held_in + k]) nll += std::exp(l) - x[(size_t(b) * T + t) * s.D + k] * l;
+        CHECK(d.drop_x[size_t(t)](b, k) == (hidden[size_t(t) * s.held_in + k] ? 0.0 : doctest::Approx(1 / 0.75)));
+      }
+  }
+  CHECK(scored == doctest::Approx(nll).epsilon(1e-12));
+  CHECK(nll > 0);
+}
+
 TEST_CASE("LFADS: with coordinated dropout the likelihood counts only what the encoders did not see") {
   const LfadsSpec s = tiny(1, 2, 0, 0.4);
   const int B = 4, T = 6;

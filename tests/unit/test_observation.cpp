@@ -7,6 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "helpers.hpp"
+#include "io/output.hpp"
+#include "lfads/model_file.hpp"
 #include "lfads/observation.hpp"
 #include "util/error.hpp"
 #include "util/rng.hpp"
@@ -136,4 +139,41 @@ TEST_CASE("the zero-inflated gamma's locations: 0.9 x each unit's smallest non-z
   CHECK(s[0] == doctest::Approx(0.18));
   CHECK(s[1] == doctest::Approx(0.9));
   CHECK(s[2] == 0.0f);
+}
+
+TEST_CASE("a model file's observation model and locations round-trip; a bad one is one clear error") {
+  test::TempDir dir;
+  LfadsSpec s;
+  s.D = s.held_in = 6;
+  s.enc = s.con = s.gen = 4;
+  s.factors = 3;
+  s.observation = "zero-inflated-gamma";
+  s.location = {0.1f, 0.2f, 0.0f, 0.4f, 0.5f, 0.6f};
+  const AlignedVector<float> p = init_lfads(s, 1);
+  auto save = [&](const std::string& name, const std::string& observation, const std::vector<float>& location) {
+    OutputFile out(dir.file(name));
+    LfadsSpec t = s;
+    t.location = location;
+    write_lfads_model(out.h5(), t, p);
+    out.h5().write_attribute("observation", observation);
+    out.commit();
+    return dir.file(name);
+  };
+  const LfadsModel m = read_lfads_model(H5File::open(save("zig.h5", s.observation, s.location)));
+  CHECK(m.spec.observation == "zero-inflated-gamma");
+  CHECK(m.spec.location == s.location);
+  CHECK(m.params.size() == p.size());
+  auto error = [](const std::string& path) {
+    try {
+      read_lfads_model(H5File::open(path));
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  CHECK(error(save("bogus.h5", "lognormal", s.location)).find("attribute 'observation'") != std::string::npos);
+  CHECK(error(save("noloc.h5", s.observation, {})).find("obs/location") != std::string::npos);
+  std::vector<float> negative = s.location;
+  negative[2] = -1;
+  CHECK(error(save("neg.h5", s.observation, negative)).find("negative location") != std::string::npos);
 }
