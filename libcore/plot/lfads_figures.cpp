@@ -60,42 +60,61 @@ H5File data_file(const H5File& post, const PlotRequest& r, const std::string& wh
   return H5File::open(recorded);
 }
 
+// Whether the posterior's model is Poisson (spike counts): files from before observation models are.
+bool poisson_model(const H5File& f) {
+  return !f.has_attribute("observation") || !f.attribute_is_string("observation") ||
+         f.read_attribute_string("observation") == "poisson";
+}
+
+// Rates against the truth and the spikes, or for a model of continuous
+// signals (calcium traces) its mean against the trace, the noise-free trace
+// and the spikes behind it (simulate-calcium's *_spikes, on the right axis).
 Figure rates(const H5File& f, const PlotRequest& r) {
   const Array<double> rate = posterior(f, r.split, "rates", "output_params");
   const size_t B = rate.dim(0), T = rate.dim(1), D = rate.dim(2);
   const size_t b = size_t(pick(r.trials, {0}, B, "trial").front());
   const std::vector<int64_t> units = pick(r.units, {0, 1, 2, 3}, D, "neuron");
-  Array<double> truth, spikes;
+  const bool poisson = poisson_model(f);
+  Array<double> truth, data, spikes;
   double cf = 1;
   bool has_data = !r.data.empty() || f.has_attribute("data_file");
   if (has_data) {
-    H5File d = data_file(f, r, "truth and spikes");
-    spikes = counts(d, r.split);
+    H5File d = data_file(f, r, poisson ? "truth and spikes" : "traces and truth");
+    data = counts(d, r.split);
     if (d.has_dataset(r.split + "_truth")) truth = need(d, r.split + "_truth");
+    if (!poisson && d.has_dataset(r.split + "_spikes")) spikes = need(d, r.split + "_spikes");
     if (d.has_dataset("conversion_factor")) cf = d.read<double>("conversion_factor")[0];
-    if (spikes.size() && (spikes.dim(0) != B || spikes.dim(1) != T || spikes.dim(2) != D))
-      throw Error(d.name() + ": the " + r.split + " counts have shape " + shape_string(spikes.shape) +
+    if (data.size() && (data.dim(0) != B || data.dim(1) != T || data.dim(2) != D))
+      throw Error(d.name() + ": the " + r.split + " data have shape " + shape_string(data.shape) +
                   " but the posterior's rates are " + shape_string(rate.shape));
     if (truth.size() && truth.shape != rate.shape) truth = {};
+    if (spikes.size() && spikes.shape != rate.shape) spikes = {};
   }
+  const std::string inferred = poisson ? "inferred rate" : "inferred mean";
   Figure fig;
   const size_t cols = units.size() > 1 ? 2 : 1, rows = (units.size() + cols - 1) / cols;
   fig << "set multiplot layout " + std::to_string(rows) + "," + std::to_string(cols) + " title " +
-             title_of(r, "inferred rates, trial " + std::to_string(b) + " (" + r.split + ")" +
-                             (truth.size() ? ", against the true rates" : ""));
+             title_of(r, (poisson ? "inferred rates, trial " : "inferred means, trial ") + std::to_string(b) + " (" +
+                             r.split + ")" + (truth.size() ? (poisson ? ", against the true rates" : ", against the noise-free trace") : ""));
   fig << "set key top left opaque box" << "set xlabel 'time bin'";
+  if (spikes.size()) fig << "set y2label 'spikes'" << "set y2tics" << "set ytics nomirror";
   for (int64_t n : units) {
     DataBlock& d = fig.block("unit" + std::to_string(n));
     for (size_t t = 0; t < T; ++t) {
       const size_t i = (b * T + t) * D + size_t(n);
-      d.row({double(t), rate[i], truth.size() ? truth[i] / cf : NAN, spikes.size() ? spikes[i] : NAN});
+      d.row({double(t), rate[i], truth.size() ? truth[i] / cf : NAN, data.size() ? data[i] : NAN,
+             spikes.size() ? spikes[i] : NAN});
     }
     const std::string ref = "$unit" + std::to_string(n);
-    fig << "set ylabel " + label("neuron " + std::to_string(n) + ": spikes per bin");
+    fig << "set ylabel " + label("neuron " + std::to_string(n) + (poisson ? ": spikes per bin" : ": signal"));
     std::string plot = "plot ";
-    if (spikes.size()) plot += ref + " using 1:4 with impulses lw 2 lc rgb '#cccccc' title 'spikes', ";
-    if (truth.size()) plot += ref + " using 1:3 with lines lw 2 dt 2 lc rgb 'black' title 'true rate', ";
-    fig << plot + ref + " using 1:2 with lines lw 2 lc rgb '#1f77b4' title 'inferred rate'";
+    if (spikes.size()) plot += ref + " using 1:5 axes x1y2 with impulses lw 2 lc rgb '#dddddd' title 'spikes', ";
+    if (data.size())
+      plot += ref + (poisson ? " using 1:4 with impulses lw 2 lc rgb '#cccccc' title 'spikes', "
+                             : " using 1:4 with lines lw 1 lc rgb '#999999' title 'trace', ");
+    if (truth.size())
+      plot += ref + " using 1:3 with lines lw 2 dt 2 lc rgb 'black' title " + label(poisson ? "true rate" : "noise-free trace") + ", ";
+    fig << plot + ref + " using 1:2 with lines lw 2 lc rgb '#1f77b4' title " + label(inferred);
   }
   fig << "unset multiplot";
   return fig;
@@ -168,6 +187,7 @@ Figure factors(const H5File& f, const PlotRequest& r) {
 std::vector<FigureKind> lfads_figures(const std::string& kind) {
   if (kind != "lfads-posterior") return {};
   return {{"rates", "inferred rates of a few neurons of one trial, with the true rates and spikes of the data file "
+                    "(a model of calcium traces: its mean, the trace, the noise-free trace and the spikes) "
                     "(--trials, --units, --data)", rates},
           {"inputs", "inferred inputs of one trial with the true input of the data file (--trials, --data)", inputs},
           {"factors", "the factors of one trial (--trials)", factors},

@@ -52,6 +52,13 @@ for ds in 'valid/rates *\[12,25,100\]' 'valid/obs_shape *\[12,25,100\]' 'valid/o
 done
 h5dump -a valid/rate_r2 zig_post.h5 >/dev/null 2>&1 && ok || fail "no rate R2 against the noise-free trace"
 values zig_post.h5 valid/obs_q | awk '$1 <= 0 || $1 >= 1 {n++} END {exit n > 0}' && ok || fail "q outside (0, 1)"
+# ctd-plot draws the model's mean against the trace, the noise-free trace and the spikes behind it.
+script=$(ctd-plot zig_post.h5 --data ca.h5 --units 0,3 --script -o zig.png)
+for what in 'title "inferred mean"' 'title "noise-free trace"' "title 'trace'" "title 'spikes'" 'axes x1y2'; do
+  printf '%s' "$script" | grep -q -- "$what" && ok || fail "the calcium figure lacks $what"
+done
+expect_ok ctd-plot zig_post.h5 --data ca.h5 -o zig.png
+[ -s zig.png ] && ok || fail "no calcium figure"
 # Resume equals uninterrupted, location and all.
 expect_ok fit-lfads -i ca.h5 "${small[@]}" --observation zero-inflated-gamma --batches 12 --seed 5 -o straight.h5
 expect_ok fit-lfads -i ca.h5 "${small[@]}" --observation zero-inflated-gamma --batches 5 --seed 5 --checkpoint ck.h5 -o part.h5
