@@ -45,21 +45,23 @@ def affine(i, o):
 
 
 class LFADS(torch.nn.Module):
-    def __init__(self, D=100, Din=100, E=128, C=128, I=1, G=128, F=32):
+    def __init__(self, D=100, Din=100, E=128, C=128, I=1, G=128, F=32, zig=False):
         super().__init__()
+        self.zig = zig  # the readout: Poisson log-rates, or the zero-inflated gamma's 3 parameters per unit
         self.E, self.I, self.G, self.F, self.Din = E, I, G, F, Din
         self.encf, self.encb = GRU(Din, E), GRU(Din, E)
         self.encf_h0, self.encb_h0 = torch.nn.Parameter(torch.zeros(E)), torch.nn.Parameter(torch.zeros(E))
         self.ic = affine(2 * E, 2 * G)
         self.ic_mean = torch.nn.Parameter(torch.zeros(G))
         self.ic_logvar = torch.nn.Parameter(torch.full((G,), math.log(0.1)))
-        self.con, self.con_h0 = GRU(2 * E + F, C), torch.nn.Parameter(torch.zeros(C))
-        self.co = affine(C, 2 * I)
-        self.logatau = torch.nn.Parameter(torch.zeros(I))
-        self.lognvar = torch.nn.Parameter(torch.full((I,), math.log(0.1)))
+        if I > 0:
+            self.con, self.con_h0 = GRU(2 * E + F, C), torch.nn.Parameter(torch.zeros(C))
+            self.co = affine(C, 2 * I)
+            self.logatau = torch.nn.Parameter(torch.zeros(I))
+            self.lognvar = torch.nn.Parameter(torch.full((I,), math.log(0.1)))
         self.gen = GRU(I, G)
         self.wf = torch.nn.Parameter(torch.randn(F, G) / math.sqrt(G))
-        self.rates = affine(F, D)
+        self.rates = affine(F, 3 * D if zig else D)
 
     def forward(self, x, keep, kl_w):
         B, T, D = x.shape
@@ -78,16 +80,24 @@ class LFADS(torch.nn.Module):
         g = m0 + torch.sqrt(torch.exp(lv0) + VARMIN) * torch.randn_like(m0)
         vq, vp = torch.exp(lv0) + VARMIN, torch.exp(self.ic_logvar) + VARMIN
         kl0 = 0.5 * (torch.log(vp) - torch.log(vq) + (vq + (m0 - self.ic_mean) ** 2) / vp - 1).sum()
-        phi = torch.exp(-torch.exp(-self.logatau))
-        nlv = self.lognvar + VARMIN
-        plv = nlv - torch.log(1 - phi) - torch.log(1 + phi)
+        if self.I > 0:
+            phi = torch.exp(-torch.exp(-self.logatau))
+            nlv = self.lognvar + VARMIN
+            plv = nlv - torch.log(1 - phi) - torch.log(1 + phi)
         def logpdf(z, mu, lv):
             return -0.5 * (lv + math.log(2 * math.pi) + (z - mu) ** 2 / (torch.exp(lv) + VARMIN))
         wf = self.wf / self.wf.norm(dim=1, keepdim=True)
         f = torch.zeros(B, self.F)
-        c = self.con_h0.expand(B, -1)
+        c = self.con_h0.expand(B, -1) if self.I > 0 else None
         nll, klu, zp = 0.0, 0.0, None
+        u = torch.zeros(B, 0)
+        s = 0.1  # the zero-inflated gamma's location
         for t in range(T):
+            if self.I == 0:
+                g = drop(self.gen(g, u), 1 - keep)
+                a = self.rates(g @ wf.T)
+                nll = nll + (self.zig_nll(a, x[:, t], s) if self.zig else (torch.exp(a) - x[:, t] * a).sum())
+                continue
             c = self.con(c, torch.cat([drop(torch.cat([ef[t], eb[t]], 1), 1 - keep), f], 1))
             co = self.co(c)
             mu, lv = co[:, :self.I], co[:, self.I:]
@@ -103,22 +113,36 @@ class LFADS(torch.nn.Module):
             nll = nll + (torch.exp(l) - x[:, t] * l).sum()
         return (nll + kl_w * (kl0 + klu)) / B
 
+    @staticmethod
+    def zig_nll(a, x, s):
+        D = x.shape[1]
+        k, theta, z = torch.exp(a[:, :D].clamp(-30, 30)), torch.exp(a[:, D:2 * D].clamp(-30, 30)), a[:, 2 * D:]
+        y = torch.clamp(x - s, min=s / 9)
+        above = torch.nn.functional.softplus(-z) + torch.lgamma(k) + k * torch.log(theta) - (k - 1) * torch.log(y) + y / theta
+        return torch.where(x == 0, torch.nn.functional.softplus(z), above).sum()
+
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--batches", type=int, default=10)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--nlb", action="store_true", help="the NLB-like size instead of the tutorial's")
+    ap.add_argument("--lorenz-zig", action="store_true",
+                    help="the Lorenz size (B 128, T 100, D 60), autonomous, a zero-inflated gamma readout")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
     if a.nlb:
         model, (B, T, D) = LFADS(D=182, Din=137, E=64, C=64, I=4, G=128, F=40), (64, 140, 182)
+    elif a.lorenz_zig:
+        model, (B, T, D) = LFADS(D=60, Din=60, I=0, zig=True), (128, 100, 60)
     else:
         model, (B, T, D) = LFADS(), (128, 25, 100)
     params = list(model.parameters())
     opt = torch.optim.Adam(params, lr=0.05, eps=0.1)
     x = torch.poisson(torch.full((B, T, D), 0.2 if a.nlb else 1.6))
+    if a.lorenz_zig:  # calcium-like: a third zeros, the rest above the location
+        x = torch.where(torch.rand(B, T, D) < 1 / 3, torch.zeros(B, T, D), 0.2 + torch.rand(B, T, D) * 2)
     t0 = None
     for i in range(a.batches + 2):
         if i == 2:

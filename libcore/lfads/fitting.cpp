@@ -63,6 +63,13 @@ LfadsFit fit_lfads(const LfadsFitConfig& c, const LfadsData& data, const RunSign
   fit.spec.D = int(data.train.data.dim(2));
   fit.spec.held_in = data.held_in;
   fit.spec.ext = int(ext_width(data.train));
+  const int T = int(data.train.data.dim(1));
+  if (fit.spec.ic_enc_seq_len > T)
+    throw UsageError("--ic-enc-seq-len " + std::to_string(fit.spec.ic_enc_seq_len) + " is longer than the trials (" +
+                     std::to_string(T) + " bins)");
+  if (fit.spec.ci_lag >= T)
+    throw UsageError("--ci-lag " + std::to_string(fit.spec.ci_lag) + " leaves the controller no encoder state in " +
+                     std::to_string(T) + " bins");
   if (resume_from_checkpoint(c.checkpoint)) {
     const LfadsSpec wanted = fit.spec;
     fit = read_lfads_checkpoint(ckpt, sig, wanted.sample_validation > 0);

@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "lfads/tape_gru.hpp"
+#include "util/error.hpp"
 #include "util/options.hpp"
 #include "util/rng.hpp"
 
@@ -15,6 +16,19 @@ namespace ctd {
 void register_options(OptionSet& o, LfadsSpec& s) {
   o.group("Model");
   o.add("enc-dim", s.enc, "Encoder GRU units (each direction)").min(1);
+  o.add("ic-enc-dim", s.ic_enc,
+        "Separate encoders: the initial condition's encoder GRU units (each direction; 0: --enc-dim, or the one "
+        "shared encoder unless another separate-encoder option is set)")
+      .non_negative();
+  o.add("ci-enc-dim", s.ci_enc, "Separate encoders: the controller's encoder GRU units (each direction; 0: --enc-dim)")
+      .non_negative();
+  o.add("ic-enc-seq-len", s.ic_enc_seq_len,
+        "Separate encoders: the initial condition's encoder reads only the first N bins (0: all)")
+      .non_negative();
+  o.add("ci-lag", s.ci_lag,
+        "The controller at bin t reads the forward encoder at t - lag and the backward one at t + lag (zeros "
+        "beyond the trial)")
+      .non_negative();
   o.add("con-dim", s.con, "Controller GRU units").min(1);
   o.add("ii-dim", s.ii, "Inferred inputs (0: the autonomous model)").non_negative();
   o.add("gen-dim", s.gen, "Generator GRU units").min(1);
@@ -45,20 +59,29 @@ void add_gru(std::vector<std::pair<std::string, Shape>>& v, const std::string& n
 }
 }  // namespace
 
+std::vector<std::string> encoder_names(const LfadsSpec& s) {
+  if (!s.separate_encoders()) return {"enc"};
+  if (s.ii > 0) return {"ic_enc", "ci_enc"};
+  return {"ic_enc"};  // an autonomous model has no controller to encode for
+}
+
 std::vector<ParamEntry> lfads_layout(const LfadsSpec& s) {
   if (s.held_in < 1 || s.held_in > s.D)  // set from the data with D; never a stand-in for "all"
     throw std::logic_error("LfadsSpec: held_in " + std::to_string(s.held_in) + " outside 1.." + std::to_string(s.D));
-  const size_t D = size_t(s.D), Din = size_t(s.held_in), E = size_t(s.enc), C = size_t(s.con), I = size_t(s.ii),
-               G = size_t(s.gen), F = size_t(s.factors), X = size_t(s.ext);
+  const size_t D = size_t(s.D), Din = size_t(s.held_in), C = size_t(s.con), I = size_t(s.ii), G = size_t(s.gen),
+               F = size_t(s.factors), X = size_t(s.ext), Eic = size_t(s.ic_width()), Eci = size_t(s.ci_width());
   std::vector<std::pair<std::string, Shape>> v;
-  add_gru(v, "enc/fwd", E, Din, true);
-  add_gru(v, "enc/bwd", E, Din, true);
-  v.push_back({"ic/w", {2 * G, 2 * E}});
+  for (const std::string& enc : encoder_names(s)) {
+    const size_t E = enc == "ci_enc" ? Eci : Eic;
+    add_gru(v, enc + "/fwd", E, Din, true);
+    add_gru(v, enc + "/bwd", E, Din, true);
+  }
+  v.push_back({"ic/w", {2 * G, 2 * Eic}});
   v.push_back({"ic/b", {2 * G}});
   v.push_back({"ic_prior/mean", {G}});
   v.push_back({"ic_prior/logvar", {G}});
   if (I > 0) {
-    add_gru(v, "con", C, 2 * E + F + X, true);
+    add_gru(v, "con", C, 2 * Eci + F + X, true);
     v.push_back({"co/w", {2 * I, C}});
     v.push_back({"co/b", {2 * I}});
     v.push_back({"ar_prior/logatau", {I}});
@@ -158,16 +181,16 @@ template <class S>
 LfadsDraws<S> lfads_draws(const LfadsSpec& s, int B, int T, uint64_t seed, uint64_t stream0, bool dropout) {
   using Mat = typename LfadsDraws<S>::Mat;
   LfadsDraws<S> d;
-  const int G = s.gen, I = s.ii, E = s.enc, D = s.D, Din = s.held_in;
+  const int G = s.gen, I = s.ii, D = s.D, Din = s.held_in;
   const bool cd = dropout && s.cd_rate > 0;
   d.eps_g0.resize(B, G);
   d.eps_u.assign(size_t(T), Mat(B, I));
   d.eps_kl.assign(size_t(T), Mat(B, I));
   if (dropout) {
     d.drop_x.assign(size_t(T), Mat(B, Din));
-    d.drop_enc.assign(size_t(T), Mat(B, 2 * E));
+    d.drop_enc.assign(size_t(T), Mat(B, 2 * s.ci_width()));
     d.drop_gen.assign(size_t(T), Mat(B, G));
-    d.drop_g0.resize(B, 2 * E);
+    d.drop_g0.resize(B, 2 * s.ic_width());
   }
   const S inv_keep = S(1.0 / s.keep);
   for (int b = 0; b < B; ++b) {
@@ -244,7 +267,7 @@ LfadsLoss lfads_pass(const LfadsSpec& s, const S* params, S* grad, const S* coun
   using Tp = Tape<S>;
   using Var = typename Tp::Var;
   using Mat = typename Tp::Mat;
-  const int D = s.D, Din = s.held_in, E = s.enc, I = s.ii, G = s.gen, F = s.factors, X = s.ext;
+  const int D = s.D, Din = s.held_in, I = s.ii, G = s.gen, F = s.factors, X = s.ext;
   const S vm = S(s.varmin);
   Tp tape;
   // Parameters on the tape by name (a 1-D parameter is a [1,n] row).
@@ -272,18 +295,34 @@ LfadsLoss lfads_pass(const LfadsSpec& s, const S* params, S* grad, const S* coun
       if (X > 0) u_ext[size_t(t)].row(b) = Row(ext + (size_t(b) * T + t) * X, X);
     }
 
-  // Encoder: bidirectional GRU over the (dropped-out) counts.
-  const Gru ef = gru("enc/fwd", E, Din), eb = gru("enc/bwd", E, Din);
+  // Encoders: bidirectional GRUs over the first `bins` (dropped-out) bins; the
+  // shared one (the tutorial's) serves both the initial condition and the controller.
   const size_t nT = static_cast<size_t>(T);
-  std::vector<Var> xin(nT), hf(nT), hb(nT);
+  std::vector<Var> xin(nT);
   for (int t = 0; t < T; ++t) xin[size_t(t)] = drop(tape.input(x[size_t(t)].leftCols(Din)), dr.drop_x, t);
-  Var h = tape.broadcast_rows(P("enc/fwd/h0"), B);
-  for (int t = 0; t < T; ++t) hf[size_t(t)] = h = step(ef, h, xin[size_t(t)]);
-  h = tape.broadcast_rows(P("enc/bwd/h0"), B);
-  for (int t = T - 1; t >= 0; --t) hb[size_t(t)] = h = step(eb, h, xin[size_t(t)]);
+  auto encode = [&](const std::string& name, int E, int bins, std::vector<Var>& hf, std::vector<Var>& hb) {
+    const Gru ef = gru(name + "/fwd", E, Din), eb = gru(name + "/bwd", E, Din);
+    hf.assign(size_t(bins), Var{});
+    hb.assign(size_t(bins), Var{});
+    Var h = tape.broadcast_rows(P(name + "/fwd/h0"), B);
+    for (int t = 0; t < bins; ++t) hf[size_t(t)] = h = step(ef, h, xin[size_t(t)]);
+    h = tape.broadcast_rows(P(name + "/bwd/h0"), B);
+    for (int t = bins - 1; t >= 0; --t) hb[size_t(t)] = h = step(eb, h, xin[size_t(t)]);
+  };
+  std::vector<Var> ic_f, ic_b, ci_f, ci_b;
+  if (!s.separate_encoders()) {
+    encode("enc", s.enc, T, ic_f, ic_b);
+    ci_f = ic_f, ci_b = ic_b;
+  } else {
+    if (s.ic_enc_seq_len > T)
+      throw UsageError("--ic-enc-seq-len " + std::to_string(s.ic_enc_seq_len) + " is longer than the trials (" +
+                       std::to_string(T) + " bins)");
+    encode("ic_enc", s.ic_width(), s.ic_enc_seq_len > 0 ? s.ic_enc_seq_len : T, ic_f, ic_b);
+    if (I > 0) encode("ci_enc", s.ci_width(), T, ci_f, ci_b);
+  }
 
-  // Initial condition: posterior from [e_bwd(1); e_fwd(T)], a sample, the KL to its prior.
-  Var g0in = tape.concat_cols(hb[0], hf[size_t(T - 1)]);
+  // Initial condition: posterior from [e_bwd(1); e_fwd(last bin read)], a sample, the KL to its prior.
+  Var g0in = tape.concat_cols(ic_b.front(), ic_f.back());
   if (dr.drop_g0.size()) g0in = tape.mul_const(g0in, dr.drop_g0);
   Var ic = affine(g0in, P("ic/w"), P("ic/b"));
   Var g0_mean = tape.cols(ic, 0, G), g0_logvar = tape.cols(ic, G, G);
@@ -301,7 +340,7 @@ LfadsLoss lfads_pass(const LfadsSpec& s, const S* params, S* grad, const S* coun
   std::unique_ptr<Gru> cn;
   Var c, co_w, co_b, phi, noise_lv, process_lv, z_prev;
   if (I > 0) {
-    cn = std::make_unique<Gru>(gru("con", s.con, 2 * E + F + X));
+    cn = std::make_unique<Gru>(gru("con", s.con, 2 * s.ci_width() + F + X));
     c = tape.broadcast_rows(P("con/h0"), B);
     co_w = P("co/w");
     co_b = P("co/b");
@@ -317,11 +356,15 @@ LfadsLoss lfads_pass(const LfadsSpec& s, const S* params, S* grad, const S* coun
       v->assign(size_t(T), Mat());
   }
   Var no_input = tape.input(Mat::Zero(B, I));
+  Var no_encoding = tape.input(Mat::Zero(B, s.ci_width()));
   for (int t = 0; t < T; ++t) {
     Var u = no_input;
     Var known = X > 0 ? tape.input(u_ext[size_t(t)]) : Var{};
     if (I > 0) {
-      Var xenc = drop(tape.concat_cols(hf[size_t(t)], hb[size_t(t)]), dr.drop_enc, t);
+      // With --ci-lag the forward encoder's state from `lag` bins before, the backward's from `lag` after.
+      const int tf = t - s.ci_lag, tb = t + s.ci_lag;
+      Var xenc = drop(tape.concat_cols(tf >= 0 ? ci_f[size_t(tf)] : no_encoding, tb < T ? ci_b[size_t(tb)] : no_encoding),
+                      dr.drop_enc, t);
       Var cin = tape.concat_cols(xenc, f);
       c = step(*cn, c, X > 0 ? tape.concat_cols(cin, known) : cin);
       Var co = affine(c, co_w, co_b);

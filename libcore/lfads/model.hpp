@@ -29,19 +29,32 @@ struct LfadsSpec {
   double ic_prior_var = 0.1, ar_tau = 1.0, ar_noise_var = 0.1;  // priors' initial values
   std::string observation = "poisson";  // lfads/observation.hpp: poisson | gaussian | gamma | zero-inflated-gamma
   std::vector<float> location;          // zero-inflated-gamma: each unit's location s [D], set from the training data
+  // Separate encoders (docs/methods.md §4): one bidirectional GRU for the
+  // initial condition, one for the controller. 0, 0, 0: the one shared
+  // encoder of `enc` units (the tutorial's).
+  int ic_enc = 0, ci_enc = 0;  // their units (0: enc)
+  int ic_enc_seq_len = 0;      // the IC encoder reads the first this many bins (0: all)
+  int ci_lag = 0;              // the controller at t reads the forward encoder at t − lag, the backward at t + lag
+  bool separate_encoders() const { return ic_enc > 0 || ci_enc > 0 || ic_enc_seq_len > 0; }
+  int ic_width() const { return separate_encoders() && ic_enc > 0 ? ic_enc : enc; }
+  int ci_width() const { return separate_encoders() && ci_enc > 0 ? ci_enc : enc; }
   int held_out() const { return D - held_in; }  // the last D - held_in units: reconstructed, never read
 };
 class OptionSet;
-// --enc-dim, --con-dim, --ii-dim, --gen-dim, --factors-dim, --keep-rate, --cd-rate, --varmin, --observation
+// --enc-dim, --ic-enc-dim, --ci-enc-dim, --ic-enc-seq-len, --ci-lag, --con-dim, --ii-dim, --gen-dim,
+// --factors-dim, --keep-rate, --cd-rate, --sample-validation, --varmin, --observation
 // (D, held_in and ext come from the data).
 void register_options(OptionSet& o, LfadsSpec& s);
 
-// Parameters, names mirroring the model: enc/fwd/wRUHX, ..., ic/w, ic/b,
+// Parameters, names mirroring the model: enc/fwd/wRUHX, ... (separate encoders:
+// ic_enc/..., ci_enc/...), ic/w, ic/b,
 // ic_prior/mean, ic_prior/logvar, con/..., co/w, co/b, ar_prior/logatau,
 // ar_prior/lognvar, gen/..., factors/w, and the readout: logrates/w [D,F],
 // logrates/b (poisson) or obs/w [P·D,F], obs/b (the other observation models).
 ObservationModel observation_model(const LfadsSpec& spec);
 std::vector<ParamEntry> lfads_layout(const LfadsSpec& spec);
+// The encoders' names: "enc" (shared), or "ic_enc" and (with a controller) "ci_enc".
+std::vector<std::string> encoder_names(const LfadsSpec& spec);
 size_t lfads_param_count(const LfadsSpec& spec);
 // GRUs and affine layers as docs/methods.md §4; priors at their initial values.
 AlignedVector<float> init_lfads(const LfadsSpec& spec, uint64_t seed);

@@ -15,6 +15,12 @@ void write_lfads_spec(H5File& out, const LfadsSpec& s) {
   out.write_attribute("D_in", int64_t(s.held_in));
   out.write_attribute("ext_dim", int64_t(s.ext));
   out.write_attribute("enc_dim", int64_t(s.enc));
+  if (s.separate_encoders() || s.ci_lag > 0) {  // absent: the tutorial's shared encoder
+    out.write_attribute("ic_enc_dim", int64_t(s.ic_enc));
+    out.write_attribute("ci_enc_dim", int64_t(s.ci_enc));
+    out.write_attribute("ic_enc_seq_len", int64_t(s.ic_enc_seq_len));
+    out.write_attribute("ci_lag", int64_t(s.ci_lag));
+  }
   out.write_attribute("con_dim", int64_t(s.con));
   out.write_attribute("ii_dim", int64_t(s.ii));
   out.write_attribute("gen_dim", int64_t(s.gen));
@@ -37,6 +43,13 @@ LfadsModel read_lfads_model(const H5File& in) {
   s.held_in = in.has_attribute("D_in") ? int(in.read_attribute_in("D_in", 1, s.D)) : s.D;
   s.ext = in.has_attribute("ext_dim") ? int(in.read_attribute_in("ext_dim", 0, 1e6)) : 0;
   s.enc = int(in.read_attribute_in("enc_dim", 1, 1e6));
+  auto optional_size = [&](const char* name, int& into) {
+    if (in.has_attribute(name)) into = int(in.read_attribute_in(name, 0, 1e6));
+  };
+  optional_size("ic_enc_dim", s.ic_enc);
+  optional_size("ci_enc_dim", s.ci_enc);
+  optional_size("ic_enc_seq_len", s.ic_enc_seq_len);
+  optional_size("ci_lag", s.ci_lag);
   s.con = int(in.read_attribute_in("con_dim", 1, 1e6));
   s.ii = int(in.read_attribute_in("ii_dim", 0, 1e6));
   s.gen = int(in.read_attribute_in("gen_dim", 1, 1e6));

@@ -106,7 +106,7 @@ double train_lfads(const LfadsSpec& spec, const LfadsTrainOptions& o, const Lfad
   // The tape of a batch holds every step's activations: about 12 floats per
   // unit of every layer and step (2.5 MB a trial at the defaults, T = 100;
   // measured 2.3-2.6). Too large a batch must fail now, not swap for hours.
-  const double widths = 2.0 * spec.enc + 2.0 * spec.con + spec.gen + spec.factors + spec.D + 2.0 * spec.ii;
+  const double widths = 2.0 * spec.ic_width() + (spec.separate_encoders() ? 2.0 * spec.ci_width() : 0.0) + 2.0 * spec.con + spec.gen + spec.factors + spec.D + 2.0 * spec.ii;
   require_memory(double(end - first) * double(train.data.dim(1)) * widths * 12 * sizeof(float),
                  "--batch-size " + std::to_string(o.batch_size) + " (the activations of " + std::to_string(end - first) +
                      " trials of " + std::to_string(train.data.dim(1)) + " steps)");

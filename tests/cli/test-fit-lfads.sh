@@ -144,6 +144,21 @@ expect_error 1 "states.h5: no spike counts found: expected train_data" out.h5 --
 expect_error 2 '--infer needs -p MODEL' out.h5 -- fit-lfads --infer -i data.h5 -o out.h5
 expect_error 1 'has 60 units \(60 held in\), 0 external inputs but the model was fitted to 100 units' out.h5 -- fit-lfads --infer -p model.h5 -i "$DATA/lfads_lorenz.h5" -o out.h5
 expect_error 1 'not an LFADS model file' out.h5 -- fit-lfads --infer -p data.h5 -i data.h5 -o out.h5
+# Separate encoders (lfads-torch's): their parameters and sizes recorded, --infer rebuilds them.
+sep=(--ic-enc-dim 6 --ci-enc-dim 5 --ic-enc-seq-len 10 --ci-lag 1)
+expect_ok fit-lfads -i data.h5 "${small[@]}" "${sep[@]}" --batches 10 --seed 3 -o sep.h5
+info=$(ctd-info sep.h5)
+for ds in 'ic_enc/fwd/wRUHX *\[12,106\]' 'ci_enc/bwd/wRUHX *\[10,105\]' 'ic/w *\[16,12\]' 'con/wRUHX *\[16,22\]'; do
+  printf '%s' "$info" | grep -Eq "^  $ds" && ok || fail "separate-encoder model lacks $ds"
+done
+printf '%s' "$info" | grep -Eq '^  enc/fwd' && fail "separate-encoder model has the shared encoder" || ok
+[ "$(ctd-info sep.h5 --attribute ic_enc_seq_len)" == "10" ] && ok || fail "ic_enc_seq_len not recorded"
+expect_ok fit-lfads --infer -p sep.h5 -i data.h5 --samples 2 -o sep_post.h5
+ctd-info model.h5 | grep -Eq '^  ic_enc/' && fail "the default model has separate encoders" || ok
+expect_error 2 'ic-enc-seq-len 30 is longer than the trials \(25 bins\)' out.h5 -- \
+  fit-lfads -i data.h5 "${small[@]}" --ic-enc-seq-len 30 -o out.h5
+expect_error 2 'ci-lag 25 leaves the controller no encoder state' out.h5 -- fit-lfads -i data.h5 "${small[@]}" --ci-lag 25 -o out.h5
+
 # Sample validation: its NLL on the curve at every recorded point, in the log, and a resume equals a straight run.
 sv=(--sample-validation 0.2 --cd-rate 0.3 --valid-every 5 --seed 4)
 err=$(fit-lfads -i data.h5 "${small[@]/-q/-v}" "${sv[@]}" --batches 12 -o sv.h5 2>&1) && ok || fail "sample validation: $err"

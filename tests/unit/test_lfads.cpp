@@ -95,6 +95,42 @@ TEST_CASE("LFADS: gradients with held-out units, external inputs and coordinated
   check_whole_gradient(tiny(0, 1, 1, 0.3));
 }
 
+TEST_CASE("LFADS: separate initial-condition and controller encoders, a short IC window and a controller lag") {
+  LfadsSpec s = tiny(2, 1, 1, 0.3);
+  CHECK(encoder_names(s) == std::vector<std::string>{"enc"});  // the tutorial's shared encoder by default
+  s.ic_enc = 3;
+  s.ci_enc = 2;
+  s.ic_enc_seq_len = 2;  // of T = 4
+  s.ci_lag = 1;
+  CHECK(encoder_names(s) == std::vector<std::string>{"ic_enc", "ci_enc"});
+  const auto layout = lfads_layout(s);
+  CHECK(find_param(layout, "ic_enc/fwd/wRUHX").shape == Shape{6, 3 + 4});
+  CHECK(find_param(layout, "ci_enc/bwd/wCHX").shape == Shape{2, 2 + 4});
+  CHECK(find_param(layout, "ic/w").shape == Shape{8, 6});
+  CHECK(find_param(layout, "con/wRUHX").shape == Shape{6, 3 + 2 * 2 + 3 + 1});
+  check_whole_gradient(s);
+  LfadsSpec autonomous = tiny(0);
+  autonomous.ic_enc_seq_len = 3;
+  CHECK(encoder_names(autonomous) == std::vector<std::string>{"ic_enc"});
+  check_whole_gradient(autonomous);
+  // The IC encoder reads only its window: bins after it leave the initial condition as it was.
+  autonomous.ic_enc_seq_len = 2;
+  const int B = 3, T = 4;
+  AlignedVector<float> p = init_lfads(autonomous, 3);
+  std::vector<double> pd(p.begin(), p.end()), x = counts(B, T, autonomous.D), later = x;
+  for (int b = 0; b < B; ++b)
+    for (size_t i = 2 * size_t(autonomous.D); i < size_t(T) * autonomous.D; ++i) later[size_t(b) * T * autonomous.D + i] += 3;
+  const LfadsDraws<double> d = lfads_draws<double>(autonomous, B, T, 4, 0, false);
+  LfadsTrace<double> a, b;
+  lfads_pass<double>(autonomous, pd.data(), nullptr, x.data(), nullptr, B, T, d, 1.0, B, &a);
+  lfads_pass<double>(autonomous, pd.data(), nullptr, later.data(), nullptr, B, T, d, 1.0, B, &b);
+  CHECK(a.g0_mean == b.g0_mean);
+  autonomous.ic_enc_seq_len = 4;  // the whole trial: now they matter
+  lfads_pass<double>(autonomous, pd.data(), nullptr, x.data(), nullptr, B, T, d, 1.0, B, &a);
+  lfads_pass<double>(autonomous, pd.data(), nullptr, later.data(), nullptr, B, T, d, 1.0, B, &b);
+  CHECK(a.g0_mean != b.g0_mean);
+}
+
 TEST_CASE("LFADS: gradients through every observation model's readout") {
   for (const char* obs : {"gaussian", "gamma", "zero-inflated-gamma"}) {
     LfadsSpec s = tiny(1, 1, 0, 0.3);
