@@ -1,6 +1,8 @@
 #include "lfads/observation.hpp"
 
+#include <Eigen/Core>
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <memory>
 
@@ -15,85 +17,79 @@ const std::vector<std::string> kNames = {"poisson", "gaussian", "gamma", "zero-i
 // Log-parameters are clipped here (the gradient is 0 beyond): exp of them
 // stays finite in float, and a runaway readout cannot make a NaN.
 constexpr double kClip = 30;
-double clip(double a, bool& inside) {
-  inside = a > -kClip && a < kClip;
-  return std::clamp(a, -kClip, kClip);
-}
-
-double softplus(double z) { return z > 0 ? z + std::log1p(std::exp(-z)) : std::log1p(std::exp(z)); }
+double clip(double a) { return std::clamp(a, -kClip, kClip); }
 double sigmoid(double z) { return 1 / (1 + std::exp(-z)); }
 
-// ln Γ(k) and ψ(k) for k > 0 together (std::lgamma is slower and writes a
-// global, signgam, from every thread): both shifted up to x ≥ 6 by their
-// recurrences, Γ(k) = Γ(k+n)/(k(k+1)…(k+n−1)) and ψ(k) = ψ(k+n) − Σ 1/(k+i),
-// then Stirling's and the asymptotic series (error < 1e-10 from there on).
-void lgamma_digamma(double k, double& lgamma, double& digamma) {
-  double x = k, product = 1, reciprocals = 0;
-  while (x < 6) {
-    product *= x;
-    reciprocals += 1 / x;
-    x += 1;
+using Arr = Eigen::ArrayXd;
+
+// ln Γ(k) and ψ(k) for k > 0 together, vectorised (std::lgamma is one value
+// at a time and writes a global, signgam, from every thread): both shifted
+// up to x ≥ 6 by their recurrences, Γ(k) = Γ(k+n)/(k(k+1)…(k+n−1)) and
+// ψ(k) = ψ(k+n) − Σ 1/(k+i), then Stirling's and the asymptotic series
+// (error < 1e-10 from there on).
+void lgamma_digamma(const Arr& k, Arr& lgamma, Arr& digamma) {
+  Arr x = k, product = Arr::Ones(k.size()), reciprocals = Arr::Zero(k.size());
+  for (int i = 0; i < 6; ++i) {
+    const auto small = x < 6.0;
+    product = small.select(product * x, product);
+    reciprocals = small.select(reciprocals + x.inverse(), reciprocals);
+    x = small.select(x + 1.0, x);
   }
-  const double lx = std::log(x), inv = 1 / x, f = inv * inv;
+  const Arr lx = x.log(), inv = x.inverse(), f = inv.square();
   lgamma = (x - 0.5) * lx - x + 0.5 * std::log(2 * M_PI) + inv * (1.0 / 12 - f * (1.0 / 360 - f / 1260)) -
-           std::log(product);
+           product.log();
   digamma = lx - 0.5 * inv - f * (1.0 / 12 - f * (1.0 / 120 - f * (1.0 / 252 - f * (1.0 / 240 - f / 132)))) -
             reciprocals;
 }
 
-// The ZIG's value above its location, floored at s/9 (a value at or below s
-// on data other than the training data's) so its log stays finite.
-double above_location(double x, double s) { return s > 0 ? std::max(x - s, s / 9) : x; }
+// log(1 + e^z) as max(z, 0) + log(1 + e^−|z|): exp and log vectorise, log1p does not.
+Arr softplus(const Arr& z) { return z.cwiseMax(0.0) + (1.0 + (-z.abs()).exp()).log(); }
 
-// One entry: the NLL of x under parameters a[0..P) (a[p] at a + p·stride), gradient into g (may be null).
-double entry_nll(const ObservationModel& m, const double* a, double x, double s, double* g) {
-  bool in0 = true, in1 = true;
+// The NLL of n entries x under their parameters a[p] (each [n]), its gradient into g[p].
+Arr nll_and_gradient(const ObservationModel& m, const std::array<Arr, 3>& a, const Arr& x, const Arr& location,
+                     std::array<Arr, 3>& g) {
+  const long n = x.size();
+  // Clipped log-parameters: the gradient is 0 where the clip acts.
+  auto clipped = [](const Arr& v) { return v.cwiseMax(-kClip).cwiseMin(kClip); };
+  auto inside = [](const Arr& v) { return (v > -kClip && v < kClip).cast<double>(); };
   switch (m.kind) {
     case Observation::Poisson: {
-      const double rate = std::exp(a[0]);
-      if (g) g[0] = rate - x;
+      const Arr rate = a[0].exp();
+      g[0] = rate - x;
       return rate - x * a[0];
     }
     case Observation::Gaussian: {
-      const double lv = clip(a[1], in1), e = std::exp(lv), v = e + m.varmin, r = x - a[0];
-      if (g) {
-        g[0] = -r / v;
-        g[1] = in1 ? 0.5 * (1 / v - r * r / (v * v)) * e : 0;
-      }
-      return 0.5 * (std::log(2 * M_PI) + std::log(v) + r * r / v);
+      const Arr e = clipped(a[1]).exp(), v = e + m.varmin, r = x - a[0];
+      g[0] = -r / v;
+      g[1] = inside(a[1]) * 0.5 * (v.inverse() - r.square() / v.square()) * e;
+      return 0.5 * (std::log(2 * M_PI) + v.log() + r.square() / v);
     }
     case Observation::Gamma: {
-      const double la = clip(a[0], in0), lb = clip(a[1], in1), k = std::exp(la), b = std::exp(lb), lx = std::log(x);
-      double lg, psi;
+      const Arr lb = clipped(a[1]), k = clipped(a[0]).exp(), b = lb.exp(), lx = x.log();
+      Arr lg, psi;
       lgamma_digamma(k, lg, psi);
-      if (g) {
-        g[0] = in0 ? k * (psi - lb - lx) : 0;
-        g[1] = in1 ? b * x - k : 0;
-      }
+      g[0] = inside(a[0]) * k * (psi - lb - lx);
+      g[1] = inside(a[1]) * (b * x - k);
       return lg - k * lb - (k - 1) * lx + b * x;
     }
     case Observation::ZeroInflatedGamma: {
-      const double z = a[2];
-      if (x == 0) {
-        if (g) {
-          g[0] = g[1] = 0;
-          g[2] = sigmoid(z);
-        }
-        return softplus(z);  // −log(1 − q)
-      }
-      const double la = clip(a[0], in0), lt = clip(a[1], in1), k = std::exp(la), theta = std::exp(lt);
-      const double y = above_location(x, s), ly = std::log(y);
-      double lg, psi;
+      // Above zero: y = x − s, floored at s/9 (a value at or below s in data
+      // other than the training data's) so that its log stays finite.
+      const auto zero = x == 0.0;
+      const Arr z = a[2], lt = clipped(a[1]), k = clipped(a[0]).exp(), theta = lt.exp();
+      const Arr y = zero.select(Arr::Ones(n), (location > 0).select((x - location).cwiseMax(location / 9), x));
+      const Arr ly = y.log(), sp = softplus(z), q = (1 + (-z).exp()).inverse();
+      Arr lg, psi;
       lgamma_digamma(k, lg, psi);
-      if (g) {
-        g[0] = in0 ? k * (psi + lt - ly) : 0;
-        g[1] = in1 ? k - y / theta : 0;
-        g[2] = sigmoid(z) - 1;
-      }
-      return softplus(-z) + lg + k * lt - (k - 1) * ly + y / theta;
+      const Arr above = zero.select(Arr::Zero(n), Arr::Ones(n));
+      g[0] = above * inside(a[0]) * k * (psi + lt - ly);
+      g[1] = above * inside(a[1]) * (k - y / theta);
+      g[2] = q - above;
+      // −log(1 − q) = softplus(z) at zero; −log q = softplus(z) − z above it.
+      return zero.select(sp, sp - z + lg + k * lt - (k - 1) * ly + y / theta);
     }
   }
-  return 0;
+  return Arr::Zero(n);
 }
 }  // namespace
 
@@ -147,18 +143,30 @@ void require_observable(Observation o, const float* x, size_t B, size_t T, size_
 template <class S>
 double observation_nll(const ObservationModel& m, const S* A, const S* x, const S* w, long B, long D, S* dA) {
   const int P = observation_param_count(m.kind);
-  double total = 0, a[3], g[3];
-  for (long b = 0; b < B; ++b)
-    for (long d = 0; d < D; ++d) {
-      const long i = b * D + d;
-      for (int p = 0; p < P; ++p) a[p] = double(A[(b * P + p) * D + d]);
-      const double s = m.location.empty() ? 0.0 : double(m.location[size_t(d)]);
-      const double weight = w ? double(w[i]) : 1.0;
-      total += weight * entry_nll(m, a, double(x[i]), s, dA ? g : nullptr);
-      if (dA)
-        for (int p = 0; p < P; ++p) dA[(b * P + p) * D + d] = S(weight * g[p]);
-    }
-  return total;
+  const long n = B * D;
+  // Every entry's parameters side by side, in double: the likelihood's terms cancel (k ln β against ln Γ(k)).
+  std::array<Arr, 3> a, g;
+  for (int p = 0; p < P; ++p) {
+    a[size_t(p)].resize(n);
+    for (long b = 0; b < B; ++b)
+      a[size_t(p)].segment(b * D, D) = Eigen::Map<const Eigen::Array<S, -1, 1>>(A + (b * P + p) * D, D).template cast<double>();
+  }
+  const Arr X = Eigen::Map<const Eigen::Array<S, -1, 1>>(x, n).template cast<double>();
+  Arr location = Arr::Zero(n);
+  if (!m.location.empty())
+    for (long b = 0; b < B; ++b)
+      location.segment(b * D, D) = Eigen::Map<const Eigen::ArrayXf>(m.location.data(), D).cast<double>();
+  Arr nll = nll_and_gradient(m, a, X, location, g);
+  if (w) {
+    const Arr W = Eigen::Map<const Eigen::Array<S, -1, 1>>(w, n).template cast<double>();
+    nll *= W;
+    for (int p = 0; p < P; ++p) g[size_t(p)] *= W;
+  }
+  if (dA)
+    for (int p = 0; p < P; ++p)
+      for (long b = 0; b < B; ++b)
+        Eigen::Map<Eigen::Array<S, -1, 1>>(dA + (b * P + p) * D, D) = g[size_t(p)].segment(b * D, D).template cast<S>();
+  return nll.sum();
 }
 
 template <class S>
@@ -167,22 +175,21 @@ void observation_mean(const ObservationModel& m, const S* A, long B, long D, S* 
   for (long b = 0; b < B; ++b)
     for (long d = 0; d < D; ++d) {
       double a[3], q[3] = {0, 0, 0}, mu = 0;
-      bool inside;
       for (int p = 0; p < P; ++p) a[p] = double(A[(b * P + p) * D + d]);
       switch (m.kind) {
         case Observation::Poisson: mu = q[0] = std::exp(a[0]); break;
         case Observation::Gaussian:
           mu = q[0] = a[0];
-          q[1] = std::exp(clip(a[1], inside)) + m.varmin;
+          q[1] = std::exp(clip(a[1])) + m.varmin;
           break;
         case Observation::Gamma:
-          q[0] = std::exp(clip(a[0], inside));
-          q[1] = std::exp(clip(a[1], inside));
+          q[0] = std::exp(clip(a[0]));
+          q[1] = std::exp(clip(a[1]));
           mu = q[0] / q[1];
           break;
         case Observation::ZeroInflatedGamma:
-          q[0] = std::exp(clip(a[0], inside));
-          q[1] = std::exp(clip(a[1], inside));
+          q[0] = std::exp(clip(a[0]));
+          q[1] = std::exp(clip(a[1]));
           q[2] = sigmoid(a[2]);
           mu = q[2] * (double(m.location.empty() ? 0.0f : m.location[size_t(d)]) + q[0] * q[1]);
           break;
