@@ -1,5 +1,7 @@
 // run-rnn: run a trained network (ours or the tutorials') over task trials
 // and write its states.
+#include <algorithm>
+
 #include "cli/tool.hpp"
 #include "io/dataset_ref.hpp"
 #include "io/output.hpp"
@@ -38,6 +40,16 @@ int main(int argc, char** argv) {
         "Per-trial initial states: FILE:DATASET ([B,N], or [B,T,N] whose last step is used), or FILE (its "
         "'hiddens' last step, else 'h0s')");
   o.add("offset-targets", offset_targets, "Add the readout of each trial's initial state to its targets");
+  tool.on_parsed([&] {
+    // The file records what ran: the task's options for --task trials alone (held-input reads only the steps).
+    const std::vector<std::string> held_input_reads = {"steps", "zero-steps", "trials", "x-star"};
+    for (ctd::OptionSpec& s : o.all()) {
+      if (s.group != "Task" || s.name == "task") continue;
+      const bool read = task_name == "held-input" ? std::count(held_input_reads.begin(), held_input_reads.end(), s.name) > 0
+                                                  : !task_name.empty();
+      if (!read) s.recorded = false;
+    }
+  });
 
   return tool.run(argc, argv, [&] {
     if (tool.input.empty() == task_name.empty()) throw ctd::UsageError("give either -i FILE or --task");

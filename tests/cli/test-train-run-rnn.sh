@@ -10,6 +10,16 @@ for stem in tutorial_vanilla_integrator tutorial_gru_decision; do
   h5diff -d 1e-5 "$stem.h5" "$FIX/${stem}_forward.h5" /outputs /outputs >/dev/null && ok || fail "$stem outputs differ"
 done
 
+# The output records what ran: no task options for a task file; held-input's steps, not the integrator's bias.
+INTP="$FIX/tutorial_vanilla_integrator_params.h5"
+ctd-info tutorial_vanilla_integrator.h5 --attribute steps >/dev/null 2>&1 && fail "a task-file run records --steps" || ok
+ctd-info tutorial_vanilla_integrator.h5 --attribute trials >/dev/null 2>&1 && fail "a task-file run records --trials" || ok
+expect_ok run-rnn -p "$INTP" --task integrator --trials 3 --steps 9 -o fresh.h5
+[ "$(ctd-info fresh.h5 --attribute steps)" == "9" ] && ok || fail "--task trials do not record --steps"
+expect_ok run-rnn -p "$INTP" --task held-input --steps 7 --trials 2 -o held.h5
+[ "$(ctd-info held.h5 --attribute steps)" == "7" ] && ok || fail "held-input does not record --steps"
+ctd-info held.h5 --attribute bias >/dev/null 2>&1 && fail "held-input records the integrator's --bias" || ok
+
 # --- a pipeline: task -> training -> states --------------------------------------------
 gen-integrator --trials 256 --seed 2 -o - | train-rnn -i - --hidden 16 --batches 150 --batch-size 32 -q -o small.h5 &&
   ok || fail "gen-integrator | train-rnn -i - failed"
