@@ -37,8 +37,8 @@ int main(int argc, char** argv) {
   o.add("trials", trials, "--task: number of trials (held-input with --h0s: one per initial state)").range(1, 1e8);
   o.group("Initial states");
   o.add("h0s", h0s_spec,
-        "Per-trial initial states: FILE:DATASET ([B,N], or [B,T,N] whose last step is used), or FILE (its "
-        "'hiddens' last step, else 'h0s')");
+        "Per-trial initial states: FILE:DATASET ([B,N], [1,N] for every trial, or [B,T,N] whose last step is "
+        "used), or FILE (its 'hiddens' last step, else 'h0s')");
   o.add("offset-targets", offset_targets, "Add the readout of each trial's initial state to its targets");
   tool.on_parsed([&] {
     // The file records what ran: the task's options for --task trials alone (held-input reads only the steps).

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "util/error.hpp"
+#include "util/log.hpp"
 #include "util/memory.hpp"
 #include "util/options.hpp"
 #include "util/rng.hpp"
@@ -112,6 +113,22 @@ bool parameter_name(const std::string& d) {
          std::find(tutorial.begin(), tutorial.end(), d) != tutorial.end();
 }
 
+// Other keys of a state_dict (FixedPointFinder's learned initial state
+// initial_hiddens_1xd, a buffer) are no parameter of the network: said, not
+// dropped in silence.
+void warn_unread_datasets(const H5File& in, const RnnSpec& spec) {
+  std::vector<std::string> used;
+  for (const auto& e : param_layout(spec)) used.push_back(e.name);
+  for (const std::string& d : in.list_datasets()) {
+    if (parameter_name(d) || std::find(used.begin(), used.end(), d) != used.end()) continue;
+    log_warning(in.name() + ": dataset '" + d + "' is not a parameter of the " + cell_name(spec.cell) +
+                " network and is not used" +
+                (d.find("init") != std::string::npos || d.find("h0") != std::string::npos
+                     ? " (PyTorch's cells start from zeros: give a learned initial state as --h0s FILE:" + d + ")"
+                     : ""));
+  }
+}
+
 // A parameter the network would not use is a file that says something else
 // (a second layer, the other direction, another naming, a readout bias with
 // no weight): running without it would compute another network in silence.
@@ -207,6 +224,7 @@ RnnModel read_rnn_params(const H5File& in, const RnnReadOptions& options) {
                 " nor PyTorch (rnn.weight_ih_l0 rnn.weight_hh_l0 ...) datasets found");
 
   refuse_unused_parameters(in, spec);
+  if (torch_layout(spec.cell)) warn_unread_datasets(in, spec);
   require_memory(4.0 * double(param_count(spec)), in.name() + ": the parameters (N=" + std::to_string(spec.N) + ")");
   RnnModel m{spec, AlignedVector<float>(param_count(spec), 0.0f)};
   for (const auto& e : param_layout(spec)) {

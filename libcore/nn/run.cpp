@@ -52,6 +52,11 @@ Array<float> read_initial_states(const std::string& spec, size_t trials, size_t 
   if (a.rank() != 2 && a.rank() != 3)
     throw Error(where + " has shape " + shape_string(a.shape) + " but [B,N] or [B,T,N] is required");
   require_finite(a, where);
+  if (trials && a.rank() == 2 && a.dim(0) == 1 && a.dim(1) == N) {  // one state (a learned h0) for every trial
+    Array<float> all({trials, N});
+    for (size_t b = 0; b < trials; ++b) std::copy_n(a.ptr(), N, all.ptr() + b * N);
+    return all;
+  }
   if ((trials && a.dim(0) != trials) || a.dim(0) == 0 || a.shape.back() != N || (a.rank() == 3 && a.dim(1) == 0))
     throw Error(where + " has shape " + shape_string(a.shape) + " but " +
                 (trials ? std::to_string(trials) : std::string("one or more")) + " trials of N=" +

@@ -24,7 +24,8 @@ Array<float> readout(const RnnModel& model, const Array<float>& states);
 
 // Initial states from FILE[:DATASET]: a [B,N] dataset as it is, of a [B,T,N]
 // one (a states file's hiddens) the last step; without DATASET the file's
-// `hiddens`, else its `h0s`. N must match, and B unless `trials` is 0 (any).
+// `hiddens`, else its `h0s`. N must match, and B unless `trials` is 0 (any);
+// a [1,N] dataset (one learned initial state) starts every one of `trials`.
 Array<float> read_initial_states(const std::string& spec, size_t trials, size_t N);
 
 // Trials whose input is x at every one of T steps: [B,T,U].

@@ -20,6 +20,18 @@ expect_ok run-rnn -p "$INTP" --task held-input --steps 7 --trials 2 -o held.h5
 [ "$(ctd-info held.h5 --attribute steps)" == "7" ] && ok || fail "held-input does not record --steps"
 ctd-info held.h5 --attribute bias >/dev/null 2>&1 && fail "held-input records the integrator's --bias" || ok
 
+# A state_dict's extra key (FixedPointFinder's learned initial state) is said, and goes in with --h0s.
+expect_ok train-rnn --task integrator --cell torch-gru --hidden 8 --batches 3 -o tg.h5
+printf '0.1 0.2 0.3 0.4 0.5 0.6 0.7 0.8\n' > h0.txt
+printf 'PATH initial_hiddens_1xd\nINPUT-CLASS TEXTFP\nRANK 2\nDIMENSION-SIZES 1 8\nOUTPUT-CLASS FP\nOUTPUT-SIZE 32\n' > h0.cfg
+h5import h0.txt -c h0.cfg -o tg.h5 >/dev/null && ok || fail "h5import"
+err=$(run-rnn -p tg.h5 --task integrator --trials 3 -o zero_start.h5 2>&1 >/dev/null)
+printf '%s' "$err" | grep -q "initial_hiddens_1xd' is not a parameter.*--h0s FILE:initial_hiddens_1xd" && ok ||
+  fail "no word on the unused initial_hiddens_1xd: $err"
+expect_ok run-rnn -p tg.h5 --task integrator --trials 3 --h0s tg.h5:initial_hiddens_1xd -o learned_start.h5
+[ "$(ctd-info learned_start.h5 --csv 'h0s[2]' | head -2 | cut -c1-3 | tr '\n' ' ')" == "0.1 0.2 " ] && ok ||
+  fail "a [1,N] --h0s does not start every trial: $(ctd-info learned_start.h5 --csv 'h0s[2]')"
+
 # --- a pipeline: task -> training -> states --------------------------------------------
 gen-integrator --trials 256 --seed 2 -o - | train-rnn -i - --hidden 16 --batches 150 --batch-size 32 -q -o small.h5 &&
   ok || fail "gen-integrator | train-rnn -i - failed"
