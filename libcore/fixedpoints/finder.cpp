@@ -134,6 +134,17 @@ std::vector<int> keep_unique(const RowMatD& points, const std::vector<int>& orde
   return keep;
 }
 
+std::vector<int> keep_distinct(const RowMatD& points, const std::vector<int>& order, double tol) {
+  std::vector<int> keep;
+  const double tol2 = tol * tol;
+  for (int i : order) {
+    bool near = false;
+    for (int k : keep) near = near || (points.row(i) - points.row(k)).squaredNorm() < tol2;
+    if (!near) keep.push_back(i);
+  }
+  return keep;
+}
+
 std::vector<int> within_bounds(const RowMatD& points, const std::vector<int>& order, const Eigen::VectorXd& lo,
                                const Eigen::VectorXd& hi, double margin) {
   std::vector<int> out;

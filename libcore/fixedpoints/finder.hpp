@@ -59,6 +59,10 @@ std::vector<int> below_tolerance(const Eigen::VectorXd& q, double tol);
 // In the given order, every point drops all later points closer than tol —
 // whether or not it was itself dropped (the tutorial's rule).
 std::vector<int> keep_unique(const RowMatD& points, const std::vector<int>& order, double tol);
+// In the given order (lowest q first), each point is kept unless it lies
+// closer than tol to a point already kept: of near-duplicates the first stays,
+// and a dropped point drops nothing.
+std::vector<int> keep_distinct(const RowMatD& points, const std::vector<int>& order, double tol);
 // Keeps the points inside the box [lo − margin, hi + margin] in every value
 // (the cell's fixed-point range: outside it q ≈ 0 marks a saturated slow point).
 std::vector<int> within_bounds(const RowMatD& points, const std::vector<int>& order, const Eigen::VectorXd& lo,

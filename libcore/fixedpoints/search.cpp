@@ -83,7 +83,13 @@ FixedPointGroup select_fixed_points(const RowMatD& pts, const Eigen::VectorXd& q
   // Rounding may put a point a hair past the range's edge (a saturated unit at ±1).
   if (s.out_of_range != "keep") keep = within_bounds(pts, keep, lo, hi, 1e-6);
   g.in_range = keep.size();
-  keep = keep_unique(pts, keep, s.unique_tol);
+  // Of near-duplicates the lowest q stays; the tutorial's Adam keeps its rule (candidate order, chained).
+  if (s.method == "adam") {
+    keep = keep_unique(pts, keep, s.unique_tol);
+  } else {
+    sort_by_q(keep, q);
+    keep = keep_distinct(pts, keep, s.unique_tol);
+  }
   g.unique = keep.size();
   keep = s.outlier_rule == "absolute" ? drop_outliers(pts, keep, s.outlier_tol)
                                       : drop_far_from_states(pts, keep, visited, s.outlier_scale, threads);
@@ -184,7 +190,15 @@ FixedPointSearchResult find_fixed_points(const RnnModel& model, const Eigen::Vec
       throw Error("no fixed point kept" + (g.name.empty() ? "" : " in " + g.name) + " (" + counts +
                   "); try a larger --tol, more candidates, " +
                   (g.below > 0 && g.in_range == 0 ? std::string("--out-of-range keep (to see the slow points), ") : "") +
-                  "or " + (s.outlier_rule == "absolute" ? "a larger --outlier-tol" : "a larger --outlier-scale"));
+                  "or " +
+                  (s.outlier_rule == "absolute"
+                       ? "a larger --outlier-tol, or --outlier-rule relative (distance to the candidate states, not "
+                         "between the points: points far apart, as a flip-flop's memories, are no outliers)"
+                       : "a larger --outlier-scale"));
+    if (s.outlier_rule == "absolute" && 2 * g.outliers > g.unique)
+      log_warning((g.name.empty() ? "" : g.name + ": ") + "the absolute outlier rule dropped " +
+                  std::to_string(g.outliers) + " of " + std::to_string(g.unique) + " unique points (each more than " +
+                  fmt("%g", s.outlier_tol) + " from every other point); if they are real, --outlier-rule relative keeps them");
     result.groups.push_back(std::move(g));
   }
   return result;

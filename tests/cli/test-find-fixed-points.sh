@@ -59,6 +59,8 @@ expect_error 1 "inputs.*but the network has N=100 units" out.h5 -- \
   find-fixed-points -p "$GRU" -i states.h5:inputs -o out.h5
 expect_error 2 'x-star needs U=1 values, not 2' out.h5 -- find-fixed-points -p "$GRU" -i states.h5 --x-star 1,2 -o out.h5
 expect_error 2 "x-star: expected a number, got 'a'" out.h5 -- find-fixed-points -p "$GRU" -i states.h5 --x-star a -o out.h5
+expect_error 1 'no fixed point kept.*as absolute outliers.*--outlier-rule relative' out.h5 -- \
+  find-fixed-points -p "$GRU" -i states.h5 --max-candidates 300 --outlier-rule absolute --outlier-tol 1e-9 -q -o out.h5
 expect_error 2 '--tol: must be > 0, got 0' out.h5 -- find-fixed-points -p "$GRU" -i states.h5 --tol 0 -o out.h5
 expect_error 2 '--tol: must be a finite number' out.h5 -- find-fixed-points -p "$GRU" -i states.h5 --tol 1e-4,nan -o out.h5
 expect_error 2 '--unique-tol: must be a finite number' out.h5 -- find-fixed-points -p "$GRU" -i states.h5 --unique-tol inf -o out.h5

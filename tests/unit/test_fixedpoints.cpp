@@ -132,7 +132,7 @@ TEST_CASE("Jacobians dF/dh and dF/dx match finite differences for every cell") {
   }
 }
 
-TEST_CASE("uniqueness in index order: a dropped point still drops later ones; outliers") {
+TEST_CASE("uniqueness: in index order a dropped point still drops later ones (the tutorial), or in q order it does not; outliers") {
   RowMatD p(5, 1);
   p << 0.0, 0.02, 0.04, 1.0, 1.5;
   std::vector<int> all{0, 1, 2, 3, 4};
@@ -140,6 +140,11 @@ TEST_CASE("uniqueness in index order: a dropped point still drops later ones; ou
   CHECK(keep_unique(p, all, 0.025) == std::vector<int>{0, 3, 4});
   // In another order the survivors change with it.
   CHECK(keep_unique(p, {2, 1, 0, 3, 4}, 0.025) == std::vector<int>{2, 3, 4});
+  // keep_distinct, in q order with 0.02 first: it drops 0.0 and 0.04, both within 0.025 of it. In index
+  // order 0.0 drops 0.02, and 0.04 (0.04 from 0.0, the only point kept so far) stays: a dropped point
+  // drops nothing, unlike the chained rule above.
+  CHECK(keep_distinct(p, {1, 0, 2, 3, 4}, 0.025) == std::vector<int>{1, 3, 4});
+  CHECK(keep_distinct(p, {0, 1, 2, 3, 4}, 0.025) == std::vector<int>{0, 2, 3, 4});  // 0.04 is 0.04 from 0: kept
   // 1.0 and 1.5 are 0.5 apart; 0 is 1.0 from its nearest: an outlier at tol 1.0.
   CHECK(drop_outliers(p, {0, 3, 4}, 1.0) == std::vector<int>{3, 4});
   CHECK(drop_outliers(p, {0}, 1.0) == std::vector<int>{0});
