@@ -86,7 +86,7 @@ expect_error 1 "loop: cannot look at it: Too many levels of symbolic links" p.h5
 
 # ---- ctd-plot stops gnuplot and cleans up when stopped ----------------------
 mkdir -p slow/bin slow/tmp
-printf '#!/bin/sh\nexec sleep 30\n' > slow/bin/gnuplot
+printf '#!/bin/sh\nexec sleep 31.4159\n' > slow/bin/gnuplot  # a duration no other process sleeps
 chmod +x slow/bin/gnuplot
 PATH=$PWD/slow/bin:$PATH TMPDIR=$PWD/slow/tmp ctd-plot fps-code.h5 -o slow.png 2>/dev/null &
 pid=$!
@@ -96,7 +96,7 @@ kill -TERM $pid
 wait $pid
 [ $? -eq 143 ] && ok || fail "SIGTERM did not stop ctd-plot"
 sleep 0.2
-pgrep -f "sleep 30" > /dev/null && fail "gnuplot outlived ctd-plot" || ok
+pgrep -f "sleep 31.4159" > /dev/null && fail "gnuplot outlived ctd-plot" || ok
 [ -z "$(ls -A slow/tmp)" ] && ok || fail "ctd-plot left its temporary files: $(ls slow/tmp)"
 [ -e slow.png ] && fail "a stopped ctd-plot left slow.png" || ok
 
