@@ -18,12 +18,16 @@ int main(int argc, char** argv) {
   ctd::InferenceSettings inference;
   ctd::LfadsReadOptions reading;
   bool infer = false;
-  tool.add_input("Spike counts: train_data/valid_data, {train,valid}_{encod,recon}_data or *_spikes_held{in,out}").needed();
+  std::vector<std::string> session_names;
+  tool.add_inputs("Spike counts: train_data/valid_data, {train,valid}_{encod,recon}_data or *_spikes_held{in,out}; "
+                  "several files: one session each, stitched into one model").needed();
   tool.add_output("Output: the model file, or with --infer the posterior file").needed();
   tool.add_params("--infer: the trained model file");
   ctd::register_options(o, reading);
   ctd::register_options(o, config);
   ctd::register_options(o, inference);
+  o.add("session-names", session_names, "Several -i: the sessions' names, in order (default: the files' names)")
+      .unrecorded();
   o.add("infer", infer, "Posterior sample-and-average of -p's model over --split").unrecorded();
   tool.on_parsed([&] {
     // What a file records is what produced it: a posterior, the model's sizes and the sampling; a model, the training.
@@ -39,24 +43,21 @@ int main(int argc, char** argv) {
       if (tool.params.empty()) throw ctd::UsageError("--infer needs -p MODEL");
       ctd::LfadsModel model = ctd::read_lfads_model(ctd::H5File::open(tool.params));
       config.spec = model.spec;  // recorded as the model's, not the training defaults
-      // Where the file leaves it open, the validation split and the held-out units are the model's.
-      if (reading.valid_fraction == 0 && reading.hold_out == 0)
-        reading = ctd::reading_of(model);
-      reading.observation = model.spec.observation;
-      ctd::LfadsData data = ctd::read_lfads_data(ctd::H5File::open(tool.input), reading);
-      auto splits = ctd::infer_lfads(model, data, inference, tool.input, tool.seed, ctd::thread_count());
-      ctd::write_posteriors(out.h5(), splits, model.spec, inference.layout);
-      ctd::write_provenance(out.h5(), "lfads-posterior", tool.run_info(), data.history);
+      const std::string history = ctd::infer_lfads_files(out.h5(), model, tool.inputs, reading, inference, tool.seed,
+                                                         ctd::thread_count());
+      ctd::write_provenance(out.h5(), "lfads-posterior", tool.run_info(), history);
       ctd::write_lfads_spec(out.h5(), model.spec);
       out.h5().write_attribute("model_file", tool.params);
-      out.h5().write_attribute("data_file", tool.input);
+      if (tool.inputs.size() == 1) out.h5().write_attribute("data_file", tool.input);
+      else out.h5().write_attribute("data_file", tool.inputs);
     } else {
       reading.observation = config.spec.observation;
-      ctd::LfadsData data = ctd::read_lfads_data(ctd::H5File::open(tool.input), reading);
+      const auto sessions = ctd::read_sessions(tool.inputs, session_names, reading);
       ctd::RunSignature sig = ctd::run_signature(o, {"batches", "valid-every"});
-      ctd::LfadsFit fit = ctd::fit_lfads(config, data, sig, tool.seed, ctd::thread_count());
+      ctd::LfadsFit fit = ctd::fit_lfads(config, sessions, sig, tool.seed, ctd::thread_count());
+      config.spec.readin = fit.spec.readin;  // recorded as it ran (0 means --factors-dim when stitching)
       ctd::write_lfads_fit(out.h5(), fit);
-      ctd::write_provenance(out.h5(), "lfads-model", tool.run_info(), data.history);
+      ctd::write_provenance(out.h5(), "lfads-model", tool.run_info(), sessions.front().data.history);
     }
     out.commit();
   });

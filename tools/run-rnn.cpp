@@ -88,7 +88,9 @@ int main(int argc, char** argv) {
       h5.write("target_mask", tf.data.target_mask);
     }
     h5.write("h0s", r.run.h0s);
-    if (!lfads.params.empty()) h5.write("rates", ctd::lfads_rates(lfads, r.run.outputs));
+    if (!lfads.params.empty() && lfads.spec.sessions.empty()) h5.write("rates", ctd::lfads_rates(lfads, r.run.outputs));
+    for (size_t k = 0; k < lfads.spec.sessions.size(); ++k)  // a stitched model: the rates of each session's units
+      h5.write("rates_" + lfads.spec.sessions[k].name, ctd::lfads_rates(lfads, r.run.outputs, k));
     ctd::write_provenance(h5, "states", tool.run_info(), tf.history);
     h5.write_attribute("params_file", tool.params);
     out.commit();

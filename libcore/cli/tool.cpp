@@ -70,7 +70,7 @@ void bind(CLI::App& app, OptionSet& options, bool common) {
       o->type_name(type_name(s))->default_str(help_default(s));
       o->multi_option_policy(s.is_list() ? CLI::MultiOptionPolicy::TakeAll : CLI::MultiOptionPolicy::TakeLast);
       // A positional list of texts takes every remaining argument (ctd-info a.h5 b.h5).
-      if (s.positional && std::holds_alternative<std::vector<std::string>*>(s.target)) o->expected(-1);
+      if (s.positional && !s.repeated && std::holds_alternative<std::vector<std::string>*>(s.target)) o->expected(-1);
     }
     o->group(s.group);
   }
@@ -128,6 +128,15 @@ OptionSpec& Tool::add_file(const std::string& name, std::string& var, const std:
 
 OptionSpec& Tool::add_input(const std::string& help, bool positional) {
   return add_file("input", input, help + " ('-' = stdin)", positional).reads_file();
+}
+
+OptionSpec& Tool::add_inputs(const std::string& help) {
+  OptionSpec& s = options_.add("input", inputs, help + " ('-' = stdin; repeat -i for several)").unrecorded().reads_file();
+  s.short_name = "-i";
+  s.positional = true;
+  s.repeated = true;
+  s.group = "Files";
+  return s;
 }
 
 OptionSpec& Tool::add_output(const std::string& help, bool positional) {
@@ -237,6 +246,7 @@ int Tool::run(int argc, char** argv, const std::function<void()>& body) {
       for (const OptionSpec& s : options_.all())
         if (s.required && !s.set) throw UsageError(s.flag() + " is required");
     options_.apply();
+    if (!inputs.empty()) input = inputs.front();
     allow_external_data(allow_external_);
     set_thread_count(threads_);
     keep_freed_memory();

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "io/provenance.hpp"
 #include "util/options.hpp"
@@ -24,8 +25,11 @@ class Tool {
   OptionSpec& add_input(const std::string& help, bool positional = true);
   OptionSpec& add_output(const std::string& help, bool positional = true);
   OptionSpec& add_params(const std::string& help);
+  // -i given once or more (into `inputs`; `input` is the first).
+  OptionSpec& add_inputs(const std::string& help);
 
   std::string input, output, params;
+  std::vector<std::string> inputs;
   uint64_t seed = 0;
 
   // Runs after parsing, before --print-config: the place for presets and

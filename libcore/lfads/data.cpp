@@ -149,6 +149,14 @@ void read_extras(const H5File& in, const Layout& l, const std::string& split, Lf
     s.inds.resize(s.data.dim(0));
     std::iota(s.inds.begin(), s.inds.end(), int64_t(0));
   }
+  const std::string conditions = p + "_conditions";
+  if (in.has_dataset(conditions)) {
+    const Array<int64_t> c = in.read<int64_t>(conditions);
+    s.conditions = c.data;
+    if (c.rank() != 1 || s.conditions.size() != s.data.dim(0))
+      throw Error(in.where(conditions) + " has " + std::to_string(s.conditions.size()) + " entries for " +
+                  std::to_string(s.data.dim(0)) + " trials");
+  }
 }
 
 // Rows `rows` (in order) of every per-trial array of a split.
@@ -162,8 +170,9 @@ LfadsSplit select_trials(const LfadsSplit& s, const std::vector<size_t>& rows) {
     for (size_t i = 0; i < rows.size(); ++i) std::copy_n(a.ptr() + rows[i] * row, row, out.ptr() + i * row);
     return out;
   };
-  LfadsSplit o{pick(s.data), pick(s.truth), pick(s.inputs), pick(s.lowd), pick(s.ext), {}, pick(s.spikes), pick(s.rates)};
+  LfadsSplit o{pick(s.data), pick(s.truth), pick(s.inputs), pick(s.lowd), pick(s.ext), {}, {}, pick(s.spikes), pick(s.rates)};
   for (size_t r : rows) o.inds.push_back(s.inds[r]);
+  for (size_t r = 0; r < rows.size() && !s.conditions.empty(); ++r) o.conditions.push_back(s.conditions[rows[r]]);
   return o;
 }
 
@@ -252,6 +261,8 @@ void write_lfads_data(H5File& out, const LfadsData& d) {
     if (split->spikes.size()) out.write(name + "_spikes", split->spikes);
     if (split->rates.size()) out.write(name + "_rates", split->rates);
     if (!split->inds.empty()) out.write(name + "_inds", Shape{split->inds.size()}, split->inds.data());
+    if (!split->conditions.empty())
+      out.write(name + "_conditions", Shape{split->conditions.size()}, split->conditions.data());
   }
   if (d.conversion_factor > 0) out.write("conversion_factor", Shape{1}, &d.conversion_factor);
 }

@@ -1,7 +1,7 @@
 // Spike counts for LFADS in any of three layouts (docs/formats.md):
 //  - ctd's LFADS layout: {train,valid}_data [trials,T,D], optional *_truth
 //    rates, *_inputs (known inputs, for evaluation), *_lowd, *_ext_input,
-//    *_inds, conversion_factor, and for calcium data *_spikes, *_rates;
+//    *_inds, *_conditions, conversion_factor, and for calcium data *_spikes, *_rates;
 //  - lfads-torch's: {train,valid}_encod_data [B,T,D_in] (held-in units, fed to
 //    the encoders), {train,valid}_recon_data [B,T,D] (all units, held-in
 //    first), optional *_ext_input, *_truth, *_inds, conversion_factor;
@@ -23,6 +23,7 @@ struct LfadsSplit {
   Array<float> lowd;    // latent state [B,T,L] (empty if absent)
   Array<float> ext;     // external inputs fed to the model [B,T,E] (empty if absent)
   std::vector<int64_t> inds;  // the source's trial index of each row
+  std::vector<int64_t> conditions;  // each row's condition (*_conditions; empty if absent): stitching's read-in init
   // Calcium data (simulate-calcium): the spike counts and rates (Hz) behind
   // the traces [B,T,D], kept for evaluation (empty if absent).
   Array<float> spikes, rates;

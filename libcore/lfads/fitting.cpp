@@ -1,6 +1,7 @@
 #include "lfads/fitting.hpp"
 
 #include "lfads/model_file.hpp"
+#include "lfads/sessions.hpp"
 #include "util/error.hpp"
 #include "util/format.hpp"
 #include "util/log.hpp"
@@ -35,9 +36,9 @@ void write_lfads_checkpoint(const std::string& path, const LfadsFit& fit, const 
       fit.state, sig);
 }
 
-LfadsFit read_lfads_checkpoint(const std::string& path, const RunSignature& sig, bool sample_validation) {
+LfadsFit read_lfads_checkpoint(const std::string& path, const RunSignature& sig) {
   LfadsFit fit;
-  fit.state = LfadsTrainState(sample_validation);
+  fit.state = LfadsTrainState(read_lfads_model(H5File::open(path)).spec);  // its curve's columns
   H5File f = read_training_checkpoint(path, "lfads-checkpoint", sig, fit.state);
   LfadsModel m = read_lfads_model(f);
   fit.spec = m.spec;
@@ -50,79 +51,135 @@ LfadsFit read_lfads_checkpoint(const std::string& path, const RunSignature& sig,
   return fit;
 }
 
-LfadsFit fit_lfads(const LfadsFitConfig& c, const LfadsData& data, const RunSignature& sig, uint64_t seed,
-                   int threads) {
+namespace {
+// The model's sizes from the data: one session's units, or each session's (stitched).
+LfadsSpec spec_for(const LfadsSpec& options, const std::vector<LfadsSessionData>& sessions) {
+  LfadsSpec spec = options;
+  const LfadsData& first = sessions.front().data;
+  if (sessions.size() > 1) {
+    set_sessions(spec, sessions);
+    if (spec.readin == 0) spec.readin = spec.factors;
+  } else {
+    spec.D = int(first.train.data.dim(2));
+    spec.held_in = first.held_in;
+  }
+  spec.ext = int(ext_width(first.train));
+  const int T = int(first.train.data.dim(1));
+  if (spec.ic_enc_seq_len > T)
+    throw UsageError("--ic-enc-seq-len " + std::to_string(spec.ic_enc_seq_len) + " is longer than the trials (" +
+                     std::to_string(T) + " bins)");
+  if (spec.ci_lag >= T)
+    throw UsageError("--ci-lag " + std::to_string(spec.ci_lag) + " leaves the controller no encoder state in " +
+                     std::to_string(T) + " bins");
+  return spec;
+}
+
+std::string units_of(const LfadsSpec& s) {
+  std::string text = std::to_string(s.D) + " units (" + std::to_string(s.held_in) + " held in, " +
+                     std::to_string(s.ext) + " external inputs)";
+  for (const LfadsSession& one : s.sessions)
+    text += (&one == &s.sessions.front() ? ": session " : ", ") + one.name + " " + std::to_string(one.D) + " (" +
+            std::to_string(one.held_in) + ")";
+  return text;
+}
+
+// A new model: parameters at their initial values, readout biases from the
+// data, ZIG locations per unit, read-ins by principal-components regression.
+void initialise(LfadsFit& fit, const std::vector<LfadsSessionData>& sessions, uint64_t seed) {
+  fit.state = LfadsTrainState(fit.spec);
+  const bool zig = parse_observation(fit.spec.observation) == Observation::ZeroInflatedGamma;
+  for (size_t k = 0; k < sessions.size() && zig; ++k) {
+    const Array<float>& x = sessions[k].data.train.data;
+    std::vector<float> loc = zig_locations(x.ptr(), x.dim(0) * x.dim(1), x.dim(2));
+    if (fit.spec.sessions.empty()) fit.spec.location = loc;
+    else fit.spec.sessions[k].location = loc;
+  }
+  fit.state.params = init_lfads(fit.spec, seed);
+  for (size_t k = 0; k < sessions.size(); ++k) {
+    const Array<float>& x = sessions[k].data.train.data;
+    init_readout_biases(session_view(fit.spec, k), x.ptr(), x.dim(0) * x.dim(1), fit.state.params.data());
+  }
+  init_readins_pcr(fit.spec, sessions, fit.state.params.data());
+}
+
+// The first min(n, B) rows.
+std::vector<size_t> first_rows(size_t n, int B) {
+  std::vector<size_t> rows;
+  for (size_t i = 0; i < std::min<size_t>(n, size_t(B)); ++i) rows.push_back(i);
+  return rows;
+}
+}  // namespace
+
+LfadsFit fit_lfads(const LfadsFitConfig& c, const std::vector<LfadsSessionData>& sessions, const RunSignature& sig,
+                   uint64_t seed, int threads) {
   check_checkpoint_settings(c.checkpoint);
+  check_sessions(sessions);
   LfadsTrainOptions opt = c.train;
   opt.seed = seed;
   opt.threads = threads;
   if (opt.kl_warmup_end < opt.kl_warmup_start) throw UsageError("--kl-warmup-end must not precede --kl-warmup-start");
   const std::string& ckpt = c.checkpoint.path;
   LfadsFit fit;
-  fit.spec = c.spec;
-  fit.spec.D = int(data.train.data.dim(2));
-  fit.spec.held_in = data.held_in;
-  fit.spec.ext = int(ext_width(data.train));
-  const int T = int(data.train.data.dim(1));
-  if (fit.spec.ic_enc_seq_len > T)
-    throw UsageError("--ic-enc-seq-len " + std::to_string(fit.spec.ic_enc_seq_len) + " is longer than the trials (" +
-                     std::to_string(T) + " bins)");
-  if (fit.spec.ci_lag >= T)
-    throw UsageError("--ci-lag " + std::to_string(fit.spec.ci_lag) + " leaves the controller no encoder state in " +
-                     std::to_string(T) + " bins");
+  fit.spec = spec_for(c.spec, sessions);
   if (resume_from_checkpoint(c.checkpoint)) {
     const LfadsSpec wanted = fit.spec;
-    fit = read_lfads_checkpoint(ckpt, sig, wanted.sample_validation > 0);
-    if (fit.spec.D != wanted.D || fit.spec.held_in != wanted.held_in || fit.spec.ext != wanted.ext)
-      throw Error(ckpt + ": the checkpoint's model has " + std::to_string(fit.spec.D) + " units (" +
-                  std::to_string(fit.spec.held_in) + " held in, " + std::to_string(fit.spec.ext) +
-                  " external inputs) but the data " + std::to_string(wanted.D) + " (" +
-                  std::to_string(wanted.held_in) + ", " + std::to_string(wanted.ext) + ")");
+    fit = read_lfads_checkpoint(ckpt, sig);
+    if (units_of(fit.spec) != units_of(wanted))
+      throw Error(ckpt + ": the checkpoint's model has " + units_of(fit.spec) + " but the data " + units_of(wanted));
     log_info("resuming at batch " + std::to_string(fit.state.step));
   } else {
-    fit.state = LfadsTrainState(fit.spec.sample_validation > 0);
-    const Array<float>& x = data.train.data;
-    if (parse_observation(fit.spec.observation) == Observation::ZeroInflatedGamma)
-      fit.spec.location = zig_locations(x.ptr(), x.dim(0) * x.dim(1), x.dim(2));
-    fit.state.params = init_lfads(fit.spec, seed);
-    init_readout_biases(fit.spec, x.ptr(), x.dim(0) * x.dim(1), fit.state.params.data());
+    initialise(fit, sessions, seed);
   }
   fit.keep_best = c.rules.keep_best;
-  fit.valid_fraction = data.valid_fraction;
+  fit.valid_fraction = sessions.front().data.valid_fraction;
   const LfadsSpec& spec = fit.spec;
-  log_info("LFADS on " + std::to_string(data.train.data.dim(0)) + " training trials (T=" +
-           std::to_string(data.train.data.dim(1)) + ", D=" + std::to_string(spec.D) +
-           (spec.held_in < spec.D ? ", " + std::to_string(spec.held_in) + " held in" : std::string()) +
-           (spec.ext > 0 ? ", " + std::to_string(spec.ext) + " external inputs" : std::string()) + "), " +
+  size_t trials = 0;
+  std::vector<const LfadsSplit*> train;
+  for (const LfadsSessionData& s : sessions) trials += s.data.train.data.dim(0), train.push_back(&s.data.train);
+  log_info("LFADS on " + std::to_string(trials) + " training trials (T=" + std::to_string(train.front()->data.dim(1)) +
+           ", " + units_of(spec) + "), " +
            (spec.ii > 0 ? std::to_string(spec.ii) + " inferred input(s)" : std::string("autonomous")) + ", " +
            std::to_string(opt.batches) + " batches of " + std::to_string(opt.batch_size));
-  std::vector<size_t> valid_rows;
-  for (size_t i = 0; i < std::min<size_t>(data.valid.data.dim(0), size_t(opt.batch_size)); ++i) valid_rows.push_back(i);
-  // Sample validation scores the hidden entries of the first training trials (a batch's worth).
-  std::vector<size_t> sv_rows;
-  if (spec.sample_validation > 0)
-    for (size_t i = 0; i < std::min<size_t>(data.train.data.dim(0), size_t(opt.batch_size)); ++i) sv_rows.push_back(i);
+  // Validation: a batch's worth of each session's validation trials; sample
+  // validation the hidden entries of a batch's worth of its first training trials.
+  std::vector<LfadsSpec> views;
+  std::vector<std::vector<size_t>> valid_rows, sv_rows;
+  for (size_t k = 0; k < sessions.size(); ++k) {
+    views.push_back(session_view(spec, k));
+    valid_rows.push_back(first_rows(sessions[k].data.valid.data.dim(0), opt.batch_size));
+    sv_rows.push_back(first_rows(spec.sample_validation > 0 ? train[k]->data.dim(0) : 0, opt.batch_size));
+  }
   Progress progress(5.0, fit.state.step);  // a resumed run counts from its checkpoint
   CheckpointPolicy saving(ckpt, c.checkpoint.every, [&] { write_lfads_checkpoint(ckpt, fit, sig); });
   std::string last;
   // The curve: training and validation loss every --valid-every batches (and the first and last).
-  fit.ms_per_batch = train_lfads(spec, opt, data.train, fit.state, [&](const LfadsTrainState& s, const LfadsStepReport& r) {
+  fit.ms_per_batch = train_lfads(spec, opt, train, fit.state, [&](const LfadsTrainState& s, const LfadsStepReport& r) {
     // The first, every valid_every-th and the last batch: the same points whether or not the run was resumed.
     // The rules act at the regular points only, so a run extended with a larger --batches decides as
     // an uninterrupted one (the point where the shorter run ended is recorded, not acted on).
     const bool regular = r.step % uint64_t(c.valid_every) == 0 || r.step == 1;
     const bool record = regular || r.step == opt.batches;
     if (record || progress.due()) {
-      LfadsLoss v = lfads_evaluate(spec, s.params, data.valid, valid_rows, r.kl_weight, seed, threads);
-      const int Bv = int(valid_rows.size());
+      LfadsLoss v;
+      int Bv = 0;
+      double sv_nll = 0;
+      size_t sv_trials = 0;
+      std::vector<double> per_session;
+      for (size_t k = 0; k < sessions.size(); ++k) {
+        const LfadsLoss one = lfads_evaluate(views[k], s.params, sessions[k].data.valid, valid_rows[k], r.kl_weight,
+                                             seed, threads);
+        v.nll += one.nll, v.kl_ic += one.kl_ic, v.kl_ii += one.kl_ii;
+        Bv += int(valid_rows[k].size());
+        per_session.push_back(one.nll / double(valid_rows[k].size()));
+        if (sv_rows[k].empty()) continue;
+        sv_nll += lfads_sample_validation(views[k], s.params, *train[k], sv_rows[k], seed, threads).nll;
+        sv_trials += sv_rows[k].size();
+      }
       last = "batch " + std::to_string(r.step) + "/" + std::to_string(opt.batches) + "  train " +
              terms(r.train, r.kl_weight, opt.batch_size, r.l2) + " l2 " + fmt("%.3g", r.l2) + "  | valid " +
              terms(v, r.kl_weight, Bv, r.l2);
-      double sv = 0;
-      if (!sv_rows.empty()) {
-        sv = lfads_sample_validation(spec, s.params, data.train, sv_rows, seed, threads).nll / double(sv_rows.size());
-        last += "  sample-valid nll " + fmt("%.4g", sv);
-      }
+      const double sv = sv_trials > 0 ? sv_nll / double(sv_trials) : 0;
+      if (sv_trials > 0) last += "  sample-valid nll " + fmt("%.4g", sv);
       last += "  " + fmt("%.1f", r.ms_per_batch) + " ms/batch";
       progress.update(last, r.step, opt.batches);
       if (record) {
@@ -136,7 +193,8 @@ LfadsFit fit_lfads(const LfadsFitConfig& c, const LfadsData& data, const RunSign
                               fmt("%.3g", fit.state.lr_scale * decayed_learning_rate(opt.lr, opt.lr_decay, r.step)));
         std::vector<double> row = {double(r.step), r.train.total(r.kl_weight, opt.batch_size) + r.l2,
                                    v.total(r.kl_weight, Bv) + r.l2, v.nll / Bv, smoothed};
-        if (!sv_rows.empty()) row.push_back(sv);
+        if (sv_trials > 0) row.push_back(sv);
+        if (!spec.sessions.empty()) row.insert(row.end(), per_session.begin(), per_session.end());
         fit.state.curve.add(row);
       }
     }

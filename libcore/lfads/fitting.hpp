@@ -10,6 +10,7 @@
 
 #include "lfads/data.hpp"
 #include "lfads/model.hpp"
+#include "lfads/sessions.hpp"
 #include "lfads/train.hpp"
 #include "train/checkpoint.hpp"
 #include "train/checkpoint_policy.hpp"
@@ -36,14 +37,15 @@ struct LfadsFit {
   double ms_per_batch = 0;
 };
 
-LfadsFit fit_lfads(const LfadsFitConfig& c, const LfadsData& data, const RunSignature& signature, uint64_t seed,
-                   int threads);
+// One session, or several stitched (lfads/sessions.hpp).
+LfadsFit fit_lfads(const LfadsFitConfig& c, const std::vector<LfadsSessionData>& sessions,
+                   const RunSignature& signature, uint64_t seed, int threads);
 
 // The model file: parameters by name (the best ones with keep_best), ms_per_batch, batches_done,
 // best_step, valid_fraction and the curve.
 void write_lfads_fit(H5File& out, const LfadsFit& fit);
 
 void write_lfads_checkpoint(const std::string& path, const LfadsFit& fit, const RunSignature& signature);
-LfadsFit read_lfads_checkpoint(const std::string& path, const RunSignature& signature, bool sample_validation = false);
+LfadsFit read_lfads_checkpoint(const std::string& path, const RunSignature& signature);
 
 }  // namespace ctd

@@ -45,14 +45,15 @@ RnnModel lfads_generator(const LfadsModel& m) {
   return g;  // bO stays 0: the factors have no bias
 }
 
-Array<float> lfads_rates(const LfadsModel& m, const Array<float>& factors) {
-  const size_t F = size_t(m.spec.factors), D = size_t(m.spec.D);
+Array<float> lfads_rates(const LfadsModel& m, const Array<float>& factors, size_t session) {
+  const LfadsSpec spec = session_view(m.spec, session);
+  const size_t F = size_t(spec.factors), D = size_t(spec.D);
   if (factors.rank() < 1 || factors.shape.back() != F)
     throw Error("factors of shape " + shape_string(factors.shape) + " but the model has " + std::to_string(F) +
                 " factors");
-  const ObservationModel obs = observation_model(m.spec);
+  const ObservationModel obs = observation_model(spec);
   const size_t P = size_t(observation_param_count(obs.kind));
-  const std::string readout = obs.kind == Observation::Poisson ? "logrates" : "obs";
+  const std::string readout = session_prefix(spec) + (obs.kind == Observation::Poisson ? "logrates" : "obs");
   Shape shape = factors.shape;
   shape.back() = D;
   Array<float> rates(shape);

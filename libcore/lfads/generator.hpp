@@ -18,7 +18,8 @@ RnnModel lfads_generator(const LfadsModel& model);
 
 // Rates (expected counts per bin) from factors [..., F]: exp(W_r f + b_r), [..., D]; for the other
 // observation models their mean.
-Array<float> lfads_rates(const LfadsModel& model, const Array<float>& factors);
+// A stitched model has a readout per session: `session` says whose.
+Array<float> lfads_rates(const LfadsModel& model, const Array<float>& factors, size_t session = 0);
 
 // Whether the file is an LFADS model (fit-lfads's model file or a checkpoint's).
 bool is_lfads_model(const H5File& in);

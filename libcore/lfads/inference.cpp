@@ -100,17 +100,18 @@ std::vector<SplitPosterior> infer_lfads(const LfadsModel& model, LfadsData& data
 }
 
 void write_posteriors(H5File& o, const std::vector<SplitPosterior>& splits, const LfadsSpec& spec,
-                      const std::string& layout) {
+                      const std::string& layout, const std::string& session) {
   const bool torch = layout == "lfads-torch";
+  const std::string prefix = session.empty() ? "" : session + "/";
   for (const SplitPosterior& r : splits) {
     const LfadsPosterior& p = r.posterior;
-    // Measures: attributes of the split's group (native) or SPLIT_<name> at the root (lfads-torch).
+    // Measures: attributes of the split's group (native) or SPLIT_<name> at the root or the session's group (lfads-torch).
     auto measure = [&](const std::string& n, const auto& v) {
-      if (torch) o.write_attribute(r.split + "_" + n, v);
-      else o.write_attribute(n, v, r.split);
+      if (torch) o.write_attribute(r.split + "_" + n, v, session.empty() ? "/" : session);
+      else o.write_attribute(n, v, prefix + r.split);
     };
     if (torch) {
-      const std::string g = r.split + "_";
+      const std::string g = prefix + r.split + "_";
       o.write(g + "output_params", p.rates);
       const auto& names = observation_param_names(parse_observation(spec.observation));
       for (size_t k = 0; k < p.obs_params.size(); ++k) o.write(g + "obs_" + names[k], p.obs_params[k]);
@@ -125,8 +126,8 @@ void write_posteriors(H5File& o, const std::vector<SplitPosterior>& splits, cons
       o.write(g + "inds", Shape{r.inds.size()}, r.inds.data());
     } else {
       const auto& names = observation_param_names(parse_observation(spec.observation));
-      for (size_t k = 0; k < p.obs_params.size(); ++k) o.write(r.split + "/obs_" + names[k], p.obs_params[k]);
-      const std::string g = r.split + "/";
+      const std::string g = prefix + r.split + "/";
+      for (size_t k = 0; k < p.obs_params.size(); ++k) o.write(g + "obs_" + names[k], p.obs_params[k]);
       o.write(g + "rates", p.rates);
       o.write(g + "factors", p.factors);
       o.write(g + "gen_states", p.gen_states);
@@ -148,6 +149,33 @@ void write_posteriors(H5File& o, const std::vector<SplitPosterior>& splits, cons
     if (r.has_input_r2) measure("inferred_input_r2", r.inferred_input_r2);
     if (!r.factors_lowd_r2.empty()) measure("factors_lowd_r2", r.factors_lowd_r2);
   }
+}
+
+std::string infer_lfads_files(H5File& out, const LfadsModel& model, const std::vector<std::string>& files,
+                              const LfadsReadOptions& reading, const InferenceSettings& s, uint64_t seed, int threads) {
+  const std::vector<LfadsSession>& sessions = model.spec.sessions;
+  if (files.size() != std::max<size_t>(1, sessions.size())) {
+    std::string names;
+    for (const LfadsSession& one : sessions) names += (names.empty() ? "" : ", ") + one.name;
+    throw UsageError("the model was fitted to " +
+                     (sessions.empty() ? std::string("one session") :
+                                         std::to_string(sessions.size()) + " sessions (" + names + ")") +
+                     " but " + std::to_string(files.size()) + " files are given: one -i per session, in that order");
+  }
+  std::string history;
+  for (size_t k = 0; k < files.size(); ++k) {
+    const LfadsModel view{session_view(model.spec, k), model.params, model.valid_fraction};
+    LfadsReadOptions r = reading;
+    if (r.valid_fraction == 0 && r.hold_out == 0) r = reading_of(model, k);
+    r.observation = model.spec.observation;
+    LfadsData data = read_lfads_data(H5File::open(files[k]), r);
+    if (k == 0) history = data.history;
+    require_model_fits(view, data, files[k]);
+    if (!sessions.empty()) log_info("session " + sessions[k].name + " (" + files[k] + "):");
+    auto splits = infer_lfads(view, data, s, files[k], seed, threads);
+    write_posteriors(out, splits, view.spec, s.layout, sessions.empty() ? "" : sessions[k].name);
+  }
+  return history;
 }
 
 }  // namespace ctd

@@ -46,7 +46,16 @@ std::vector<SplitPosterior> infer_lfads(const LfadsModel& model, LfadsData& data
 // expected counts per bin), _factors, _ic_mean, _ic_std, _co_means, _co_stds,
 // _gen_states, _gen_inputs (inferred then external inputs), _con_states,
 // _inds at the root, the measures as root attributes SPLIT_<measure>.
+// A stitched model's session: all of it under the group `session` (its
+// measures as that group's attributes).
 void write_posteriors(H5File& out, const std::vector<SplitPosterior>& splits, const LfadsSpec& spec,
-                      const std::string& layout);
+                      const std::string& layout, const std::string& session = "");
+
+// fit-lfads --infer: the model over `files` (one, or a stitched model's one
+// per session, in the model's order), read with `reading` (where it leaves the
+// validation share and held-out units open: the model's own), the posteriors
+// written to `out`. Returns the first file's history.
+std::string infer_lfads_files(H5File& out, const LfadsModel& model, const std::vector<std::string>& files,
+                              const LfadsReadOptions& reading, const InferenceSettings& s, uint64_t seed, int threads);
 
 }  // namespace ctd

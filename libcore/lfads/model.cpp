@@ -33,6 +33,10 @@ void register_options(OptionSet& o, LfadsSpec& s) {
   o.add("ii-dim", s.ii, "Inferred inputs (0: the autonomous model)").non_negative();
   o.add("gen-dim", s.gen, "Generator GRU units").min(1);
   o.add("factors-dim", s.factors, "Factors").min(1);
+  o.add("readin-dim", s.readin,
+        "Read-in: the encoders read this many affine combinations of the held-in units, one map per session "
+        "(0: the units themselves; with several sessions 0 means --factors-dim)")
+      .non_negative();
   o.add("keep-rate", s.keep, "Dropout keep probability in training").range(1e-3, 1);
   o.add("cd-rate", s.cd_rate,
         "Coordinated dropout: share of held-in entries withheld from the encoders in training; the likelihood "
@@ -65,10 +69,41 @@ std::vector<std::string> encoder_names(const LfadsSpec& s) {
   return {"ic_enc"};  // an autonomous model has no controller to encode for
 }
 
+LfadsSpec session_view(const LfadsSpec& s, size_t k) {
+  if (s.sessions.empty()) return s;
+  LfadsSpec v = s;
+  const LfadsSession& one = s.sessions.at(k);
+  v.D = one.D;
+  v.held_in = one.held_in;
+  v.location = one.location;
+  v.session = int(k);
+  return v;
+}
+
+std::string session_prefix(const LfadsSpec& s) {
+  return s.session >= 0 ? "sessions/" + s.sessions.at(size_t(s.session)).name + "/" : std::string();
+}
+
+namespace {
+// A session's own parameters: its read-in (if any) and its readout.
+void add_session_params(std::vector<std::pair<std::string, Shape>>& v, const LfadsSpec& s, const std::string& prefix,
+                        int D, int held_in) {
+  if (held_in < 1 || held_in > D)  // set from the data with D; never a stand-in for "all"
+    throw std::logic_error("LfadsSpec: held_in " + std::to_string(held_in) + " outside 1.." + std::to_string(D));
+  if (s.readin > 0) {
+    v.push_back({prefix + "readin/w", {size_t(s.readin), size_t(held_in)}});
+    v.push_back({prefix + "readin/b", {size_t(s.readin)}});
+  }
+  const size_t P = size_t(observation_param_count(parse_observation(s.observation)));
+  const std::string readout = prefix + (P == 1 ? "logrates" : "obs");
+  v.push_back({readout + "/w", {P * size_t(D), size_t(s.factors)}});
+  v.push_back({readout + "/b", {P * size_t(D)}});
+}
+}  // namespace
+
 std::vector<ParamEntry> lfads_layout(const LfadsSpec& s) {
-  if (s.held_in < 1 || s.held_in > s.D)  // set from the data with D; never a stand-in for "all"
-    throw std::logic_error("LfadsSpec: held_in " + std::to_string(s.held_in) + " outside 1.." + std::to_string(s.D));
-  const size_t D = size_t(s.D), Din = size_t(s.held_in), C = size_t(s.con), I = size_t(s.ii), G = size_t(s.gen),
+  if (!s.sessions.empty() && s.readin < 1) throw std::logic_error("LfadsSpec: stitched sessions need a read-in");
+  const size_t Din = size_t(s.encoder_input()), C = size_t(s.con), I = size_t(s.ii), G = size_t(s.gen),
                F = size_t(s.factors), X = size_t(s.ext), Eic = size_t(s.ic_width()), Eci = size_t(s.ci_width());
   std::vector<std::pair<std::string, Shape>> v;
   for (const std::string& enc : encoder_names(s)) {
@@ -89,10 +124,8 @@ std::vector<ParamEntry> lfads_layout(const LfadsSpec& s) {
   }
   add_gru(v, "gen", G, I + X, false);
   v.push_back({"factors/w", {F, G}});
-  const size_t P = size_t(observation_param_count(parse_observation(s.observation)));
-  const std::string readout = P == 1 ? "logrates" : "obs";
-  v.push_back({readout + "/w", {P * D, F}});
-  v.push_back({readout + "/b", {P * D}});
+  if (s.sessions.empty()) add_session_params(v, s, "", s.D, s.held_in);
+  for (const LfadsSession& one : s.sessions) add_session_params(v, s, "sessions/" + one.name + "/", one.D, one.held_in);
   return pack_layout(v);
 }
 
@@ -127,7 +160,8 @@ AlignedVector<float> init_lfads(const LfadsSpec& s, uint64_t seed) {
         size_t c = i % cols;
         w[i] = float(rng.normal() / std::sqrt(double(c < H ? H : I)));
       }
-    } else if (n == "ic/w" || n == "co/w" || n == "factors/w" || n == "logrates/w" || n == "obs/w") {
+    } else if (n == "ic/w" || n == "co/w" || n == "factors/w" || ends("logrates/w") || ends("obs/w") ||
+               ends("readin/w")) {
       for (size_t i = 0; i < e.size(); ++i) w[i] = float(rng.normal() / std::sqrt(double(e.shape[1])));
     } else if (n == "ic_prior/logvar") {
       for (size_t i = 0; i < e.size(); ++i) w[i] = float(std::log(s.ic_prior_var));
@@ -144,7 +178,7 @@ void init_readout_biases(const LfadsSpec& s, const float* x, size_t rows, float*
   const Observation kind = parse_observation(s.observation);
   if (kind == Observation::Poisson) return;
   const size_t D = size_t(s.D);
-  float* b = params + find_param(lfads_layout(s), "obs/b").offset;
+  float* b = params + find_param(lfads_layout(s), session_prefix(s) + "obs/b").offset;
   for (size_t d = 0; d < D; ++d) {
     // Moments of the unit's values (above its location and non-zero, for the ZIG).
     const double loc = s.location.empty() ? 0.0 : double(s.location[d]);
@@ -299,9 +333,15 @@ LfadsLoss lfads_pass(const LfadsSpec& s, const S* params, S* grad, const S* coun
   // shared one (the tutorial's) serves both the initial condition and the controller.
   const size_t nT = static_cast<size_t>(T);
   std::vector<Var> xin(nT);
+  // The session's own parameters (a stitched model's view) under its prefix.
+  const std::string own = session_prefix(s);
   for (int t = 0; t < T; ++t) xin[size_t(t)] = drop(tape.input(x[size_t(t)].leftCols(Din)), dr.drop_x, t);
+  if (s.readin > 0) {  // the read-in: the encoders read a shared space of `readin` dimensions
+    Var w = P(own + "readin/w"), b = P(own + "readin/b");
+    for (int t = 0; t < T; ++t) xin[size_t(t)] = affine(xin[size_t(t)], w, b);
+  }
   auto encode = [&](const std::string& name, int E, int bins, std::vector<Var>& hf, std::vector<Var>& hb) {
-    const Gru ef = gru(name + "/fwd", E, Din), eb = gru(name + "/bwd", E, Din);
+    const Gru ef = gru(name + "/fwd", E, s.encoder_input()), eb = gru(name + "/bwd", E, s.encoder_input());
     hf.assign(size_t(bins), Var{});
     hb.assign(size_t(bins), Var{});
     Var h = tape.broadcast_rows(P(name + "/fwd/h0"), B);
@@ -333,7 +373,7 @@ LfadsLoss lfads_pass(const LfadsSpec& s, const S* params, S* grad, const S* coun
   Var Wf = tape.row_normalize(P("factors/w"));
   const ObservationModel obs = observation_model(s);
   const bool poisson = obs.kind == Observation::Poisson;
-  Var wr = P(poisson ? "logrates/w" : "obs/w"), br = P(poisson ? "logrates/b" : "obs/b");
+  Var wr = P(own + (poisson ? "logrates/w" : "obs/w")), br = P(own + (poisson ? "logrates/b" : "obs/b"));
   Var nll, kl_ii;
   Var f = tape.input(Mat::Zero(B, F));
   // Controller and the AR(1) prior of the inferred inputs.

@@ -6,15 +6,23 @@
 // lets the tests check the whole gradient against finite differences).
 #pragma once
 #include <cstdint>
-#include <vector>
-
 #include <string>
+#include <vector>
 
 #include "autodiff/tape.hpp"
 #include "lfads/observation.hpp"
 #include "nn/rnn.hpp"
 
 namespace ctd {
+
+// One recording session of a stitched model (docs/methods.md §4, "Several
+// sessions"): its own units, read in to the shared space and read out of the
+// shared factors by matrices of its own.
+struct LfadsSession {
+  std::string name;             // a valid HDF5 name: its parameters live under sessions/NAME/
+  int D = 0, held_in = 0;       // its units (held-in first) and how many the encoders read
+  std::vector<float> location;  // zero-inflated-gamma: each unit's location [D]
+};
 
 struct LfadsSpec {
   int D = 100;          // recorded units the likelihood reconstructs (held-in first, then held-out)
@@ -39,10 +47,24 @@ struct LfadsSpec {
   int ic_width() const { return separate_encoders() && ic_enc > 0 ? ic_enc : enc; }
   int ci_width() const { return separate_encoders() && ci_enc > 0 ? ci_enc : enc; }
   int held_out() const { return D - held_in; }  // the last D - held_in units: reconstructed, never read
+  // A read-in layer: the encoders read readin values, an affine map of the
+  // held-in units (0: they read the units). Stitching needs one per session.
+  int readin = 0;
+  // Several sessions (empty: one, the data's, as D and held_in say). Then D
+  // and held_in are the sums over the sessions, and a pass sees one session:
+  // session_view() sets D, held_in and location to that session's.
+  std::vector<LfadsSession> sessions;
+  int session = -1;  // the session a view passes over (-1: none, or not stitched)
+  int encoder_input() const { return readin > 0 ? readin : held_in; }
 };
+// The spec a pass over session k's trials uses (the spec itself when not stitched).
+LfadsSpec session_view(const LfadsSpec& spec, size_t k);
+// Where a session's own parameters live: "sessions/NAME/" in a view of a
+// stitched model, "" otherwise.
+std::string session_prefix(const LfadsSpec& spec);
 class OptionSet;
 // --enc-dim, --ic-enc-dim, --ci-enc-dim, --ic-enc-seq-len, --ci-lag, --con-dim, --ii-dim, --gen-dim,
-// --factors-dim, --keep-rate, --cd-rate, --sample-validation, --varmin, --observation
+// --factors-dim, --readin-dim, --keep-rate, --cd-rate, --sample-validation, --varmin, --observation
 // (D, held_in and ext come from the data).
 void register_options(OptionSet& o, LfadsSpec& s);
 
@@ -50,7 +72,9 @@ void register_options(OptionSet& o, LfadsSpec& s);
 // ic_enc/..., ci_enc/...), ic/w, ic/b,
 // ic_prior/mean, ic_prior/logvar, con/..., co/w, co/b, ar_prior/logatau,
 // ar_prior/lognvar, gen/..., factors/w, and the readout: logrates/w [D,F],
-// logrates/b (poisson) or obs/w [P·D,F], obs/b (the other observation models).
+// logrates/b (poisson) or obs/w [P·D,F], obs/b (the other observation models),
+// and with a read-in, readin/w [readin, held_in] and readin/b. Stitched: the
+// read-ins and readouts of each session under sessions/NAME/.
 ObservationModel observation_model(const LfadsSpec& spec);
 std::vector<ParamEntry> lfads_layout(const LfadsSpec& spec);
 // The encoders' names: "enc" (shared), or "ic_enc" and (with a controller) "ci_enc".

@@ -1,5 +1,6 @@
 #include "lfads/model_file.hpp"
 
+#include "lfads/sessions.hpp"
 #include "util/error.hpp"
 
 namespace ctd {
@@ -7,6 +8,9 @@ namespace ctd {
 void write_lfads_model(H5File& out, const LfadsSpec& s, const AlignedVector<float>& params) {
   for (const auto& e : lfads_layout(s)) out.write(e.name, e.shape, params.data() + e.offset);
   if (!s.location.empty()) out.write("obs/location", Shape{s.location.size()}, s.location.data());
+  for (const LfadsSession& one : s.sessions)
+    if (!one.location.empty())
+      out.write("sessions/" + one.name + "/obs/location", Shape{one.location.size()}, one.location.data());
   write_lfads_spec(out, s);
 }
 
@@ -31,6 +35,17 @@ void write_lfads_spec(H5File& out, const LfadsSpec& s) {
   out.write_attribute("varmin", s.varmin);
   out.write_attribute("bfg", s.bfg);
   out.write_attribute("observation", s.observation);
+  if (s.readin > 0) out.write_attribute("readin_dim", int64_t(s.readin));
+  if (s.sessions.empty()) return;
+  // A stitched model: D and D_in are the sums; each session's own in its group.
+  std::vector<std::string> names;
+  for (const LfadsSession& one : s.sessions) {
+    names.push_back(one.name);
+    out.create_group("sessions/" + one.name);
+    out.write_attribute("D", int64_t(one.D), "sessions/" + one.name);
+    out.write_attribute("D_in", int64_t(one.held_in), "sessions/" + one.name);
+  }
+  out.write_attribute("sessions", names);
 }
 
 LfadsModel read_lfads_model(const H5File& in) {
@@ -68,14 +83,39 @@ LfadsModel read_lfads_model(const H5File& in) {
       throw Error(in.name() + ": attribute 'observation': " + e.what());
     }
   }
-  if (parse_observation(s.observation) == Observation::ZeroInflatedGamma) {
-    Array<float> loc = in.read_finite("obs/location", "[D]");
-    if (loc.shape != Shape{size_t(s.D)})
-      throw Error(in.where("obs/location") + " has shape " + shape_string(loc.shape) + " but the model has " +
-                  std::to_string(s.D) + " units");
+  const bool zig = parse_observation(s.observation) == Observation::ZeroInflatedGamma;
+  auto read_location = [&](const std::string& path, int D) {
+    Array<float> loc = in.read_finite(path, "[D]");
+    if (loc.shape != Shape{size_t(D)})
+      throw Error(in.where(path) + " has shape " + shape_string(loc.shape) + " but the model has " +
+                  std::to_string(D) + " units there");
     for (float v : loc.data)
-      if (v < 0) throw Error(in.where("obs/location") + " holds a negative location");
-    s.location = loc.data;
+      if (v < 0) throw Error(in.where(path) + " holds a negative location");
+    return loc.data;
+  };
+  if (in.has_attribute("readin_dim")) s.readin = int(in.read_attribute_in("readin_dim", 0, 1e6));
+  if (in.has_attribute("sessions")) {
+    if (s.readin < 1) throw Error(in.name() + ": a stitched model (attribute 'sessions') needs readin_dim >= 1");
+    for (const std::string& name : in.read_attribute_strings("sessions")) {
+      require_session_name(name, in.name() + ": attribute 'sessions'");
+      for (const LfadsSession& other : s.sessions)
+        if (other.name == name) throw Error(in.name() + ": session '" + name + "' is named twice");
+      LfadsSession one;
+      one.name = name;
+      const std::string group = "sessions/" + name;
+      one.D = int(in.read_attribute_in("D", 1, 1e6, group));
+      one.held_in = int(in.read_attribute_in("D_in", 1, one.D, group));
+      if (zig) one.location = read_location(group + "/obs/location", one.D);
+      s.sessions.push_back(std::move(one));
+    }
+    if (s.sessions.empty()) throw Error(in.name() + ": attribute 'sessions' names no session");
+    int D = 0, held_in = 0;
+    for (const LfadsSession& one : s.sessions) D += one.D, held_in += one.held_in;
+    if (D != s.D || held_in != s.held_in)
+      throw Error(in.name() + ": attributes D and D_in (" + std::to_string(s.D) + ", " + std::to_string(s.held_in) +
+                  ") are not the sums over the sessions (" + std::to_string(D) + ", " + std::to_string(held_in) + ")");
+  } else if (zig) {
+    s.location = read_location("obs/location", s.D);
   }
   if (in.has_attribute("valid_fraction")) m.valid_fraction = in.read_attribute_in("valid_fraction", 0, 0.99);
   m.params.resize(lfads_param_count(s));
@@ -90,10 +130,10 @@ LfadsModel read_lfads_model(const H5File& in) {
   return m;
 }
 
-LfadsReadOptions reading_of(const LfadsModel& model) {
+LfadsReadOptions reading_of(const LfadsModel& model, size_t session) {
   LfadsReadOptions r;
   r.valid_fraction = model.valid_fraction;
-  r.hold_out = model.spec.held_out();
+  r.hold_out = session_view(model.spec, session).held_out();
   r.from_model = true;
   r.observation = model.spec.observation;
   return r;

@@ -31,9 +31,9 @@ double kl_weight(const LfadsTrainOptions& o, uint64_t step) {
 }
 
 namespace {
-// Loss (and gradient) of trials `rows` of a split, the batch split across
-// threads; trial b draws from stream stream0 + b, and the loss is per trial
-// of a batch of `batch_size` (rows may be one rank's share of it).
+// Loss (and gradient, added to `grad`) of trials `rows` of a split, the batch
+// split across threads; trial b draws from stream stream0 + b, and the loss is
+// per trial of a batch of `batch_size` (rows may be one rank's or one session's share of it).
 LfadsLoss batch_pass(const LfadsSpec& spec, const float* params, float* grad, const LfadsSplit& split,
                      const std::vector<size_t>& rows, double kl_w, uint64_t seed, uint64_t stream0, bool dropout,
                      SampleValidation sv, int threads, std::vector<AlignedVector<float>>& grads, int batch_size) {
@@ -71,7 +71,6 @@ LfadsLoss batch_pass(const LfadsSpec& spec, const float* params, float* grad, co
     total.kl_ii += p.kl_ii;
   }
   if (grad) {
-    std::fill(grad, grad + P, 0.0f);
     for (int k = 0; k < nt; ++k)
       for (size_t i = 0; i < P; ++i) grad[i] += grads[size_t(k)][i];
   }
@@ -93,9 +92,13 @@ LfadsLoss lfads_sample_validation(const LfadsSpec& spec, const AlignedVector<flo
                     SampleValidation::Score, threads, unused, int(rows.size()));
 }
 
-double train_lfads(const LfadsSpec& spec, const LfadsTrainOptions& o, const LfadsSplit& train, LfadsTrainState& st,
-                   const LfadsHook& hook) {
-  const size_t P = lfads_param_count(spec), n = train.data.dim(0);
+double train_lfads(const LfadsSpec& spec, const LfadsTrainOptions& o, const std::vector<const LfadsSplit*>& train,
+                   LfadsTrainState& st, const LfadsHook& hook) {
+  const size_t P = lfads_param_count(spec);
+  // The sessions' training trials pooled: trial i of the pool is row i - start[k] of session k.
+  std::vector<size_t> start = {0};
+  for (const LfadsSplit* s : train) start.push_back(start.back() + s->data.dim(0));
+  const size_t n = start.back();
   std::vector<AlignedVector<float>> grads;
   // Data parallel (mpirun): every rank draws the whole batch's rows and computes its share.
   const std::pair<int, int> share = my_rows(o.batch_size);
@@ -106,21 +109,39 @@ double train_lfads(const LfadsSpec& spec, const LfadsTrainOptions& o, const Lfad
   // The tape of a batch holds every step's activations: about 12 floats per
   // unit of every layer and step (2.5 MB a trial at the defaults, T = 100;
   // measured 2.3-2.6). Too large a batch must fail now, not swap for hours.
-  const double widths = 2.0 * spec.ic_width() + (spec.separate_encoders() ? 2.0 * spec.ci_width() : 0.0) + 2.0 * spec.con + spec.gen + spec.factors + spec.D + 2.0 * spec.ii;
-  require_memory(double(end - first) * double(train.data.dim(1)) * widths * 12 * sizeof(float),
+  int units = spec.sessions.empty() ? spec.D : 0;
+  for (const LfadsSession& one : spec.sessions) units = std::max(units, one.D);
+  const double widths = 2.0 * spec.ic_width() + (spec.separate_encoders() ? 2.0 * spec.ci_width() : 0.0) +
+                        2.0 * spec.con + spec.gen + spec.factors + units + spec.readin + 2.0 * spec.ii;
+  const size_t T = train.front()->data.dim(1);
+  require_memory(double(end - first) * double(T) * widths * 12 * sizeof(float),
                  "--batch-size " + std::to_string(o.batch_size) + " (the activations of " + std::to_string(end - first) +
-                     " trials of " + std::to_string(train.data.dim(1)) + " steps)");
-  std::vector<size_t> rows(static_cast<size_t>(o.batch_size)), mine(size_t(end - first));
+                     " trials of " + std::to_string(T) + " steps)");
+  std::vector<size_t> rows(static_cast<size_t>(o.batch_size));
+  std::vector<LfadsSpec> views;
+  for (size_t k = 0; k < train.size(); ++k) views.push_back(session_view(spec, k));
   LfadsLoss loss;
   double kw = 0, l2 = 0;
   auto loss_and_grad = [&](uint64_t step, float* grad) {
     RngStream pick(o.seed, RngDomain::Sampling, step);
     for (auto& r : rows) r = std::min(n - 1, size_t(pick.uniform() * double(n)));
+    // Sessions in order (one session: the order drawn); trial j of that order draws from stream step·B + j.
+    std::stable_sort(rows.begin(), rows.end(), [&](size_t a, size_t b) {
+      return std::upper_bound(start.begin(), start.end(), a) < std::upper_bound(start.begin(), start.end(), b);
+    });
     kw = kl_weight(o, step);
-    std::copy(rows.begin() + first, rows.begin() + end, mine.begin());
-    loss = batch_pass(spec, st.params.data(), grad, train, mine, kw, o.seed,
-                      step * uint64_t(o.batch_size) + uint64_t(first), true, SampleValidation::Train, o.threads, grads,
-                      o.batch_size);
+    std::fill(grad, grad + P, 0.0f);
+    loss = LfadsLoss{};
+    for (size_t k = 0, j = size_t(first); k < train.size() && j < size_t(end); ++k) {
+      std::vector<size_t> mine;  // this rank's trials of session k, as rows of the session
+      const size_t j0 = j;
+      for (; j < size_t(end) && rows[j] < start[k + 1]; ++j) mine.push_back(rows[j] - start[k]);
+      if (mine.empty()) continue;
+      LfadsLoss part = batch_pass(views[k], st.params.data(), grad, *train[k], mine, kw, o.seed,
+                                  step * uint64_t(o.batch_size) + uint64_t(j0), true, SampleValidation::Train,
+                                  o.threads, grads, o.batch_size);
+      loss.nll += part.nll, loss.kl_ic += part.kl_ic, loss.kl_ii += part.kl_ii;
+    }
     if (ranks().size > 1) {  // summed in rank order: repeatable for a given number of ranks
       sum_over_ranks(grad, P);
       double parts[3] = {loss.nll, loss.kl_ic, loss.kl_ii};

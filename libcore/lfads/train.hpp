@@ -32,10 +32,13 @@ double kl_weight(const LfadsTrainOptions& o, uint64_t step);
 // The model's parameters and the optimiser's progress (its curve: step,
 // train_loss, valid_loss, valid_nll and its moving average, recorded by the caller's hook).
 struct LfadsTrainState : OptimizerProgress {
-  // With sample validation the curve has a column more: sample_valid_nll.
-  explicit LfadsTrainState(bool sample_validation = false) {
+  // With sample validation the curve has a column more, sample_valid_nll; a
+  // stitched model one per session, valid_nll_NAME (valid_nll: over them all).
+  LfadsTrainState() : LfadsTrainState(LfadsSpec{}) {}
+  explicit LfadsTrainState(const LfadsSpec& spec) {
     std::vector<std::string> names = {"step", "train_loss", "valid_loss", "valid_nll", "valid_nll_smoothed"};
-    if (sample_validation) names.push_back("sample_valid_nll");
+    if (spec.sample_validation > 0) names.push_back("sample_valid_nll");
+    for (const LfadsSession& s : spec.sessions) names.push_back("valid_nll_" + s.name);
     curve = Curve(names);
   }
   AlignedVector<float> params;
@@ -49,7 +52,8 @@ struct LfadsStepReport {
 using LfadsHook = std::function<bool(const LfadsTrainState&, const LfadsStepReport&)>;
 
 // Loss terms of a batch of trials (rows of a split), without gradient: for
-// validation. keep = 1 (no dropout, no coordinated dropout).
+// validation. keep = 1 (no dropout, no coordinated dropout). A stitched
+// model's: spec is the session's view (session_view).
 LfadsLoss lfads_evaluate(const LfadsSpec& spec, const AlignedVector<float>& params, const LfadsSplit& split,
                          const std::vector<size_t>& rows, double kl_w, uint64_t seed, int threads);
 
@@ -60,7 +64,9 @@ LfadsLoss lfads_sample_validation(const LfadsSpec& spec, const AlignedVector<flo
 
 // Trains until state.step == batches or the hook returns false. Throws Error
 // naming the batch if the loss becomes NaN or Inf. Returns ms per batch.
-double train_lfads(const LfadsSpec& spec, const LfadsTrainOptions& o, const LfadsSplit& train, LfadsTrainState& state,
-                   const LfadsHook& hook);
+// `train` holds each session's training trials (one split when not stitched);
+// batches draw from all of them pooled.
+double train_lfads(const LfadsSpec& spec, const LfadsTrainOptions& o, const std::vector<const LfadsSplit*>& train,
+                   LfadsTrainState& state, const LfadsHook& hook);
 
 }  // namespace ctd

@@ -42,14 +42,11 @@ Array<double> counts(const H5File& d, const std::string& split) {
   return last_axis_concat(in, out);
 }
 
-// The lfads-data file the posterior came from: --data, else its data_file attribute.
-H5File data_file(const H5File& post, const PlotRequest& r, const std::string& why) {
-  if (!r.data.empty()) return H5File::open(r.data);
-  const std::string recorded = post.has_attribute("data_file") ? post.read_attribute_string("data_file") : "";
-  if (recorded.empty()) throw UsageError("the " + why + " come from the lfads data file: give --data FILE");
+// A data file a posterior names (its data_file attribute): a relative name was
+// relative to where fit-lfads ran, so beside the posterior first, then here.
+H5File recorded_file(const H5File& post, const std::string& recorded, const std::string& why) {
   if (recorded == "-" || recorded == "<stdin>")
     throw UsageError("the " + why + " come from the lfads data file, which the posterior read from stdin: give --data FILE");
-  // A relative name was relative to where fit-lfads ran: beside the posterior first, then here.
   const auto slash = post.name().find_last_of('/');
   if (recorded[0] != '/' && slash != std::string::npos && post.name() != "<stdin>") {
     const std::string beside = post.name().substr(0, slash + 1) + recorded;
@@ -60,16 +57,28 @@ H5File data_file(const H5File& post, const PlotRequest& r, const std::string& wh
   return H5File::open(recorded);
 }
 
+// The lfads-data file the posterior came from: --data, else its data_file attribute.
+H5File data_file(const H5File& post, const PlotRequest& r, const std::string& why) {
+  if (!r.data.empty()) return H5File::open(r.data);
+  const std::string recorded =
+      post.has_attribute("data_file") && post.attribute_is_string("data_file") ? post.read_attribute_string("data_file") : "";
+  if (recorded.empty()) throw UsageError("the " + why + " come from the lfads data file: give --data FILE");
+  return recorded_file(post, recorded, why);
+}
+
 // Whether the posterior's model is Poisson (spike counts): files from before observation models are.
 bool poisson_model(const H5File& f) {
   return !f.has_attribute("observation") || !f.attribute_is_string("observation") ||
          f.read_attribute_string("observation") == "poisson";
 }
 
+Figure session_rates(const H5File& f, const PlotRequest& r);
+
 // Rates against the truth and the spikes, or for a model of continuous
 // signals (calcium traces) its mean against the trace, the noise-free trace
 // and the spikes behind it (simulate-calcium's *_spikes, on the right axis).
 Figure rates(const H5File& f, const PlotRequest& r) {
+  if (f.has_attribute("sessions")) return session_rates(f, r);
   const Array<double> rate = posterior(f, r.split, "rates", "output_params");
   const size_t B = rate.dim(0), T = rate.dim(1), D = rate.dim(2);
   const size_t b = size_t(pick(r.trials, {0}, B, "trial").front());
@@ -115,6 +124,55 @@ Figure rates(const H5File& f, const PlotRequest& r) {
     if (truth.size())
       plot += ref + " using 1:3 with lines lw 2 dt 2 lc rgb 'black' title " + label(poisson ? "true rate" : "noise-free trace") + ", ";
     fig << plot + ref + " using 1:2 with lines lw 2 lc rgb '#1f77b4' title " + label(inferred);
+  }
+  fig << "unset multiplot";
+  return fig;
+}
+
+// A stitched model's posterior: one panel per session, the inferred rates of
+// a few of its units in one trial, with the true rates of its data file (the
+// posterior's data_file lists one per session) where it has them.
+Figure session_rates(const H5File& f, const PlotRequest& r) {
+  const std::vector<std::string> names = f.read_attribute_strings("sessions");
+  std::vector<std::string> files;
+  if (f.has_attribute("data_file") && f.attribute_is_string("data_file")) files = f.read_attribute_strings("data_file");
+  Figure fig;
+  fig << "set multiplot layout " + std::to_string(names.size()) + ",1 title " +
+             title_of(r, "inferred rates of each session (" + r.split + ")" +
+                             (files.size() == names.size() ? ", against the true rates" : ""));
+  fig << "set key outside right top" << "set xlabel 'time bin'";
+  for (size_t k = 0; k < names.size(); ++k) {
+    const Array<double> rate = posterior(f, names[k] + "/" + r.split, "rates", "output_params");
+    const size_t B = rate.dim(0), T = rate.dim(1), D = rate.dim(2);
+    const size_t b = size_t(pick(r.trials, {0}, B, "trial").front());
+    const std::vector<int64_t> units = pick(r.units, {0, 1, 2}, D, "neuron of session " + names[k]);
+    Array<double> truth;
+    double cf = 1;
+    if (files.size() == names.size()) {
+      H5File d = recorded_file(f, files[k], "true rates");
+      if (d.has_dataset(r.split + "_truth")) truth = need(d, r.split + "_truth");
+      if (d.has_dataset("conversion_factor")) cf = d.read<double>("conversion_factor")[0];
+      if (truth.shape != rate.shape) truth = {};
+    }
+    DataBlock& d = fig.block("session" + std::to_string(k));
+    for (size_t t = 0; t < T; ++t) {
+      std::vector<double> row{double(t)};
+      for (int64_t n : units) row.push_back(rate[(b * T + t) * D + size_t(n)]);
+      for (int64_t n : units) row.push_back(truth.size() ? truth[(b * T + t) * D + size_t(n)] / cf : NAN);
+      d.row(row);
+    }
+    const std::string ref = "$session" + std::to_string(k);
+    fig << "set title " + label("session " + names[k] + ", trial " + std::to_string(b)) << "set ylabel 'spikes per bin'";
+    std::string plot = "plot ";
+    for (size_t j = 0; j < units.size(); ++j) {
+      const std::string lc = " lc " + std::to_string(j + 1);
+      plot += (j ? ", " : "") + ref + " using 1:" + std::to_string(j + 2) + " with lines lw 2" + lc + " title " +
+              label("neuron " + std::to_string(units[j]));
+      if (truth.size())
+        plot += ", " + ref + " using 1:" + std::to_string(units.size() + j + 2) + " with lines lw 1.5 dt 2" + lc +
+                (j == 0 ? " title 'true rates (dashed)'" : " notitle");
+    }
+    fig << plot;
   }
   fig << "unset multiplot";
   return fig;
@@ -187,8 +245,8 @@ Figure factors(const H5File& f, const PlotRequest& r) {
 std::vector<FigureKind> lfads_figures(const std::string& kind) {
   if (kind != "lfads-posterior") return {};
   return {{"rates", "inferred rates of a few neurons of one trial, with the true rates and spikes of the data file "
-                    "(a model of calcium traces: its mean, the trace, the noise-free trace and the spikes) "
-                    "(--trials, --units, --data)", rates},
+                    "(a model of calcium traces: its mean, the trace, the noise-free trace and the spikes; a "
+                    "stitched model: a panel per session) (--trials, --units, --data)", rates},
           {"inputs", "inferred inputs of one trial with the true input of the data file (--trials, --data)", inputs},
           {"factors", "the factors of one trial (--trials)", factors},
           {"raster", "spike counts of one trial from the data file (--trials, --data)",

@@ -169,7 +169,19 @@ void OptionSet::apply() {
       void operator()(std::string* v) const { *v = last; }
       void operator()(bool* v) const { *v = parse_bool(last, what); }
       void operator()(std::vector<double>* v) const { *v = parse_list(s.raw, what); }
-      void operator()(std::vector<std::string>* v) const { *v = s.raw; }
+      void operator()(std::vector<std::string>* v) const {
+        // Files (positional lists, repeated -i) as given; other texts also split at commas: a,b or --x a --x b.
+        if (s.positional) {
+          *v = s.raw;
+          return;
+        }
+        v->clear();
+        for (const std::string& r : s.raw)
+          for (size_t a = 0, b; a <= r.size(); a = b + 1) {
+            b = std::min(r.find(',', a), r.size());
+            v->push_back(r.substr(a, b - a));
+          }
+      }
     };
     std::visit(Assign{s, last, what}, s.target);
   }

@@ -36,6 +36,7 @@ struct OptionSpec {
   bool recorded = true;      // written to provenance, --print-config and checkpoints' signatures
   bool required = false;
   bool positional = false;   // may also be given as a positional argument
+  bool repeated = false;     // a list given by repeating the option (-i a -i b), one value each
   FileUse file_use = FileUse::None;  // a file (or FILE:DATASET) the run reads or writes
   bool set = false;          // given on the command line or in a config file
   std::vector<std::string> raw;  // the text values given (several for a list)

@@ -131,6 +131,40 @@ TEST_CASE("LFADS: separate initial-condition and controller encoders, a short IC
   CHECK(a.g0_mean != b.g0_mean);
 }
 
+TEST_CASE("LFADS: a read-in, and stitched sessions with their own read-ins and readouts around a shared model") {
+  LfadsSpec s = tiny(2, 1, 1, 0.3);
+  s.readin = 3;  // the encoders read 3 combinations of the 4 held-in units
+  CHECK(find_param(lfads_layout(s), "readin/w").shape == Shape{3, 4});
+  CHECK(find_param(lfads_layout(s), "enc/fwd/wRUHX").shape == Shape{8, 4 + 3});
+  check_whole_gradient(s);
+  LfadsSpec st = tiny(2, 0, 1);
+  st.readin = 3;
+  st.keep = 0.95;  // dropout's 1/keep compounding in the generator state blows the rates (and the differences) up
+  st.sessions = {{"a", 5, 4, {}}, {"b", 4, 2, {}}};
+  st.D = 9, st.held_in = 6;
+  const auto layout = lfads_layout(st);
+  CHECK(find_param(layout, "sessions/a/readin/w").shape == Shape{3, 4});
+  CHECK(find_param(layout, "sessions/b/readin/w").shape == Shape{3, 2});
+  CHECK(find_param(layout, "sessions/b/logrates/w").shape == Shape{4, 3});
+  CHECK_THROWS(find_param(layout, "logrates/w"));
+  CHECK(session_view(st, 1).D == 4);
+  CHECK(session_prefix(session_view(st, 1)) == "sessions/b/");
+  for (size_t k = 0; k < 2; ++k) check_whole_gradient(session_view(st, k));
+  // A pass over session a's trials moves none of b's parameters, and all of the shared ones it uses.
+  const LfadsSpec a = session_view(st, 0);
+  const int B = 2, T = 3;
+  AlignedVector<float> init = init_lfads(st, 1);
+  std::vector<double> p(init.begin(), init.end()), g(p.size(), 0.0), x = counts(B, T, a.D), u = inputs(B, T, a.ext);
+  lfads_pass<double>(a, p.data(), g.data(), x.data(), u.data(), B, T, lfads_draws<double>(a, B, T, 1, 0, false), 1.0, B);
+  for (const ParamEntry& e : layout) {
+    double norm = 0;
+    for (size_t i = 0; i < e.size(); ++i) norm += std::fabs(g[e.offset + i]);
+    CAPTURE(e.name);
+    if (e.name.rfind("sessions/b/", 0) == 0) CHECK(norm == 0);
+    if (e.name.rfind("sessions/a/", 0) == 0 || e.name == "gen/wCHX" || e.name == "factors/w") CHECK(norm > 0);
+  }
+}
+
 TEST_CASE("LFADS: gradients through every observation model's readout") {
   for (const char* obs : {"gaussian", "gamma", "zero-inflated-gamma"}) {
     LfadsSpec s = tiny(1, 1, 0, 0.3);

@@ -202,10 +202,12 @@ TEST_CASE("Validation rules: moving average, best point, plateaus that lower the
 }
 
 TEST_CASE("keep-best: a fit whose validation loss rises at the end returns the earlier parameters") {
-  LfadsData data;
+  std::vector<LfadsSessionData> sessions(1);
+  LfadsData& data = sessions[0].data;
   data.train.data = poisson_counts(3, 20, 8, 3);  // three trials: it overfits
   data.valid.data = poisson_counts(6, 20, 8, 4);
   data.held_in = 8;
+  sessions[0].name = "one";
   LfadsFitConfig c;
   c.spec.enc = 8, c.spec.con = 4, c.spec.gen = 16, c.spec.factors = 4, c.spec.ii = 0;
   c.train.batches = 400;
@@ -213,7 +215,7 @@ TEST_CASE("keep-best: a fit whose validation loss rises at the end returns the e
   c.train.kl_warmup_start = c.train.kl_warmup_end = 0;
   c.valid_every = 20;
   c.rules.keep_best = true;
-  LfadsFit fit = fit_lfads(c, data, {}, 0, 1);
+  LfadsFit fit = fit_lfads(c, sessions, {}, 0, 1);
   const std::vector<double>& smoothed = fit.state.curve.column("valid_nll_smoothed");
   const std::vector<double>& steps = fit.state.curve.column("step");
   const size_t at = size_t(std::min_element(smoothed.begin(), smoothed.end()) - smoothed.begin());
