@@ -52,6 +52,7 @@ int main(int argc, char** argv) {
       else out.h5().write_attribute("data_file", tool.inputs);
     } else {
       reading.observation = config.spec.observation;
+      reading.forward_bins = config.spec.forward_bins;
       const auto sessions = ctd::read_sessions(tool.inputs, session_names, reading);
       ctd::RunSignature sig = ctd::run_signature(o, {"batches", "valid-every"});
       ctd::LfadsFit fit = ctd::fit_lfads(config, sessions, sig, tool.seed, ctd::thread_count());

@@ -77,9 +77,36 @@ const Layout& detect_layout(const H5File& in) {
   return *found;
 }
 
+// NLB's forward spikes after a split's trials: the first `bins` bins of
+// HI_forward (and HO_forward, when the split has held-out units) appended in time.
+void append_forward(const H5File& in, const std::string& hi, const std::string& ho, int bins, Observation obs,
+                    Array<float>& data) {
+  Array<float> fwd = read_counts(in, hi + "_forward", obs);
+  if (in.has_dataset(ho)) {
+    if (!in.has_dataset(ho + "_forward"))
+      throw Error(in.name() + ": " + hi + "_forward without " + ho + "_forward: forward bins need every unit");
+    Array<float> out = read_counts(in, ho + "_forward", obs);
+    require_same_trials(in, ho + "_forward", out, hi + "_forward", fwd);
+    fwd = last_axis_concat(fwd, out);
+  }
+  const size_t B = data.dim(0), T = data.dim(1), D = data.dim(2), K = size_t(bins);
+  if (fwd.dim(0) != B || fwd.dim(2) != D)
+    throw Error(in.where(hi + "_forward") + " has shape " + shape_string(fwd.shape) + " but the trials are " +
+                shape_string(data.shape));
+  if (fwd.dim(1) < K)
+    throw UsageError("--forward-bins " + std::to_string(bins) + ": " + in.where(hi + "_forward") + " has only " +
+                     std::to_string(fwd.dim(1)) + " bins");
+  Array<float> joined({B, T + K, D});
+  for (size_t b = 0; b < B; ++b) {
+    std::copy_n(data.ptr() + b * T * D, T * D, joined.ptr() + b * (T + K) * D);
+    std::copy_n(fwd.ptr() + b * fwd.dim(1) * D, K * D, joined.ptr() + (b * (T + K) + T) * D);
+  }
+  data = std::move(joined);
+}
+
 // Counts of one split and how many units are held in; false if the file has no such split.
-bool read_split_counts(const H5File& in, const Layout& l, const std::string& split, Observation obs, LfadsSplit& s,
-                       int& held_in) {
+bool read_split_counts(const H5File& in, const Layout& l, const std::string& split, Observation obs, int forward_bins,
+                       LfadsSplit& s, int& held_in) {
   const std::string p = l.split_prefix(split);
   if (l.name == "lfads") {
     if (!in.has_dataset(p + "_data")) return false;
@@ -116,6 +143,7 @@ bool read_split_counts(const H5File& in, const Layout& l, const std::string& spl
       require_same_trials(in, ho, out, hi, s.data);
       s.data = last_axis_concat(s.data, out);
     }
+    if (forward_bins > 0 && in.has_dataset(hi + "_forward")) append_forward(in, hi, ho, forward_bins, obs, s.data);
   }
   return true;
 }
@@ -207,11 +235,11 @@ LfadsData read_lfads_data(const H5File& in, const LfadsReadOptions& opt) {
   d.layout = l.name;
   int held_train = 0, held_valid = 0;
   const Observation obs = parse_observation(opt.observation);
-  read_split_counts(in, l, "train", obs, d.train, held_train);
+  read_split_counts(in, l, "train", obs, opt.forward_bins, d.train, held_train);
   read_extras(in, l, "train", d.train);
   d.held_in = held_train;
   const std::string valid_name = l.name == "lfads" ? "valid_data" : l.name == "nlb" ? "eval_spikes_heldout" : "valid_encod_data";
-  if (read_split_counts(in, l, "valid", obs, d.valid, held_valid)) {
+  if (read_split_counts(in, l, "valid", obs, opt.forward_bins, d.valid, held_valid)) {
     if (opt.valid_fraction > 0 && !opt.from_model)
       throw UsageError(in.name() + " has validation trials (" + valid_name +
                        "): --valid-fraction splits files that have none");

@@ -53,6 +53,9 @@ struct LfadsReadOptions {
   // What the values must be (lfads/observation.hpp): counts >= 0 for poisson
   // (the default), > 0 for gamma, >= 0 for the zero-inflated gamma, any for gaussian.
   std::string observation = "poisson";
+  // Forward prediction (--forward-bins): NLB's *_spikes_held{in,out}_forward
+  // tensors, where the file has them, are appended to each trial: their first this many bins.
+  int forward_bins = 0;
 };
 class OptionSet;
 // --valid-fraction, --hold-out.

@@ -64,7 +64,10 @@ LfadsSpec spec_for(const LfadsSpec& options, const std::vector<LfadsSessionData>
     spec.held_in = first.held_in;
   }
   spec.ext = int(ext_width(first.train));
-  const int T = int(first.train.data.dim(1));
+  const int T = int(first.train.data.dim(1)) - spec.forward_bins;  // the bins the encoders read
+  if (T < 1)
+    throw UsageError("--forward-bins " + std::to_string(spec.forward_bins) + " leaves the encoders no bin of the " +
+                     std::to_string(first.train.data.dim(1)) + " in a trial");
   if (spec.ic_enc_seq_len > T)
     throw UsageError("--ic-enc-seq-len " + std::to_string(spec.ic_enc_seq_len) + " is longer than the trials (" +
                      std::to_string(T) + " bins)");

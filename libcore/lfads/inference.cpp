@@ -59,13 +59,24 @@ std::vector<SplitPosterior> infer_lfads(const LfadsModel& model, LfadsData& data
     std::string line = split + ": " + std::to_string(sp.data.dim(0)) + " trials in " +
                        fmt("%.1f", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()) + " s";
     const bool poisson = parse_observation(model.spec.observation) == Observation::Poisson;
-    if (model.spec.held_in < model.spec.D && !poisson) {
-      line += ", co-bps not scored (bits per spike are defined for Poisson models only)";
-    } else if (model.spec.held_in < model.spec.D) {
-      r.co_bps = bits_per_spike(p.rates, sp.data, size_t(model.spec.held_in));
-      r.has_co_bps = std::isfinite(r.co_bps);
-      line += ", co-bps " + (r.has_co_bps ? fmt("%.4f", r.co_bps) : std::string("n/a (no held-out spike)")) + " on " +
-              std::to_string(model.spec.D - model.spec.held_in) + " held-out units";
+    const size_t Tobs = sp.data.dim(1) - size_t(model.spec.forward_bins);
+    if (!poisson && (model.spec.held_in < model.spec.D || model.spec.forward_bins > 0)) {
+      line += std::string(model.spec.held_in < model.spec.D ? ", co-bps not scored" : ", fp-bps not scored") +
+              (model.spec.held_in < model.spec.D && model.spec.forward_bins > 0 ? " (nor fp-bps)" : "") +
+              " (bits per spike are defined for Poisson models only)";
+    } else {
+      if (model.spec.held_in < model.spec.D) {
+        r.co_bps = bits_per_spike(p.rates, sp.data, size_t(model.spec.held_in), 0, Tobs);
+        r.has_co_bps = std::isfinite(r.co_bps);
+        line += ", co-bps " + (r.has_co_bps ? fmt("%.4f", r.co_bps) : std::string("n/a (no held-out spike)")) + " on " +
+                std::to_string(model.spec.D - model.spec.held_in) + " held-out units";
+      }
+      if (model.spec.forward_bins > 0) {
+        r.fp_bps = bits_per_spike(p.rates, sp.data, 0, Tobs);
+        r.has_fp_bps = std::isfinite(r.fp_bps);
+        line += ", fp-bps " + (r.has_fp_bps ? fmt("%.4f", r.fp_bps) : std::string("n/a (no spike)")) + " on " +
+                std::to_string(model.spec.forward_bins) + " forward bins";
+      }
     }
     if (sp.truth.size()) {
       // Truth is in its own units: counts per bin × conversion factor (estimated when the file has none).
@@ -142,6 +153,7 @@ void write_posteriors(H5File& o, const std::vector<SplitPosterior>& splits, cons
       o.write(g + "inds", Shape{r.inds.size()}, r.inds.data());
     }
     if (r.has_co_bps) measure("co_bps", r.co_bps);
+    if (r.has_fp_bps) measure("fp_bps", r.fp_bps);
     if (r.has_rate_r2) {
       measure("rate_r2", r.rate_r2);
       measure("rate_r2_pooled", r.rate_r2_pooled);
@@ -168,6 +180,7 @@ std::string infer_lfads_files(H5File& out, const LfadsModel& model, const std::v
     LfadsReadOptions r = reading;
     if (r.valid_fraction == 0 && r.hold_out == 0) r = reading_of(model, k);
     r.observation = model.spec.observation;
+    r.forward_bins = model.spec.forward_bins;
     LfadsData data = read_lfads_data(H5File::open(files[k]), r);
     if (k == 0) history = data.history;
     require_model_fits(view, data, files[k]);

@@ -29,8 +29,8 @@ struct SplitPosterior {
   LfadsPosterior posterior;
   std::vector<int64_t> inds;  // the data file's trial index of each row
   Array<float> ext;           // the external inputs the model was given (empty: none)
-  bool has_rate_r2 = false, has_input_r2 = false, has_co_bps = false;
-  double rate_r2 = 0, rate_r2_pooled = 0, inferred_input_r2 = 0, co_bps = 0;
+  bool has_rate_r2 = false, has_input_r2 = false, has_co_bps = false, has_fp_bps = false;
+  double rate_r2 = 0, rate_r2_pooled = 0, inferred_input_r2 = 0, co_bps = 0, fp_bps = 0;
   std::vector<double> factors_lowd_r2;  // one per latent, when the file has *_lowd
 };
 

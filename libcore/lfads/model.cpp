@@ -29,6 +29,10 @@ void register_options(OptionSet& o, LfadsSpec& s) {
         "The controller at bin t reads the forward encoder at t - lag and the backward one at t + lag (zeros "
         "beyond the trial)")
       .non_negative();
+  o.add("forward-bins", s.forward_bins,
+        "Forward prediction: the last N bins of every trial are predicted, never read by the encoders (inferred "
+        "inputs 0 there); NLB files' *_forward spikes are appended as these bins")
+      .non_negative();
   o.add("con-dim", s.con, "Controller GRU units").min(1);
   o.add("ii-dim", s.ii, "Inferred inputs (0: the autonomous model)").non_negative();
   o.add("gen-dim", s.gen, "Generator GRU units").min(1);
@@ -254,7 +258,8 @@ LfadsDraws<S> lfads_draws(const LfadsSpec& s, int B, int T, uint64_t seed, uint6
       for (int j = 0; j < Din; ++j) {
         const bool seen = drop.uniform() >= s.cd_rate;
         d.drop_x[size_t(t)](b, j) *= seen ? pass : S(0);
-        d.recon_w[size_t(t)](b, j) = seen ? S(0) : withheld;
+        // Forward bins: no encoder reads them, so every entry counts, as it is.
+        d.recon_w[size_t(t)](b, j) = t >= T - s.forward_bins ? S(1) : seen ? S(0) : withheld;
       }
   }
   return d;
@@ -331,14 +336,18 @@ LfadsLoss lfads_pass(const LfadsSpec& s, const S* params, S* grad, const S* coun
 
   // Encoders: bidirectional GRUs over the first `bins` (dropped-out) bins; the
   // shared one (the tutorial's) serves both the initial condition and the controller.
-  const size_t nT = static_cast<size_t>(T);
-  std::vector<Var> xin(nT);
+  // Forward prediction: the last forward_bins bins are reconstructed, never read (the encoders see Tobs bins).
+  const int Tobs = T - s.forward_bins;
+  if (Tobs < 1)
+    throw UsageError("--forward-bins " + std::to_string(s.forward_bins) + " leaves the encoders no bin of the " +
+                     std::to_string(T));
+  std::vector<Var> xin(static_cast<size_t>(Tobs));
   // The session's own parameters (a stitched model's view) under its prefix.
   const std::string own = session_prefix(s);
-  for (int t = 0; t < T; ++t) xin[size_t(t)] = drop(tape.input(x[size_t(t)].leftCols(Din)), dr.drop_x, t);
+  for (int t = 0; t < Tobs; ++t) xin[size_t(t)] = drop(tape.input(x[size_t(t)].leftCols(Din)), dr.drop_x, t);
   if (s.readin > 0) {  // the read-in: the encoders read a shared space of `readin` dimensions
     Var w = P(own + "readin/w"), b = P(own + "readin/b");
-    for (int t = 0; t < T; ++t) xin[size_t(t)] = affine(xin[size_t(t)], w, b);
+    for (int t = 0; t < Tobs; ++t) xin[size_t(t)] = affine(xin[size_t(t)], w, b);
   }
   auto encode = [&](const std::string& name, int E, int bins, std::vector<Var>& hf, std::vector<Var>& hb) {
     const Gru ef = gru(name + "/fwd", E, s.encoder_input()), eb = gru(name + "/bwd", E, s.encoder_input());
@@ -351,14 +360,14 @@ LfadsLoss lfads_pass(const LfadsSpec& s, const S* params, S* grad, const S* coun
   };
   std::vector<Var> ic_f, ic_b, ci_f, ci_b;
   if (!s.separate_encoders()) {
-    encode("enc", s.enc, T, ic_f, ic_b);
+    encode("enc", s.enc, Tobs, ic_f, ic_b);
     ci_f = ic_f, ci_b = ic_b;
   } else {
-    if (s.ic_enc_seq_len > T)
+    if (s.ic_enc_seq_len > Tobs)
       throw UsageError("--ic-enc-seq-len " + std::to_string(s.ic_enc_seq_len) + " is longer than the trials (" +
-                       std::to_string(T) + " bins)");
-    encode("ic_enc", s.ic_width(), s.ic_enc_seq_len > 0 ? s.ic_enc_seq_len : T, ic_f, ic_b);
-    if (I > 0) encode("ci_enc", s.ci_width(), T, ci_f, ci_b);
+                       std::to_string(Tobs) + " bins the encoders read)");
+    encode("ic_enc", s.ic_width(), s.ic_enc_seq_len > 0 ? s.ic_enc_seq_len : Tobs, ic_f, ic_b);
+    if (I > 0) encode("ci_enc", s.ci_width(), Tobs, ci_f, ci_b);
   }
 
   // Initial condition: posterior from [e_bwd(1); e_fwd(last bin read)], a sample, the KL to its prior.
@@ -400,10 +409,17 @@ LfadsLoss lfads_pass(const LfadsSpec& s, const S* params, S* grad, const S* coun
   for (int t = 0; t < T; ++t) {
     Var u = no_input;
     Var known = X > 0 ? tape.input(u_ext[size_t(t)]) : Var{};
-    if (I > 0) {
+    if (I > 0 && t >= Tobs) {
+      // Forward bins: no data to infer inputs from; the inputs are their prior's mean, 0.
+      if (trace) {
+        trace->con[size_t(t)] = tape.value(c);
+        trace->ii[size_t(t)] = trace->ii_mean[size_t(t)] = Mat::Zero(B, I);
+        trace->ii_logvar[size_t(t)] = tape.value(tape.broadcast_rows(process_lv, B));
+      }
+    } else if (I > 0) {
       // With --ci-lag the forward encoder's state from `lag` bins before, the backward's from `lag` after.
       const int tf = t - s.ci_lag, tb = t + s.ci_lag;
-      Var xenc = drop(tape.concat_cols(tf >= 0 ? ci_f[size_t(tf)] : no_encoding, tb < T ? ci_b[size_t(tb)] : no_encoding),
+      Var xenc = drop(tape.concat_cols(tf >= 0 ? ci_f[size_t(tf)] : no_encoding, tb < Tobs ? ci_b[size_t(tb)] : no_encoding),
                       dr.drop_enc, t);
       Var cin = tape.concat_cols(xenc, f);
       c = step(*cn, c, X > 0 ? tape.concat_cols(cin, known) : cin);

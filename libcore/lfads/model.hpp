@@ -43,6 +43,9 @@ struct LfadsSpec {
   int ic_enc = 0, ci_enc = 0;  // their units (0: enc)
   int ic_enc_seq_len = 0;      // the IC encoder reads the first this many bins (0: all)
   int ci_lag = 0;              // the controller at t reads the forward encoder at t − lag, the backward at t + lag
+  // Forward prediction: the last forward_bins bins of every trial are
+  // reconstructed but never read by the encoders; their inferred inputs are 0.
+  int forward_bins = 0;
   bool separate_encoders() const { return ic_enc > 0 || ci_enc > 0 || ic_enc_seq_len > 0; }
   int ic_width() const { return separate_encoders() && ic_enc > 0 ? ic_enc : enc; }
   int ci_width() const { return separate_encoders() && ci_enc > 0 ? ci_enc : enc; }

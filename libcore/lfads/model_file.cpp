@@ -36,6 +36,7 @@ void write_lfads_spec(H5File& out, const LfadsSpec& s) {
   out.write_attribute("bfg", s.bfg);
   out.write_attribute("observation", s.observation);
   if (s.readin > 0) out.write_attribute("readin_dim", int64_t(s.readin));
+  if (s.forward_bins > 0) out.write_attribute("forward_bins", int64_t(s.forward_bins));
   if (s.sessions.empty()) return;
   // A stitched model: D and D_in are the sums; each session's own in its group.
   std::vector<std::string> names;
@@ -94,6 +95,7 @@ LfadsModel read_lfads_model(const H5File& in) {
     return loc.data;
   };
   if (in.has_attribute("readin_dim")) s.readin = int(in.read_attribute_in("readin_dim", 0, 1e6));
+  if (in.has_attribute("forward_bins")) s.forward_bins = int(in.read_attribute_in("forward_bins", 0, 1e6));
   if (in.has_attribute("sessions")) {
     if (s.readin < 1) throw Error(in.name() + ": a stitched model (attribute 'sessions') needs readin_dim >= 1");
     for (const std::string& name : in.read_attribute_strings("sessions")) {
@@ -136,6 +138,7 @@ LfadsReadOptions reading_of(const LfadsModel& model, size_t session) {
   r.hold_out = session_view(model.spec, session).held_out();
   r.from_model = true;
   r.observation = model.spec.observation;
+  r.forward_bins = model.spec.forward_bins;
   return r;
 }
 

@@ -3,6 +3,7 @@
 #include <Eigen/QR>
 #include <cmath>
 
+#include "scoring/bits_per_spike.hpp"
 #include "util/threads.hpp"
 
 namespace ctd {
@@ -85,22 +86,17 @@ LfadsPosterior lfads_posterior(const LfadsSpec& s, const AlignedVector<float>& p
   return p;
 }
 
-double bits_per_spike(const Array<float>& rates, const Array<float>& spikes, size_t first) {
-  const size_t n = spikes.dim(0) * spikes.dim(1), D = spikes.dim(2);
-  // Σ (λ − y log λ) of the model minus that of the unit's mean count (log y! cancels).
-  double gain = 0, count = 0;
-  for (size_t k = first; k < D; ++k) {
-    double mean = 0;
-    for (size_t i = 0; i < n; ++i) mean += spikes[i * D + k];
-    mean /= double(n);
-    for (size_t i = 0; i < n; ++i) {
-      const double y = spikes[i * D + k], r = rates[i * D + k];
-      const double null = mean - (y > 0 ? y * std::log(mean) : 0.0), model = r - (y > 0 ? y * std::log(r) : 0.0);
-      gain += null - model;
-      count += y;
-    }
-  }
-  return count > 0 ? gain / count / std::log(2.0) : std::nan("");
+double bits_per_spike(const Array<float>& rates, const Array<float>& spikes, size_t first, size_t bin0, size_t bin1) {
+  const size_t B = spikes.dim(0), T = spikes.dim(1), D = spikes.dim(2), end = std::min(bin1, T);
+  const Shape part{B, end > bin0 ? end - bin0 : 0, D > first ? D - first : 0};
+  Array<double> r(part), y(part);
+  for (size_t b = 0, i = 0; b < B; ++b)
+    for (size_t t = bin0; t < end; ++t)
+      for (size_t k = first; k < D; ++k, ++i) {
+        r[i] = rates[(b * T + t) * D + k];
+        y[i] = spikes[(b * T + t) * D + k];
+      }
+  return bits_per_spike(r, y, "rates");
 }
 
 double mean_r2_per_unit_trial(const Array<float>& pred, const Array<float>& truth, double scale) {

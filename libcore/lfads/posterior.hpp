@@ -2,6 +2,8 @@
 // times with its own draws and no dropout, and every quantity is averaged.
 // Plus the R² measures of the tutorial.
 #pragma once
+#include <cstdint>
+
 #include "io/hdf5.hpp"
 #include "lfads/data.hpp"
 #include "lfads/model.hpp"
@@ -21,11 +23,12 @@ struct LfadsPosterior {
 LfadsPosterior lfads_posterior(const LfadsSpec& spec, const AlignedVector<float>& params, const LfadsSplit& split,
                                int samples, uint64_t seed, int threads);
 
-// NLB's co-smoothing bits per spike (nlb_tools' bits_per_spike) of rates
-// (expected counts per bin) for units [first, D) of `spikes`: the Poisson
-// log-likelihood of the rates minus that of each unit's mean count, divided
-// by the spike count and log 2. NaN when those units hold no spike.
-double bits_per_spike(const Array<float>& rates, const Array<float>& spikes, size_t first);
+// NLB's bits per spike (scoring/bits_per_spike.hpp) of rates (expected
+// counts per bin) for units [first, D) and bins [bin0, bin1) of `spikes`:
+// co-bps on the held-out units, fp-bps on every unit of the forward bins.
+// NaN when those entries hold no spike.
+double bits_per_spike(const Array<float>& rates, const Array<float>& spikes, size_t first, size_t bin0 = 0,
+                      size_t bin1 = SIZE_MAX);
 
 // Mean over trials and units of R² over time, per (trial, unit): as the tutorial.
 double mean_r2_per_unit_trial(const Array<float>& predicted, const Array<float>& truth, double scale);

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "lfads/model.hpp"
+#include "util/error.hpp"
 #include "util/rng.hpp"
 
 using namespace ctd;
@@ -163,6 +164,30 @@ TEST_CASE("LFADS: a read-in, and stitched sessions with their own read-ins and r
     if (e.name.rfind("sessions/b/", 0) == 0) CHECK(norm == 0);
     if (e.name.rfind("sessions/a/", 0) == 0 || e.name == "gen/wCHX" || e.name == "factors/w") CHECK(norm > 0);
   }
+}
+
+TEST_CASE("LFADS: forward bins are predicted, never read, and have no inferred input") {
+  LfadsSpec s = tiny(2, 1, 1, 0.3);
+  s.forward_bins = 1;  // of T = 4
+  check_whole_gradient(s);
+  const int B = 3, T = 4;
+  s.keep = 1, s.cd_rate = 0;
+  AlignedVector<float> p = init_lfads(s, 3);
+  std::vector<double> pd(p.begin(), p.end()), x = counts(B, T, s.D), later = x, u = inputs(B, T, s.ext);
+  for (int b = 0; b < B; ++b)
+    for (int d = 0; d < s.D; ++d) later[(size_t(b) * T + 3) * s.D + size_t(d)] += 4;  // only the forward bin differs
+  const LfadsDraws<double> dr = lfads_draws<double>(s, B, T, 4, 0, false);
+  LfadsTrace<double> a, b;
+  const LfadsLoss la = lfads_pass<double>(s, pd.data(), nullptr, x.data(), u.data(), B, T, dr, 1.0, B, &a);
+  const LfadsLoss lb = lfads_pass<double>(s, pd.data(), nullptr, later.data(), u.data(), B, T, dr, 1.0, B, &b);
+  CHECK(a.g0_mean == b.g0_mean);
+  CHECK(a.factors[3] == b.factors[3]);  // the same prediction ...
+  CHECK(la.nll != lb.nll);              // ... scored against different counts
+  CHECK(la.kl_ii == lb.kl_ii);
+  CHECK(a.ii[3].isZero());
+  CHECK(!a.ii[2].isZero());
+  s.forward_bins = 4;
+  CHECK_THROWS_AS(lfads_pass<double>(s, pd.data(), nullptr, x.data(), u.data(), B, T, dr, 1.0, B), UsageError);
 }
 
 TEST_CASE("LFADS: gradients through every observation model's readout") {
