@@ -1,6 +1,6 @@
 // compare-dynamics: did a fitted model find a reference system's computation?
 // State R² both ways, rate R², DSA and the fixed points' correspondence
-// (docs/methods.md §7), as text or JSON, and optionally as a file.
+// (docs/methods.md §8), as text or JSON, and optionally as a file.
 #include <iostream>
 #include <memory>
 

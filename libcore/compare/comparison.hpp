@@ -1,5 +1,5 @@
 // Did a fitted model find a reference system's computation (compare-dynamics,
-// docs/methods.md §7)? Two systems' trajectories over the same trials, and
+// docs/methods.md §8)? Two systems' trajectories over the same trials, and
 // optionally their fixed points: state R² both ways, DSA, and the fixed
 // points' correspondence.
 #pragma once

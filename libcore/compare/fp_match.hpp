@@ -1,4 +1,4 @@
-// Fixed-point correspondence of two systems (docs/methods.md §7): the
+// Fixed-point correspondence of two systems (docs/methods.md §8): the
 // fitted system's points, mapped into the reference's space by the affine map
 // of the state regression, paired one to one with the reference's points
 // (closest pairs first, each closer than a tolerance), and whether each pair's

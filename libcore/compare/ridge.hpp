@@ -1,4 +1,4 @@
-// How well one system's states predict another's (docs/methods.md §7): ridge
+// How well one system's states predict another's (docs/methods.md §8): ridge
 // regression from X [rows,M] to Y [rows,N] (with an intercept), its penalty
 // chosen by cross-validation over a log-spaced grid, scored on held-out
 // trials. Rows come in trials of `steps` rows each, and folds never split a

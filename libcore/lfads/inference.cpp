@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cmath>
 
+#include "lfads/sessions.hpp"
 #include "util/error.hpp"
 #include "util/format.hpp"
 #include "util/log.hpp"
@@ -15,7 +16,12 @@ void register_options(OptionSet& o, InferenceSettings& s) {
   o.add("samples", s.samples, "--infer: samples per trial").range(1, 1e6);
   o.add("split", s.split, "--infer: valid | train | both").one_of({"valid", "train", "both"});
   o.add("max-trials", s.max_trials, "--infer: at most this many trials per split (0: all)");
-  o.add("layout", s.layout, "--infer: the posterior's names: native | lfads-torch").one_of({"native", "lfads-torch"});
+  o.add("layout", s.layout,
+        "--infer: the posterior's names: native | lfads-torch | nlb (a Neural Latents Benchmark submission: "
+        "{dataset}/{train,eval}_rates_held{in,out}[_forward])")
+      .one_of({"native", "lfads-torch", "nlb"});
+  o.add("nlb-dataset", s.nlb_dataset, "--layout nlb: the dataset's name, as NLB expects it (e.g. mc_maze, mc_maze_20; "
+                                      "default: the data file's name)");
 }
 
 namespace {
@@ -110,6 +116,32 @@ std::vector<SplitPosterior> infer_lfads(const LfadsModel& model, LfadsData& data
   return out;
 }
 
+namespace {
+// Bins [t0, t1) and units [u0, u1) of x [B,T,D].
+Array<float> part(const Array<float>& x, size_t t0, size_t t1, size_t u0, size_t u1) {
+  const size_t B = x.dim(0), T = x.dim(1), D = x.dim(2);
+  Array<float> out({B, t1 - t0, u1 - u0});
+  for (size_t b = 0, i = 0; b < B; ++b)
+    for (size_t t = t0; t < t1; ++t)
+      for (size_t u = u0; u < u1; ++u) out[i++] = x[(b * T + t) * D + u];
+  return out;
+}
+}  // namespace
+
+void write_nlb_submission(H5File& o, const std::vector<SplitPosterior>& splits, const LfadsSpec& spec,
+                          const std::string& dataset) {
+  for (const SplitPosterior& r : splits) {
+    const Array<float>& rates = r.posterior.rates;
+    const size_t T = rates.dim(1), D = rates.dim(2), Tobs = T - size_t(spec.forward_bins), Din = size_t(spec.held_in);
+    const std::string g = dataset + "/" + (r.split == "valid" ? "eval" : "train") + "_rates_";
+    o.write(g + "heldin", part(rates, 0, Tobs, 0, Din));
+    o.write(g + "heldout", part(rates, 0, Tobs, Din, D));
+    if (spec.forward_bins == 0) continue;
+    o.write(g + "heldin_forward", part(rates, Tobs, T, 0, Din));
+    o.write(g + "heldout_forward", part(rates, Tobs, T, Din, D));
+  }
+}
+
 void write_posteriors(H5File& o, const std::vector<SplitPosterior>& splits, const LfadsSpec& spec,
                       const std::string& layout, const std::string& session) {
   const bool torch = layout == "lfads-torch";
@@ -174,6 +206,10 @@ std::string infer_lfads_files(H5File& out, const LfadsModel& model, const std::v
                                          std::to_string(sessions.size()) + " sessions (" + names + ")") +
                      " but " + std::to_string(files.size()) + " files are given: one -i per session, in that order");
   }
+  if (s.layout == "nlb" && !sessions.empty())
+    throw UsageError("--layout nlb: NLB scores one session; infer each session's posterior");
+  if (s.layout == "nlb" && model.spec.held_in == model.spec.D)
+    throw UsageError("--layout nlb: the model holds no unit out, and an NLB submission has held-out rates");
   std::string history;
   for (size_t k = 0; k < files.size(); ++k) {
     const LfadsModel view{session_view(model.spec, k), model.params, model.valid_fraction};
@@ -186,7 +222,11 @@ std::string infer_lfads_files(H5File& out, const LfadsModel& model, const std::v
     require_model_fits(view, data, files[k]);
     if (!sessions.empty()) log_info("session " + sessions[k].name + " (" + files[k] + "):");
     auto splits = infer_lfads(view, data, s, files[k], seed, threads);
-    write_posteriors(out, splits, view.spec, s.layout, sessions.empty() ? "" : sessions[k].name);
+    if (s.layout != "nlb") {
+      write_posteriors(out, splits, view.spec, s.layout, sessions.empty() ? "" : sessions[k].name);
+      continue;
+    }
+    write_nlb_submission(out, splits, view.spec, s.nlb_dataset.empty() ? session_name_of_file(files[k]) : s.nlb_dataset);
   }
   return history;
 }

@@ -19,9 +19,10 @@ struct InferenceSettings {
   int samples = 128;
   std::string split = "valid";  // valid | train | both
   uint64_t max_trials = 0;      // per split; 0: all
-  std::string layout = "native";  // native | lfads-torch
+  std::string layout = "native";  // native | lfads-torch | nlb
+  std::string nlb_dataset;        // --layout nlb: the group name ("": the data file's name)
 };
-// --samples, --split, --max-trials, --layout.
+// --samples, --split, --max-trials, --layout, --nlb-dataset.
 void register_options(OptionSet& o, InferenceSettings& s);
 
 struct SplitPosterior {
@@ -50,6 +51,12 @@ std::vector<SplitPosterior> infer_lfads(const LfadsModel& model, LfadsData& data
 // measures as that group's attributes).
 void write_posteriors(H5File& out, const std::vector<SplitPosterior>& splits, const LfadsSpec& spec,
                       const std::string& layout, const std::string& session = "");
+
+// An NLB submission: {dataset}/{train,eval}_rates_heldin [B,T−K,D_in],
+// _heldout, and with forward bins _heldin_forward, _heldout_forward [B,K,·]
+// (rates in expected counts per bin; valid is NLB's eval).
+void write_nlb_submission(H5File& out, const std::vector<SplitPosterior>& splits, const LfadsSpec& spec,
+                          const std::string& dataset);
 
 // fit-lfads --infer: the model over `files` (one, or a stitched model's one
 // per session, in the model's order), read with `reading` (where it leaves the

@@ -1,4 +1,4 @@
-// NLB's bits per spike (docs/methods.md §7): how much better than each
+// NLB's bits per spike (docs/methods.md §8): how much better than each
 // unit's mean count a prediction explains the spikes, in bits per spike.
 #pragma once
 #include "io/hdf5.hpp"

@@ -1,4 +1,4 @@
-// Behaviour decoding as NLB scores it (docs/methods.md §7): ridge regression
+// Behaviour decoding as NLB scores it (docs/methods.md §8): ridge regression
 // from rates to behaviour, its penalty chosen by K-fold cross-validation on
 // the training samples, scored by R² on the evaluation samples.
 #pragma once

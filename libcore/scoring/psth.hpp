@@ -1,5 +1,5 @@
 // PSTHs and how well single-trial rates match them (NLB's psth R²,
-// docs/methods.md §7), and the Gaussian smoothing both it and the smoothing
+// docs/methods.md §8), and the Gaussian smoothing both it and the smoothing
 // baseline use.
 #pragma once
 #include <cstdint>
