@@ -56,6 +56,17 @@ Array<T> last_axis_slice(const Array<T>& a, size_t from, size_t to) {
     for (size_t k = 0; k < n; ++k) out[r * n + k] = a[r * K + from + k];
   return out;
 }
+// Bins [t0, t1) and units [u0, u1) of a [B,T,D] array (a trial's observed or
+// forward bins, held-in or held-out units).
+template <class V>
+Array<V> bins_and_units(const Array<V>& x, size_t t0, size_t t1, size_t u0, size_t u1) {
+  const size_t B = x.dim(0), bins = x.dim(1), D = x.dim(2);
+  Array<V> out({B, t1 - t0, u1 - u0});
+  for (size_t b = 0, i = 0; b < B; ++b)
+    for (size_t t = t0; t < t1; ++t)
+      for (size_t u = u0; u < u1; ++u) out[i++] = x[(b * bins + t) * D + u];
+  return out;
+}
 template <class T>
 Array<T> last_axis_concat(const Array<T>& a, const Array<T>& b) {
   if (a.shape.empty()) return b;

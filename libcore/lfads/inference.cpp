@@ -116,29 +116,17 @@ std::vector<SplitPosterior> infer_lfads(const LfadsModel& model, LfadsData& data
   return out;
 }
 
-namespace {
-// Bins [t0, t1) and units [u0, u1) of x [B,T,D].
-Array<float> part(const Array<float>& x, size_t t0, size_t t1, size_t u0, size_t u1) {
-  const size_t B = x.dim(0), T = x.dim(1), D = x.dim(2);
-  Array<float> out({B, t1 - t0, u1 - u0});
-  for (size_t b = 0, i = 0; b < B; ++b)
-    for (size_t t = t0; t < t1; ++t)
-      for (size_t u = u0; u < u1; ++u) out[i++] = x[(b * T + t) * D + u];
-  return out;
-}
-}  // namespace
-
 void write_nlb_submission(H5File& o, const std::vector<SplitPosterior>& splits, const LfadsSpec& spec,
                           const std::string& dataset) {
   for (const SplitPosterior& r : splits) {
     const Array<float>& rates = r.posterior.rates;
     const size_t T = rates.dim(1), D = rates.dim(2), Tobs = T - size_t(spec.forward_bins), Din = size_t(spec.held_in);
     const std::string g = dataset + "/" + (r.split == "valid" ? "eval" : "train") + "_rates_";
-    o.write(g + "heldin", part(rates, 0, Tobs, 0, Din));
-    o.write(g + "heldout", part(rates, 0, Tobs, Din, D));
+    o.write(g + "heldin", bins_and_units(rates, 0, Tobs, 0, Din));
+    o.write(g + "heldout", bins_and_units(rates, 0, Tobs, Din, D));
     if (spec.forward_bins == 0) continue;
-    o.write(g + "heldin_forward", part(rates, Tobs, T, 0, Din));
-    o.write(g + "heldout_forward", part(rates, Tobs, T, Din, D));
+    o.write(g + "heldin_forward", bins_and_units(rates, Tobs, T, 0, Din));
+    o.write(g + "heldout_forward", bins_and_units(rates, Tobs, T, Din, D));
   }
 }
 

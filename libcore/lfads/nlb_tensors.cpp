@@ -20,16 +20,6 @@ void register_options(OptionSet& o, NlbSettings& s) {
 }
 
 namespace {
-// Bins [t0, t1) and units [u0, u1) of x [B,T,D].
-Array<float> part(const Array<float>& x, size_t t0, size_t t1, size_t u0, size_t u1) {
-  const size_t B = x.dim(0), T = x.dim(1), D = x.dim(2);
-  Array<float> out({B, t1 - t0, u1 - u0});
-  for (size_t b = 0, i = 0; b < B; ++b)
-    for (size_t t = t0; t < t1; ++t)
-      for (size_t u = u0; u < u1; ++u) out[i++] = x[(b * T + t) * D + u];
-  return out;
-}
-
 std::vector<int64_t> conditions_of(const LfadsSplit& s, int64_t per_condition) {
   if (!s.conditions.empty() || per_condition <= 0) return s.conditions;
   std::vector<int64_t> c;
@@ -55,11 +45,11 @@ void write_nlb_tensors(H5File& out, const LfadsData& d, const H5File& in, const 
   for (int k = 0; k < 2; ++k) {
     const LfadsSplit& sp = k == 0 ? d.train : d.valid;
     const std::string p = k == 0 ? "train" : "eval";
-    out.write(p + "_spikes_heldin", part(sp.data, 0, Tobs, 0, Din));
-    out.write(p + "_spikes_heldout", part(sp.data, 0, Tobs, Din, D));
-    out.write(p + "_spikes_heldin_forward", part(sp.data, Tobs, T, 0, Din));
-    out.write(p + "_spikes_heldout_forward", part(sp.data, Tobs, T, Din, D));
-    if (sp.lowd.size()) out.write(p + "_behavior", part(sp.lowd, 0, Tobs, 0, sp.lowd.dim(2)));
+    out.write(p + "_spikes_heldin", bins_and_units(sp.data, 0, Tobs, 0, Din));
+    out.write(p + "_spikes_heldout", bins_and_units(sp.data, 0, Tobs, Din, D));
+    out.write(p + "_spikes_heldin_forward", bins_and_units(sp.data, Tobs, T, 0, Din));
+    out.write(p + "_spikes_heldout_forward", bins_and_units(sp.data, Tobs, T, Din, D));
+    if (sp.lowd.size()) out.write(p + "_behavior", bins_and_units(sp.lowd, 0, Tobs, 0, sp.lowd.dim(2)));
     cond[k] = conditions_of(sp, per_condition);
     if (!cond[k].empty()) out.write(p + "_conditions", Shape{cond[k].size()}, cond[k].data());
   }
@@ -71,7 +61,7 @@ void write_nlb_tensors(H5File& out, const LfadsData& d, const H5File& in, const 
   // PSTHs of the eval trials: smoothed spikes of both splits, leave-one-out within each condition.
   const size_t Btr = d.train.data.dim(0), Bev = d.valid.data.dim(0);
   Array<double> all({Btr + Bev, Tobs, D});
-  const Array<float> a = part(d.train.data, 0, Tobs, 0, D), b = part(d.valid.data, 0, Tobs, 0, D);
+  const Array<float> a = bins_and_units(d.train.data, 0, Tobs, 0, D), b = bins_and_units(d.valid.data, 0, Tobs, 0, D);
   std::copy(a.data.begin(), a.data.end(), all.data.begin());
   std::copy(b.data.begin(), b.data.end(), all.data.begin() + long(a.size()));
   std::vector<int64_t> both = cond[0];

@@ -87,16 +87,14 @@ LfadsPosterior lfads_posterior(const LfadsSpec& s, const AlignedVector<float>& p
 }
 
 double bits_per_spike(const Array<float>& rates, const Array<float>& spikes, size_t first, size_t bin0, size_t bin1) {
-  const size_t B = spikes.dim(0), T = spikes.dim(1), D = spikes.dim(2), end = std::min(bin1, T);
-  const Shape part{B, end > bin0 ? end - bin0 : 0, D > first ? D - first : 0};
-  Array<double> r(part), y(part);
-  for (size_t b = 0, i = 0; b < B; ++b)
-    for (size_t t = bin0; t < end; ++t)
-      for (size_t k = first; k < D; ++k, ++i) {
-        r[i] = rates[(b * T + t) * D + k];
-        y[i] = spikes[(b * T + t) * D + k];
-      }
-  return bits_per_spike(r, y, "rates");
+  const size_t T = spikes.dim(1), D = spikes.dim(2), end = std::max(bin0, std::min(bin1, T));
+  auto as_double = [&](const Array<float>& a) {
+    const Array<float> p = bins_and_units(a, bin0, end, std::min(first, D), D);
+    Array<double> d(p.shape);
+    std::copy(p.data.begin(), p.data.end(), d.data.begin());
+    return d;
+  };
+  return bits_per_spike(as_double(rates), as_double(spikes), "rates");
 }
 
 double mean_r2_per_unit_trial(const Array<float>& pred, const Array<float>& truth, double scale) {

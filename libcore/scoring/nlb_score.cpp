@@ -102,16 +102,6 @@ PredictedRates read_predicted_rates(const std::string& input, const std::string&
 }
 
 namespace {
-// Bins [t0, t1) and units [u0, u1) of x [B,T,N].
-Array<double> part(const Array<double>& x, size_t t0, size_t t1, size_t u0, size_t u1) {
-  const size_t B = x.dim(0), T = x.dim(1), N = x.dim(2);
-  Array<double> out({B, t1 - t0, u1 - u0});
-  for (size_t b = 0, i = 0; b < B; ++b)
-    for (size_t t = t0; t < t1; ++t)
-      for (size_t u = u0; u < u1; ++u) out[i++] = x[(b * T + t) * N + u];
-  return out;
-}
-
 // Rows (trial, bin) of rates [B,·,D] (first T bins) and behaviour [B,T,L] whose behaviour is not NaN,
 // of the trials `use` selects (all when empty).
 void decoding_rows(const Array<double>& rates, const Array<double>& behavior, const std::vector<uint8_t>& use,
@@ -214,12 +204,12 @@ std::vector<std::pair<std::string, double>> score_rates(const PredictedRates& ra
                 " (rates: every unit, held-in first, at least its bins)");
   const size_t D = r.dim(2), Din = D - Dout;
   std::vector<std::pair<std::string, double>> out;
-  out.push_back({"co-bps", bits_per_spike(part(r, 0, T, Din, D), held_out, rates.where)});
+  out.push_back({"co-bps", bits_per_spike(bins_and_units(r, 0, T, Din, D), held_out, rates.where)});
   if (data.has_dataset(g + "eval_spikes_heldin_forward")) {
     const Array<double> fwd = last_axis_concat(read3(data, g + "eval_spikes_heldin_forward"),
                                                read3(data, g + "eval_spikes_heldout_forward"));
     if (r.dim(1) >= T + fwd.dim(1) && fwd.dim(2) == D)
-      out.push_back({"fp-bps", bits_per_spike(part(r, T, T + fwd.dim(1), 0, D), fwd, rates.where)});
+      out.push_back({"fp-bps", bits_per_spike(bins_and_units(r, T, T + fwd.dim(1), 0, D), fwd, rates.where)});
   }
   if (data.has_dataset(g + "eval_behavior")) {
     double alpha = 0;
@@ -238,7 +228,7 @@ std::vector<std::pair<std::string, double>> score_rates(const PredictedRates& ra
   } else if (data.has_dataset(g + "eval_conditions") && data.has_dataset(g + "train_conditions")) {
     psth = psth_from_conditions(data, g, s.psth_sd);
   }
-  if (psth.size()) out.push_back({"psth R2", psth_r2(part(r, 0, T, 0, D), psth, rates.where)});
+  if (psth.size()) out.push_back({"psth R2", psth_r2(bins_and_units(r, 0, T, 0, D), psth, rates.where)});
   return out;
 }
 
