@@ -14,6 +14,9 @@ void register_options(OptionSet& o, LfadsFitConfig& c) {
   register_options(o, c.train);
   register_options(o, c.rules);
   o.add("valid-every", c.valid_every, "Batches between points of the recorded curve (validation loss) and of the rules").min(1);
+  o.add("readin-init", c.readin_init,
+        "How read-ins start: pcr (principal-components regression onto the sessions' common space) or random")
+      .one_of({"pcr", "random"});
   register_options(o, c.checkpoint);
 }
 
@@ -88,7 +91,7 @@ std::string units_of(const LfadsSpec& s) {
 
 // A new model: parameters at their initial values, readout biases from the
 // data, ZIG locations per unit, read-ins by principal-components regression.
-void initialise(LfadsFit& fit, const std::vector<LfadsSessionData>& sessions, uint64_t seed) {
+void initialise(LfadsFit& fit, const std::vector<LfadsSessionData>& sessions, uint64_t seed, bool pcr) {
   fit.state = LfadsTrainState(fit.spec);
   const bool zig = parse_observation(fit.spec.observation) == Observation::ZeroInflatedGamma;
   for (size_t k = 0; k < sessions.size() && zig; ++k) {
@@ -102,7 +105,7 @@ void initialise(LfadsFit& fit, const std::vector<LfadsSessionData>& sessions, ui
     const Array<float>& x = sessions[k].data.train.data;
     init_readout_biases(session_view(fit.spec, k), x.ptr(), x.dim(0) * x.dim(1), fit.state.params.data());
   }
-  init_readins_pcr(fit.spec, sessions, fit.state.params.data());
+  if (pcr) init_readins_pcr(fit.spec, sessions, fit.state.params.data());
 }
 
 // The first min(n, B) rows.
@@ -131,7 +134,7 @@ LfadsFit fit_lfads(const LfadsFitConfig& c, const std::vector<LfadsSessionData>&
       throw Error(ckpt + ": the checkpoint's model has " + units_of(fit.spec) + " but the data " + units_of(wanted));
     log_info("resuming at batch " + std::to_string(fit.state.step));
   } else {
-    initialise(fit, sessions, seed);
+    initialise(fit, sessions, seed, c.readin_init == "pcr");
   }
   fit.keep_best = c.rules.keep_best;
   fit.valid_fraction = sessions.front().data.valid_fraction;

@@ -22,6 +22,7 @@ struct LfadsFitConfig {
   LfadsSpec spec;  // D, D_in and ext are taken from the data
   LfadsTrainOptions train;
   int valid_every = 100;
+  std::string readin_init = "pcr";  // pcr | random: how read-ins start
   ValidationRules rules;
   CheckpointSettings checkpoint;
 };

@@ -151,13 +151,13 @@ void init_readins_pcr(const LfadsSpec& spec, const std::vector<LfadsSessionData>
   const long rows = z.front().rows();
   Mat all(rows, units);
   for (long k = 0, col = 0; k < long(z.size()); col += z[size_t(k)].cols(), ++k) all.middleCols(col, z[size_t(k)].cols()) = z[size_t(k)];
-  // The leading components' scores, each scaled to unit variance over the rows.
+  // The leading components' scores, at their own scale (the first explains the most).
   Eigen::BDCSVD<Mat> svd(all, Eigen::ComputeThinU);
   const Eigen::VectorXd& sv = svd.singularValues();
   long R = 0;
   while (R < std::min<long>(spec.readin, sv.size()) && sv(R) > 1e-6 * sv(0)) ++R;
   if (R == 0) return;
-  const Mat scores = svd.matrixU().leftCols(R) * std::sqrt(double(rows));
+  const Mat scores = svd.matrixU().leftCols(R) * sv.head(R).asDiagonal();
   const auto layout = lfads_layout(spec);
   for (size_t k = 0; k < sessions.size(); ++k) {
     const LfadsSpec view = session_view(spec, k);
@@ -178,6 +178,40 @@ void init_readins_pcr(const LfadsSpec& spec, const std::vector<LfadsSessionData>
         bias -= v * mean[k](j);
       }
       b[r] = float(bias);
+    }
+  }
+  // Fitted to means, the read-ins would amplify single-trial noise (a unit's
+  // mean varies far less than its counts) and saturate the encoders: all
+  // components are scaled by one factor, in every session alike (so they stay
+  // aligned), to a mean variance of 1 over the single trials of all sessions.
+  std::vector<double> var(size_t(R), 0.0);
+  for (size_t k = 0; k < sessions.size(); ++k) {
+    const LfadsSpec view = session_view(spec, k);
+    const float* w = params + find_param(layout, session_prefix(view) + "readin/w").offset;
+    const float* b = params + find_param(layout, session_prefix(view) + "readin/b").offset;
+    const Array<float>& x = sessions[k].data.train.data;
+    const size_t n = x.dim(0) * x.dim(1), D = x.dim(2), Din = size_t(view.held_in);
+    for (long r = 0; r < R; ++r) {
+      double sum = 0, sq = 0;
+      for (size_t i = 0; i < n; ++i) {
+        double v = b[r];
+        for (size_t j = 0; j < Din; ++j) v += double(w[size_t(r) * Din + j]) * x[i * D + j];
+        sum += v, sq += v * v;
+      }
+      var[size_t(r)] += (sq / double(n) - std::pow(sum / double(n), 2)) / double(sessions.size());
+    }
+  }
+  double mean_var = 0;
+  for (double v : var) mean_var += v / double(R);
+  const float scale = mean_var > 0 ? float(1 / std::sqrt(mean_var)) : 1.0f;
+  for (size_t k = 0; k < sessions.size(); ++k) {
+    const LfadsSpec view = session_view(spec, k);
+    float* w = params + find_param(layout, session_prefix(view) + "readin/w").offset;
+    float* b = params + find_param(layout, session_prefix(view) + "readin/b").offset;
+    const size_t Din = size_t(view.held_in);
+    for (long r = 0; r < R; ++r) {
+      for (size_t j = 0; j < Din; ++j) w[size_t(r) * Din + j] *= scale;
+      b[r] *= scale;
     }
   }
 }

@@ -43,8 +43,9 @@ void set_sessions(LfadsSpec& spec, const std::vector<LfadsSessionData>& sessions
 // bin alone without *_conditions), standardised per unit; the leading
 // spec.readin principal components of all sessions' units together; each
 // session's read-in the ridge regression of those components on its own
-// units, its bias centring them. Components beyond what the data spans keep
-// their random initialisation.
+// units, its bias centring them; then all scaled by one factor to a mean
+// variance of 1 over the single trials. Components beyond what the data
+// spans keep their random initialisation.
 void init_readins_pcr(const LfadsSpec& spec, const std::vector<LfadsSessionData>& sessions, float* params);
 
 }  // namespace ctd

@@ -105,7 +105,7 @@ TEST_CASE("sessions: principal-components regression reads every session into th
       const std::vector<double> za = read_in(0, b, t), zb = read_in(1, b, t);
       for (size_t r = 0; r < 2; ++r) diff += std::pow(za[r] - zb[r], 2), norm += za[r] * za[r], mean += za[r];
     }
-  CHECK(norm / 36 == doctest::Approx(1).epsilon(0.05));  // unit variance per component (up to the ridge)
+  CHECK(norm / 36 == doctest::Approx(1).epsilon(0.05));  // a mean variance of 1 (up to the ridge)
   CHECK(std::fabs(mean / 36) < 1e-4);                     // centred
   CHECK(diff / norm < 1e-3);
 }
