@@ -3,7 +3,10 @@
 
 #include <cmath>
 
+#include "helpers.hpp"
+#include "io/output.hpp"
 #include "scoring/bits_per_spike.hpp"
+#include "scoring/nlb_score.hpp"
 #include "scoring/decoding.hpp"
 #include "scoring/psth.hpp"
 #include "util/error.hpp"
@@ -81,4 +84,23 @@ TEST_CASE("PSTHs: Gaussian smoothing as numpy's 'same' convolution, leave-one-ou
   CHECK(psth_r2(array({3, 1, 1}, {2, 2, 7}), p, "t") == doctest::Approx(0));
   CHECK(psth_r2(array({3, 1, 1}, {3, 1, NAN}), p, "t") == doctest::Approx(1));
   CHECK_THROWS_WITH_AS(psth_r2(array({3, 1, 1}, {NAN, 1, 0}), p, "t"), doctest::Contains("NaN rate"), Error);
+}
+
+TEST_CASE("score_rates: behaviour without a valid bin, and rates that do not cover the data, are refused") {
+  test::TempDir dir;
+  {
+    OutputFile out(dir.file("nlb.h5"));
+    out.h5().write("eval_spikes_heldout", array({2, 3, 1}, {0, 1, 0, 1, 0, 0}));
+    out.h5().write("train_behavior", array({2, 3, 1}, {NAN, NAN, NAN, NAN, NAN, NAN}));
+    out.h5().write("eval_behavior", array({2, 3, 1}, {1, 2, 3, 4, 5, 6}));
+    out.commit();
+  }
+  const H5File data = H5File::open(dir.file("nlb.h5"));
+  PredictedRates r;
+  r.where = "rates";
+  r.eval = array({2, 3, 2}, std::vector<double>(12, 0.4));
+  r.train = r.eval;
+  CHECK_THROWS_WITH_AS(score_rates(r, data, {}), doctest::Contains("0 valid train bins"), Error);
+  r.eval = array({2, 2, 2}, std::vector<double>(8, 0.4));  // fewer bins than the data
+  CHECK_THROWS_WITH_AS(score_rates(r, data, {}), doctest::Contains("do not match"), Error);
 }
