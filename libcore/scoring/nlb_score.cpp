@@ -29,10 +29,7 @@ void register_options(OptionSet& o, ScoreSettings& s) {
 }
 
 namespace {
-Array<double> read3(const H5File& f, const std::string& name) {
-  Array<double> a = f.read<double>(name, "[B,T,N]");
-  return a;
-}
+Array<double> read3(const H5File& f, const std::string& name) { return f.read<double>(name, "[B,T,N]"); }
 
 // Along time: a [B,T,N] then b [B,K,N].
 Array<double> time_concat(const Array<double>& a, const Array<double>& b, const std::string& where) {
@@ -79,13 +76,14 @@ PredictedRates read_predicted_rates(const std::string& input, const std::string&
   if (!input.empty()) {
     const H5File f = H5File::open(input);
     r.where = f.name();
-    for (const auto& [native, torch] : {std::pair<std::string, std::string>{"valid/rates", "valid_output_params"}})
-      if (f.has_dataset(native) || f.has_dataset(torch)) {
-        r.eval = read3(f, f.has_dataset(native) ? native : torch);
-        for (const std::string& t : {"train/rates", "train_output_params"})
-          if (f.has_dataset(t)) r.train = read3(f, t);
-        return r;
-      }
+    // A fit-lfads posterior, native or lfads-torch's names; else an NLB submission.
+    for (const std::string& eval : {"valid/rates", "valid_output_params"}) {
+      if (!f.has_dataset(eval)) continue;
+      r.eval = read3(f, eval);
+      const std::string train = eval == "valid/rates" ? "train/rates" : "train_output_params";
+      if (f.has_dataset(train)) r.train = read3(f, train);
+      return r;
+    }
     const std::string g = group_of(f, dataset, "eval_rates_heldin");
     r.eval = submission_rates(f, g, "eval");
     r.train = submission_rates(f, g, "train");
