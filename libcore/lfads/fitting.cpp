@@ -17,6 +17,9 @@ void register_options(OptionSet& o, LfadsFitConfig& c) {
   o.add("readin-init", c.readin_init,
         "How read-ins start: pcr (principal-components regression onto the sessions' common space) or random")
       .one_of({"pcr", "random"});
+  o.add("readin-smoothing", c.readin_smoothing,
+        "pcr: the sessions' mean activity is smoothed in time by a Gaussian of this SD in bins first (0: not)")
+      .non_negative();
   register_options(o, c.checkpoint);
 }
 
@@ -91,7 +94,7 @@ std::string units_of(const LfadsSpec& s) {
 
 // A new model: parameters at their initial values, readout biases from the
 // data, ZIG locations per unit, read-ins by principal-components regression.
-void initialise(LfadsFit& fit, const std::vector<LfadsSessionData>& sessions, uint64_t seed, bool pcr) {
+void initialise(LfadsFit& fit, const std::vector<LfadsSessionData>& sessions, uint64_t seed, const LfadsFitConfig& c) {
   fit.state = LfadsTrainState(fit.spec);
   const bool zig = parse_observation(fit.spec.observation) == Observation::ZeroInflatedGamma;
   for (size_t k = 0; k < sessions.size() && zig; ++k) {
@@ -105,7 +108,7 @@ void initialise(LfadsFit& fit, const std::vector<LfadsSessionData>& sessions, ui
     const Array<float>& x = sessions[k].data.train.data;
     init_readout_biases(session_view(fit.spec, k), x.ptr(), x.dim(0) * x.dim(1), fit.state.params.data());
   }
-  if (pcr) init_readins_pcr(fit.spec, sessions, fit.state.params.data());
+  if (c.readin_init == "pcr") init_readins_pcr(fit.spec, sessions, c.readin_smoothing, fit.state.params.data());
 }
 
 // The first min(n, B) rows.
@@ -134,7 +137,7 @@ LfadsFit fit_lfads(const LfadsFitConfig& c, const std::vector<LfadsSessionData>&
       throw Error(ckpt + ": the checkpoint's model has " + units_of(fit.spec) + " but the data " + units_of(wanted));
     log_info("resuming at batch " + std::to_string(fit.state.step));
   } else {
-    initialise(fit, sessions, seed, c.readin_init == "pcr");
+    initialise(fit, sessions, seed, c);
   }
   fit.keep_best = c.rules.keep_best;
   fit.valid_fraction = sessions.front().data.valid_fraction;

@@ -23,6 +23,7 @@ struct LfadsFitConfig {
   LfadsTrainOptions train;
   int valid_every = 100;
   std::string readin_init = "pcr";  // pcr | random: how read-ins start
+  double readin_smoothing = 2;      // pcr: the mean activity's Gaussian smoothing, SD in bins
   ValidationRules rules;
   CheckpointSettings checkpoint;
 };

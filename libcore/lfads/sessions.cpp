@@ -7,6 +7,7 @@
 #include <cctype>
 #include <set>
 
+#include "scoring/psth.hpp"
 #include "util/error.hpp"
 
 namespace ctd {
@@ -107,8 +108,9 @@ std::vector<int64_t> common_conditions(const std::vector<LfadsSessionData>& sess
   return {common.begin(), common.end()};
 }
 
-// Mean held-in activity [conditions·T, held_in] over the training trials of each condition (all trials: one).
-Mat mean_activity(const LfadsSplit& train, int held_in, const std::vector<int64_t>& conditions) {
+// Mean held-in activity [conditions·T, held_in] over the training trials of
+// each condition (all trials: one), smoothed by a Gaussian of `sd` bins (0: not).
+Mat mean_activity(const LfadsSplit& train, int held_in, const std::vector<int64_t>& conditions, double sd) {
   const size_t B = train.data.dim(0), T = train.data.dim(1), D = train.data.dim(2);
   const size_t C = std::max<size_t>(1, conditions.size());
   std::map<int64_t, size_t> index;
@@ -127,11 +129,20 @@ Mat mean_activity(const LfadsSplit& train, int held_in, const std::vector<int64_
       for (int j = 0; j < held_in; ++j) m(long(c * T + t), j) += train.data[(b * T + t) * D + size_t(j)];
   }
   for (size_t c = 0; c < C; ++c) m.middleRows(long(c * T), long(T)) /= std::max(1.0, n[c]);
+  if (sd <= 0) return m;
+  // Means of a few sparse trials are noisy: smoothed in time as NLB smooths spikes.
+  Array<double> a({C, T, size_t(held_in)});
+  for (long r = 0; r < m.rows(); ++r)
+    for (long j = 0; j < m.cols(); ++j) a[size_t(r) * size_t(held_in) + size_t(j)] = m(r, j);
+  const Array<double> smooth = smooth_in_time(a, sd);
+  for (long r = 0; r < m.rows(); ++r)
+    for (long j = 0; j < m.cols(); ++j) m(r, j) = smooth[size_t(r) * size_t(held_in) + size_t(j)];
   return m;
 }
 }  // namespace
 
-void init_readins_pcr(const LfadsSpec& spec, const std::vector<LfadsSessionData>& sessions, float* params) {
+void init_readins_pcr(const LfadsSpec& spec, const std::vector<LfadsSessionData>& sessions, double smooth_sd,
+                      float* params) {
   if (spec.readin < 1) return;
   const std::vector<int64_t> conditions = common_conditions(sessions);
   // Each session's mean activity, standardised per unit.
@@ -139,7 +150,7 @@ void init_readins_pcr(const LfadsSpec& spec, const std::vector<LfadsSessionData>
   std::vector<Eigen::RowVectorXd> mean, sd;
   long units = 0;
   for (size_t k = 0; k < sessions.size(); ++k) {
-    Mat m = mean_activity(sessions[k].data.train, session_view(spec, k).held_in, conditions);
+    Mat m = mean_activity(sessions[k].data.train, session_view(spec, k).held_in, conditions, smooth_sd);
     Eigen::RowVectorXd mu = m.colwise().mean();
     m.rowwise() -= mu;
     Eigen::RowVectorXd s = (m.array().square().colwise().mean()).sqrt();

@@ -40,12 +40,14 @@ void set_sessions(LfadsSpec& spec, const std::vector<LfadsSessionData>& sessions
 
 // Principal-components regression (the paper's initialisation of the
 // read-ins): each session's mean held-in activity per condition and bin (per
-// bin alone without *_conditions), standardised per unit; the leading
+// bin alone without *_conditions), smoothed in time by a Gaussian of
+// `smooth_sd` bins (0: not), standardised per unit; the leading
 // spec.readin principal components of all sessions' units together; each
 // session's read-in the ridge regression of those components on its own
 // units, its bias centring them; then all scaled by one factor to a mean
 // variance of 1 over the single trials. Components beyond what the data
 // spans keep their random initialisation.
-void init_readins_pcr(const LfadsSpec& spec, const std::vector<LfadsSessionData>& sessions, float* params);
+void init_readins_pcr(const LfadsSpec& spec, const std::vector<LfadsSessionData>& sessions, double smooth_sd,
+                      float* params);
 
 }  // namespace ctd

@@ -85,7 +85,7 @@ TEST_CASE("sessions: principal-components regression reads every session into th
   spec.enc = 4, spec.con = 3, spec.gen = 4, spec.factors = 3, spec.ii = 0, spec.readin = 2;
   set_sessions(spec, s);
   AlignedVector<float> p = init_lfads(spec, 1);
-  init_readins_pcr(spec, s, p.data());
+  init_readins_pcr(spec, s, 0, p.data());
   const auto layout = lfads_layout(spec);
   auto read_in = [&](size_t k, size_t b, size_t t) {
     const LfadsSpec v = session_view(spec, k);
