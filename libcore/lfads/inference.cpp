@@ -48,7 +48,6 @@ void require_model_fits(const LfadsModel& model, const LfadsData& data, const st
 
 std::vector<SplitPosterior> infer_lfads(const LfadsModel& model, LfadsData& data, const InferenceSettings& s,
                                         const std::string& name, uint64_t seed, int threads) {
-  require_model_fits(model, data, name);
   std::vector<SplitPosterior> out;
   for (const std::string split : {"train", "valid"}) {
     if (s.split != "both" && s.split != split) continue;

@@ -35,7 +35,7 @@ struct SplitPosterior {
   std::vector<double> factors_lowd_r2;  // one per latent, when the file has *_lowd
 };
 
-// `data` is trimmed to --max-trials in place. `name` names the data file in
+// `data` (checked against the model by the caller) is trimmed to --max-trials in place. `name` names the data file in
 // messages. The truth's scale is the file's conversion_factor, or estimated
 // from the means (with a warning) when it has none.
 std::vector<SplitPosterior> infer_lfads(const LfadsModel& model, LfadsData& data, const InferenceSettings& s,

@@ -1,7 +1,5 @@
 #include "lfads/nlb_tensors.hpp"
 
-#include <map>
-
 #include "scoring/psth.hpp"
 #include "util/error.hpp"
 #include "util/log.hpp"
@@ -59,22 +57,15 @@ void write_nlb_tensors(H5File& out, const LfadsData& d, const H5File& in, const 
     return;
   }
   // PSTHs of the eval trials: smoothed spikes of both splits, leave-one-out within each condition.
-  const size_t Btr = d.train.data.dim(0), Bev = d.valid.data.dim(0);
-  Array<double> all({Btr + Bev, Tobs, D});
-  const Array<float> a = bins_and_units(d.train.data, 0, Tobs, 0, D), b = bins_and_units(d.valid.data, 0, Tobs, 0, D);
-  std::copy(a.data.begin(), a.data.end(), all.data.begin());
-  std::copy(b.data.begin(), b.data.end(), all.data.begin() + long(a.size()));
-  std::vector<int64_t> both = cond[0];
-  both.insert(both.end(), cond[1].begin(), cond[1].end());
-  std::map<int64_t, int> trials;
-  for (int64_t c : both) ++trials[c];
-  for (int64_t c : cond[1])
-    if (trials[c] < 2)
-      throw Error(in.name() + ": condition " + std::to_string(c) +
-                  " has a single trial: its PSTH needs another (see --trials-per-condition)");
-  std::vector<size_t> eval_rows;
-  for (size_t i = 0; i < Bev; ++i) eval_rows.push_back(Btr + i);
-  const Array<double> psth = leave_one_out_psth(smooth_in_time(all, s.psth_sd), both, eval_rows);
+  auto observed = [&](const Array<float>& x) {
+    const Array<float> p = bins_and_units(x, 0, Tobs, 0, D);
+    Array<double> out(p.shape);
+    std::copy(p.data.begin(), p.data.end(), out.data.begin());
+    return out;
+  };
+  const size_t Bev = d.valid.data.dim(0);
+  const Array<double> psth = eval_trial_psth(observed(d.train.data), observed(d.valid.data), cond[0], cond[1], s.psth_sd,
+                                             in.name() + " (see --trials-per-condition)");
   out.write("psth", Shape{Bev * Tobs, D}, psth.ptr());
 }
 

@@ -14,9 +14,10 @@ namespace ctd {
 
 namespace {
 const char* const kNameRule = "a session name must be 1-64 letters, digits, '_', '-' or '.' and not start with '.'";
+bool name_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.'; }
 bool is_session_name(const std::string& name) {
   bool ok = !name.empty() && name.size() <= 64 && name[0] != '.';
-  for (char c : name) ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.');
+  for (char c : name) ok = ok && name_char(c);
   return ok;
 }
 }  // namespace
@@ -32,7 +33,7 @@ std::string session_name_of_file(const std::string& path) {
     if (base.size() > e.size() && base.compare(base.size() - e.size(), e.size(), e) == 0) base.resize(base.size() - e.size());
   }
   for (char& c : base)
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.')) c = '_';
+    if (!name_char(c)) c = '_';
   if (base.empty() || base[0] == '.') base = "session" + base;
   return base.substr(0, 64);
 }

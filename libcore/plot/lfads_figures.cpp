@@ -163,15 +163,14 @@ Figure session_rates(const H5File& f, const PlotRequest& r) {
     }
     const std::string ref = "$session" + std::to_string(k);
     fig << "set title " + label("session " + names[k] + ", trial " + std::to_string(b)) << "set ylabel 'spikes per bin'";
+    // The inferred rates first, then each unit's true rate dashed in its colour (one key entry for them all).
     std::string plot = "plot ";
-    for (size_t j = 0; j < units.size(); ++j) {
-      const std::string lc = " lc " + std::to_string(j + 1);
-      plot += (j ? ", " : "") + ref + " using 1:" + std::to_string(j + 2) + " with lines lw 2" + lc + " title " +
-              label("neuron " + std::to_string(units[j]));
-      if (truth.size())
-        plot += ", " + ref + " using 1:" + std::to_string(units.size() + j + 2) + " with lines lw 1.5 dt 2" + lc +
-                (j == 0 ? " title 'true rates (dashed)'" : " notitle");
-    }
+    for (size_t j = 0; j < units.size(); ++j)
+      plot += (j ? ", " : "") + ref + " using 1:" + std::to_string(j + 2) + " with lines lw 2 lc " +
+              std::to_string(j + 1) + " title " + label("neuron " + std::to_string(units[j]));
+    for (size_t j = 0; j < units.size() && truth.size(); ++j)
+      plot += ", " + ref + " using 1:" + std::to_string(units.size() + j + 2) + " with lines lw 1.5 dt 2 lc " +
+              std::to_string(j + 1) + (j == 0 ? " title 'true rates (dashed)'" : " notitle");
     fig << plot;
   }
   fig << "unset multiplot";

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
 
 #include "io/dataset_ref.hpp"
 #include "scoring/bits_per_spike.hpp"
@@ -156,25 +155,10 @@ double decode_r2(const PredictedRates& rates, const H5File& data, const std::str
 
 // PSTHs of the eval trials from both splits' spikes and conditions.
 Array<double> psth_from_conditions(const H5File& data, const std::string& g, double sd) {
-  std::vector<int64_t> cond = data.read<int64_t>(g + "train_conditions").data;
-  const std::vector<int64_t> ec = data.read<int64_t>(g + "eval_conditions").data;
-  const Array<double> tr = last_axis_concat(read3(data, g + "train_spikes_heldin"), read3(data, g + "train_spikes_heldout"));
-  const Array<double> ev = last_axis_concat(read3(data, g + "eval_spikes_heldin"), read3(data, g + "eval_spikes_heldout"));
-  if (tr.dim(1) != ev.dim(1) || tr.dim(2) != ev.dim(2) || cond.size() != tr.dim(0) || ec.size() != ev.dim(0))
-    throw Error(data.name() + ": the train and eval spikes and conditions do not agree in shape");
-  std::map<int64_t, int> count;
-  for (int64_t c : cond) ++count[c];
-  for (int64_t c : ec) ++count[c];
-  for (int64_t c : ec)
-    if (count[c] < 2)
-      throw Error(data.name() + ": condition " + std::to_string(c) + " has a single trial: its PSTH needs another");
-  Array<double> all({tr.dim(0) + ev.dim(0), tr.dim(1), tr.dim(2)});
-  std::copy(tr.data.begin(), tr.data.end(), all.data.begin());
-  std::copy(ev.data.begin(), ev.data.end(), all.data.begin() + long(tr.size()));
-  cond.insert(cond.end(), ec.begin(), ec.end());
-  std::vector<size_t> rows;
-  for (size_t i = 0; i < ev.dim(0); ++i) rows.push_back(tr.dim(0) + i);
-  return leave_one_out_psth(smooth_in_time(all, sd), cond, rows);
+  return eval_trial_psth(last_axis_concat(read3(data, g + "train_spikes_heldin"), read3(data, g + "train_spikes_heldout")),
+                         last_axis_concat(read3(data, g + "eval_spikes_heldin"), read3(data, g + "eval_spikes_heldout")),
+                         data.read<int64_t>(g + "train_conditions").data, data.read<int64_t>(g + "eval_conditions").data,
+                         sd, data.name());
 }
 }  // namespace
 

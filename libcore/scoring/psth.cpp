@@ -54,6 +54,26 @@ Array<double> leave_one_out_psth(const Array<double>& spikes, const std::vector<
   return out;
 }
 
+Array<double> eval_trial_psth(const Array<double>& train, const Array<double>& eval,
+                              const std::vector<int64_t>& train_conditions, const std::vector<int64_t>& eval_conditions,
+                              double sd, const std::string& what) {
+  if (train.dim(1) != eval.dim(1) || train.dim(2) != eval.dim(2) || train_conditions.size() != train.dim(0) ||
+      eval_conditions.size() != eval.dim(0))
+    throw Error(what + ": the train and eval spikes and conditions do not agree in shape");
+  std::vector<int64_t> conditions = train_conditions;
+  conditions.insert(conditions.end(), eval_conditions.begin(), eval_conditions.end());
+  std::map<int64_t, int> count;
+  for (int64_t c : conditions) ++count[c];
+  for (int64_t c : eval_conditions)
+    if (count[c] < 2) throw Error(what + ": condition " + std::to_string(c) + " has a single trial: its PSTH needs another");
+  Array<double> all({train.dim(0) + eval.dim(0), train.dim(1), train.dim(2)});
+  std::copy(train.data.begin(), train.data.end(), all.data.begin());
+  std::copy(eval.data.begin(), eval.data.end(), all.data.begin() + long(train.size()));
+  std::vector<size_t> rows;
+  for (size_t i = 0; i < eval.dim(0); ++i) rows.push_back(train.dim(0) + i);
+  return leave_one_out_psth(smooth_in_time(all, sd), conditions, rows);
+}
+
 double psth_r2(const Array<double>& rates, const Array<double>& psth, const std::string& what) {
   if (rates.shape != psth.shape)
     throw Error(what + ": rates of shape " + shape_string(rates.shape) + " but PSTHs of shape " + shape_string(psth.shape));

@@ -20,6 +20,14 @@ Array<double> smooth_in_time(const Array<double>& x, double sd);
 Array<double> leave_one_out_psth(const Array<double>& spikes, const std::vector<int64_t>& conditions,
                                  const std::vector<size_t>& trials);
 
+// NLB's PSTHs of the eval trials [Be,T,N]: train [Bt,T,N] and eval spikes
+// smoothed by a Gaussian of `sd` bins, each eval trial's the leave-one-out
+// mean over both splits' trials of its condition. Error naming `what` when
+// the shapes disagree or an eval trial's condition has no other trial.
+Array<double> eval_trial_psth(const Array<double>& train, const Array<double>& eval,
+                              const std::vector<int64_t>& train_conditions, const std::vector<int64_t>& eval_conditions,
+                              double sd, const std::string& what);
+
 // R² of rates [B,T,N] against the PSTHs [B,T,N] over every (trial, bin) row
 // whose PSTH is not NaN, per unit, averaged over units (NLB's psth R²).
 // Error naming `what` for a NaN rate in such a row; NaN if there is no row.
