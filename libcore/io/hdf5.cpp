@@ -250,6 +250,36 @@ Shape H5File::dataset_shape(const std::string& path) const {
   return space_shape(space.get());
 }
 
+namespace {
+// An enum's values as the integers they stand for (h5py writes booleans as an
+// enum of int8, FALSE = 0 and TRUE = 1): HDF5 converts enums to no number type,
+// so they are read in their own type (by `read`, into a buffer) and widened here.
+template <class Read>
+std::vector<double> enum_values(hid_t type, size_t n, const std::string& what, Read read) {
+  Hid base(H5Tget_super(type), H5Tclose);
+  const size_t size = H5Tget_size(base.get());
+  const bool is_signed = H5Tget_sign(base.get()) == H5T_SGN_2;
+  if (H5Tget_class(base.get()) != H5T_INTEGER || (size != 1 && size != 2 && size != 4 && size != 8))
+    throw Error(what + " is an enum of an unusual type");
+  std::vector<unsigned char> raw(n * size);
+  Hid mem(H5Tget_native_type(type, H5T_DIR_ASCEND), H5Tclose);
+  if (n && read(mem.get(), raw.data()) < 0) throw Error(what + ": cannot read: " + hdf5_error_message());
+  std::vector<double> v(n);
+  for (size_t i = 0; i < n; ++i) {
+    const unsigned char* p = raw.data() + i * size;
+    auto as = [p](auto x) {
+      std::memcpy(&x, p, sizeof x);
+      return double(x);
+    };
+    v[i] = size == 1 ? (is_signed ? as(int8_t()) : as(uint8_t()))
+           : size == 2 ? (is_signed ? as(int16_t()) : as(uint16_t()))
+           : size == 4 ? (is_signed ? as(int32_t()) : as(uint32_t()))
+                       : (is_signed ? as(int64_t()) : as(uint64_t()));
+  }
+  return v;
+}
+}  // namespace
+
 template <class T>
 Array<T> H5File::read(const std::string& path) const {
   Hid d = open_dataset(*this, path);
@@ -258,6 +288,7 @@ Array<T> H5File::read(const std::string& path) const {
   H5T_class_t cls = H5Tget_class(stored.get());
   bool want_complex = std::is_same<T, std::complex<double>>::value;
   bool numeric = cls == H5T_INTEGER || cls == H5T_FLOAT;
+  if (cls == H5T_ENUM && !want_complex) numeric = true;  // booleans from h5py: read as 0 and 1
   if (want_complex ? cls != H5T_COMPOUND : !numeric)
     throw Error(where(path) + " holds " + (cls == H5T_STRING ? "strings" : "a non-numeric type") +
                 " but " + (want_complex ? "complex" : "numbers") + " are required");
@@ -269,6 +300,14 @@ Array<T> H5File::read(const std::string& path) const {
     throw Error(where(path) + " declares shape " + shape_string(shape) + ", too large to be real");
   require_memory(elements * sizeof(T), where(path) + " (shape " + shape_string(shape) + ")");
   Array<T> out(shape);
+  if constexpr (!std::is_same<T, std::complex<double>>::value)
+    if (cls == H5T_ENUM) {
+      const std::vector<double> v = enum_values(stored.get(), out.size(), where(path), [&](hid_t mem, void* buf) {
+        return H5Dread(d.get(), mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf);
+      });
+      for (size_t i = 0; i < v.size(); ++i) out.data[i] = T(v[i]);
+      return out;
+    }
   Hid mem = h5_type<T>();
   if (out.size() > 0 && H5Dread(d.get(), mem.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, out.ptr()) < 0)
     throw Error(where(path) + ": cannot read: " + hdf5_error_message());
@@ -511,38 +550,12 @@ std::vector<double> H5File::read_attribute_doubles(const std::string& name, cons
   H5T_class_t cls = H5Tget_class(type.get());
   Hid space(H5Aget_space(a.get()), H5Sclose);
   std::vector<double> v(size_t(H5Sget_simple_extent_npoints(space.get())));
-  if (cls == H5T_ENUM) return enum_values(a.get(), type.get(), v.size(), name);
+  if (cls == H5T_ENUM)
+    return enum_values(type.get(), v.size(), name_ + ": attribute '" + name + "'",
+                       [&](hid_t mem, void* buf) { return H5Aread(a.get(), mem, buf); });
   if (cls != H5T_INTEGER && cls != H5T_FLOAT) throw Error(name_ + ": attribute '" + name + "' is not numeric");
   if (!v.empty() && H5Aread(a.get(), H5T_NATIVE_DOUBLE, v.data()) < 0)
     throw Error(name_ + ": cannot read attribute '" + name + "': " + hdf5_error_message());
-  return v;
-}
-
-// An enum's values as the integers they stand for (h5py writes booleans as an
-// enum of int8, FALSE = 0 and TRUE = 1): HDF5 converts enums to no number type,
-// so they are read in their own type and widened here.
-std::vector<double> H5File::enum_values(hid_t attribute, hid_t type, size_t n, const std::string& name) const {
-  Hid base(H5Tget_super(type), H5Tclose);
-  const size_t size = H5Tget_size(base.get());
-  const bool is_signed = H5Tget_sign(base.get()) == H5T_SGN_2;
-  if (H5Tget_class(base.get()) != H5T_INTEGER || (size != 1 && size != 2 && size != 4 && size != 8))
-    throw Error(name_ + ": attribute '" + name + "' is an enum of an unusual type");
-  std::vector<unsigned char> raw(n * size);
-  Hid mem(H5Tget_native_type(type, H5T_DIR_ASCEND), H5Tclose);
-  if (n && H5Aread(attribute, mem.get(), raw.data()) < 0)
-    throw Error(name_ + ": cannot read attribute '" + name + "': " + hdf5_error_message());
-  std::vector<double> v(n);
-  for (size_t i = 0; i < n; ++i) {
-    const unsigned char* p = raw.data() + i * size;
-    auto as = [p](auto x) {
-      std::memcpy(&x, p, sizeof x);
-      return double(x);
-    };
-    v[i] = size == 1 ? (is_signed ? as(int8_t()) : as(uint8_t()))
-           : size == 2 ? (is_signed ? as(int16_t()) : as(uint16_t()))
-           : size == 4 ? (is_signed ? as(int32_t()) : as(uint32_t()))
-                       : (is_signed ? as(int64_t()) : as(uint64_t()));
-  }
   return v;
 }
 

@@ -117,7 +117,6 @@ class H5File {
   Hid open_object(const std::string& object) const;
   Hid open_attribute(const std::string& name, const std::string& object) const;
   void remove_attribute_if_present(hid_t obj, const std::string& name);
-  std::vector<double> enum_values(hid_t attribute, hid_t type, size_t n, const std::string& name) const;
 };
 
 // The most specific message on HDF5's current error stack ("" if none).

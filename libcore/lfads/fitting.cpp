@@ -80,6 +80,7 @@ LfadsSpec spec_for(const LfadsSpec& options, const std::vector<LfadsSessionData>
   if (spec.ci_lag >= T)
     throw UsageError("--ci-lag " + std::to_string(spec.ci_lag) + " leaves the controller no encoder state in " +
                      std::to_string(T) + " bins");
+  readout_filter(spec);  // checks --readout-rise against --readout-decay
   return spec;
 }
 

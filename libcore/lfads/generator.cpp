@@ -11,6 +11,25 @@ const float* lfads_param(const LfadsModel& m, const std::string& name) {
   const std::vector<ParamEntry> layout = lfads_layout(m.spec);
   return m.params.data() + find_param(layout, name).offset;
 }
+
+// What the readout reads: the factors [..., T, F] through the readout filter along T (model.hpp).
+std::vector<double> filtered_factors(const ReadoutFilter& filter, const Array<float>& factors) {
+  std::vector<double> out(factors.data.begin(), factors.data.end());
+  if (!filter.active()) return out;
+  if (factors.rank() < 2)
+    throw Error("the model's readout filters the factors in time: they need a time axis [..., T, F], not shape " +
+                shape_string(factors.shape));
+  const size_t F = factors.shape.back(), T = factors.shape[factors.rank() - 2], trials = factors.size() / (T * F);
+  for (size_t n = 0; n < trials; ++n) {
+    double* x = out.data() + n * T * F;
+    for (size_t t = 1; t < T; ++t)
+      for (size_t k = 0; k < F; ++k) {
+        const double before2 = t >= 2 ? x[(t - 2) * F + k] : x[k];  // f~ = f_0 before the first bin
+        x[t * F + k] = filter.a1 * x[(t - 1) * F + k] + filter.a2 * before2 + filter.gain * x[t * F + k];
+      }
+  }
+  return out;
+}
 }  // namespace
 
 RnnModel lfads_generator(const LfadsModel& m) {
@@ -59,11 +78,12 @@ Array<float> lfads_rates(const LfadsModel& m, const Array<float>& factors, size_
   Array<float> rates(shape);
   const float *w = lfads_param(m, readout + "/w"), *b = lfads_param(m, readout + "/b");
   const size_t rows = factors.size() / F;
+  const std::vector<double> read = filtered_factors(readout_filter(spec), factors);
   std::vector<float> a(P * D);
   for (size_t r = 0; r < rows; ++r) {
     for (size_t j = 0; j < P * D; ++j) {
       double z = b[j];
-      for (size_t k = 0; k < F; ++k) z += double(w[j * F + k]) * factors[r * F + k];
+      for (size_t k = 0; k < F; ++k) z += double(w[j * F + k]) * read[r * F + k];
       a[j] = float(z);
     }
     observation_mean<float>(obs, a.data(), 1, long(D), rates.ptr() + r * D, nullptr);

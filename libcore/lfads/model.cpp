@@ -33,6 +33,14 @@ void register_options(OptionSet& o, LfadsSpec& s) {
         "Forward prediction: the last N bins of every trial are predicted, never read by the encoders (inferred "
         "inputs 0 there); NLB files' *_forward spikes are appended as these bins")
       .non_negative();
+  o.add("readout-decay", s.readout_decay,
+        "Calcium kernel: the readout reads the factors through an exponential filter with this decay time "
+        "constant, in bins (tau_decay / bin width; 0: the factors themselves), so the factors can follow the "
+        "spikes while the data follow the calcium")
+      .non_negative();
+  o.add("readout-rise", s.readout_rise,
+        "Calcium kernel: its rise time constant, in bins (needs --readout-decay; 0: an instantaneous rise)")
+      .non_negative();
   o.add("con-dim", s.con, "Controller GRU units").min(1);
   o.add("ii-dim", s.ii, "Inferred inputs (0: the autonomous model)").non_negative();
   o.add("gen-dim", s.gen, "Generator GRU units").min(1);
@@ -141,6 +149,19 @@ ObservationModel observation_model(const LfadsSpec& s) {
   if (m.kind == Observation::ZeroInflatedGamma && m.location.size() != size_t(s.D))
     throw std::logic_error("LfadsSpec: the zero-inflated gamma needs a location per unit");
   return m;
+}
+
+ReadoutFilter readout_filter(const LfadsSpec& s) {
+  if (s.readout_rise > 0 && s.readout_decay <= 0)
+    throw UsageError("--readout-rise needs --readout-decay (the kernel's decay time constant, in bins)");
+  ReadoutFilter f;
+  if (s.readout_decay <= 0) return f;
+  // The AR(2) of a difference of exponentials, as simulate-calcium's kernel: c_t = (d + r)c_{t−1} − d·r·c_{t−2} + s_t.
+  const double d = std::exp(-1 / s.readout_decay), r = s.readout_rise > 0 ? std::exp(-1 / s.readout_rise) : 0;
+  f.a1 = d + r;
+  f.a2 = -d * r;
+  f.gain = (1 - d) * (1 - r);
+  return f;
 }
 
 size_t lfads_param_count(const LfadsSpec& spec) {
@@ -385,6 +406,8 @@ LfadsLoss lfads_pass(const LfadsSpec& s, const S* params, S* grad, const S* coun
   Var wr = P(own + (poisson ? "logrates/w" : "obs/w")), br = P(own + (poisson ? "logrates/b" : "obs/b"));
   Var nll, kl_ii;
   Var f = tape.input(Mat::Zero(B, F));
+  const ReadoutFilter filter = readout_filter(s);
+  Var filtered1, filtered2;  // the readout filter's f~_{t−1}, f~_{t−2}
   // Controller and the AR(1) prior of the inferred inputs.
   std::unique_ptr<Gru> cn;
   Var c, co_w, co_b, phi, noise_lv, process_lv, z_prev;
@@ -443,7 +466,15 @@ LfadsLoss lfads_pass(const LfadsSpec& s, const S* params, S* grad, const S* coun
     }
     g = drop(step(gn, g, X > 0 ? tape.concat_cols(u, known) : u), dr.drop_gen, t);
     f = tape.matmul_t(g, Wf);
-    Var lr = affine(f, wr, br);
+    Var read = f;
+    if (filter.active()) {
+      if (t == 0) filtered1 = filtered2 = f;
+      read = tape.add(tape.scale(filtered1, S(filter.a1)), tape.scale(f, S(filter.gain)));
+      if (filter.a2 != 0) read = tape.add(read, tape.scale(filtered2, S(filter.a2)));
+      filtered2 = filtered1;
+      filtered1 = read;
+    }
+    Var lr = affine(read, wr, br);
     const Mat* weights = dr.recon_w.empty() ? nullptr : &dr.recon_w[size_t(t)];
     Var n = poisson ? tape.poisson_nll(lr, x[size_t(t)], weights) : observation_nll(tape, obs, lr, x[size_t(t)], weights);
     nll = t == 0 ? n : tape.add(nll, n);

@@ -46,6 +46,10 @@ struct LfadsSpec {
   // Forward prediction: the last forward_bins bins of every trial are
   // reconstructed but never read by the encoders; their inferred inputs are 0.
   int forward_bins = 0;
+  // A calcium kernel in the readout (docs/methods.md §4, "Calcium data"):
+  // the readout reads the factors filtered in time by the kernel of
+  // simulate-calcium, time constants in bins (0, 0: the factors themselves).
+  double readout_decay = 0, readout_rise = 0;
   bool separate_encoders() const { return ic_enc > 0 || ci_enc > 0 || ic_enc_seq_len > 0; }
   int ic_width() const { return separate_encoders() && ic_enc > 0 ? ic_enc : enc; }
   int ci_width() const { return separate_encoders() && ci_enc > 0 ? ci_enc : enc; }
@@ -79,6 +83,13 @@ void register_options(OptionSet& o, LfadsSpec& s);
 // and with a read-in, readin/w [readin, held_in] and readin/b. Stitched: the
 // read-ins and readouts of each session under sessions/NAME/.
 ObservationModel observation_model(const LfadsSpec& spec);
+// The readout filter as a recursion over bins, f~_t = a1·f~_{t−1} + a2·f~_{t−2} + gain·f_t,
+// with f~ = f before the first bin (so a constant passes unchanged: gain = 1 − a1 − a2).
+struct ReadoutFilter {
+  double a1 = 0, a2 = 0, gain = 1;
+  bool active() const { return a1 != 0; }
+};
+ReadoutFilter readout_filter(const LfadsSpec& spec);
 std::vector<ParamEntry> lfads_layout(const LfadsSpec& spec);
 // The encoders' names: "enc" (shared), or "ic_enc" and (with a controller) "ci_enc".
 std::vector<std::string> encoder_names(const LfadsSpec& spec);

@@ -37,6 +37,8 @@ void write_lfads_spec(H5File& out, const LfadsSpec& s) {
   out.write_attribute("observation", s.observation);
   if (s.readin > 0) out.write_attribute("readin_dim", int64_t(s.readin));
   if (s.forward_bins > 0) out.write_attribute("forward_bins", int64_t(s.forward_bins));
+  if (s.readout_decay > 0) out.write_attribute("readout_decay", s.readout_decay);
+  if (s.readout_rise > 0) out.write_attribute("readout_rise", s.readout_rise);
   if (s.sessions.empty()) return;
   // A stitched model: D and D_in are the sums; each session's own in its group.
   std::vector<std::string> names;
@@ -96,6 +98,10 @@ LfadsModel read_lfads_model(const H5File& in) {
   };
   if (in.has_attribute("readin_dim")) s.readin = int(in.read_attribute_in("readin_dim", 0, 1e6));
   if (in.has_attribute("forward_bins")) s.forward_bins = int(in.read_attribute_in("forward_bins", 0, 1e6));
+  if (in.has_attribute("readout_decay")) s.readout_decay = in.read_attribute_in("readout_decay", 0, 1e6);
+  if (in.has_attribute("readout_rise")) s.readout_rise = in.read_attribute_in("readout_rise", 0, 1e6);
+  if (s.readout_rise > 0 && s.readout_decay <= 0)
+    throw Error(in.name() + ": attribute 'readout_rise' without a positive 'readout_decay'");
   if (in.has_attribute("sessions")) {
     if (s.readin < 1) throw Error(in.name() + ": a stitched model (attribute 'sessions') needs readin_dim >= 1");
     for (const std::string& name : in.read_attribute_strings("sessions")) {

@@ -8,6 +8,7 @@
 #include "scoring/decoding.hpp"
 #include "scoring/psth.hpp"
 #include "scoring/smoothing_baseline.hpp"
+#include "scoring/timing.hpp"
 #include "util/error.hpp"
 #include "util/options.hpp"
 
@@ -19,6 +20,10 @@ void register_options(OptionSet& o, ScoreSettings& s) {
         "The group of the data (and NLB submission) file to score, e.g. mc_maze (default: the root, or the only group)");
   o.add("psth-sd", s.psth_sd, "PSTHs made from *_conditions: Gaussian smoothing SD in bins").positive();
   o.add("folds", s.folds, "Cross-validation folds choosing the decoder's ridge penalty").min(2);
+  o.add("tp-condition-columns", s.tp_condition_columns,
+        "tp corr (a timing dataset: eval_behavior [trials, columns], t_p last): the columns that define a "
+        "condition (NLB's DMFC-RSG: 0,1,2, prior, modality and direction)")
+      .non_negative();
   o.add("baseline", s.baseline,
         "smoothing: score NLB's spike-smoothing baseline (Gaussian-smoothed held-in spikes, a Poisson GLM per "
         "held-out unit) made from --data itself, in place of -i")
@@ -193,7 +198,12 @@ std::vector<std::pair<std::string, double>> score_rates(const PredictedRates& ra
     if (r.dim(1) >= T + fwd.dim(1) && fwd.dim(2) == D)
       out.push_back({"fp-bps", bits_per_spike(bins_and_units(r, T, T + fwd.dim(1), 0, D), fwd, rates.where)});
   }
-  if (data.has_dataset(g + "eval_behavior")) {
+  if (data.has_dataset(g + "eval_behavior") && data.dataset_shape(g + "eval_behavior").size() == 2) {
+    // A timing dataset: one row of conditions and t_p per trial, as NLB's DMFC-RSG.
+    out.push_back({"tp corr", tp_correlation(bins_and_units(r, 0, T, 0, D), held_out,
+                                             data.read<double>(g + "eval_behavior", "[B,C]"), s.tp_condition_columns,
+                                             rates.where)});
+  } else if (data.has_dataset(g + "eval_behavior")) {
     double alpha = 0;
     const double r2 = decode_r2(rates, data, g, s, alpha);
     out.push_back({"vel R2", r2});

@@ -31,10 +31,11 @@ struct ScoreSettings {
   std::string dataset;   // the group of the data (and submission) files to use ("": the root, or their only group)
   double psth_sd = 3;    // PSTHs computed from conditions: Gaussian smoothing SD, bins
   int folds = 5;         // cross-validation folds of the decoder's penalty
+  std::vector<double> tp_condition_columns = {0, 1, 2};  // tp corr: eval_behavior's columns defining a condition
   std::string baseline;  // "smoothing": score NLB's smoothing baseline instead of given rates
   std::vector<double> smoothing_sd = {2, 3, 5, 8}, smoothing_alpha = {1e-3, 1e-2, 1e-1};  // its grids
 };
-// --dataset, --psth-sd, --folds, --baseline, --smoothing-sd, --smoothing-alpha.
+// --dataset, --psth-sd, --folds, --tp-condition-columns, --baseline, --smoothing-sd, --smoothing-alpha.
 void register_options(OptionSet& o, ScoreSettings& s);
 
 // NLB's smoothing baseline on the data itself (scoring/smoothing_baseline.hpp):
@@ -44,8 +45,9 @@ PredictedRates baseline_rates(const H5File& data, const ScoreSettings& settings,
 
 // Every metric the evaluation data allows, in NLB's names and order: co-bps
 // (eval_spikes_heldout), fp-bps (eval_spikes_held{in,out}_forward, rates with
-// forward bins), vel R2 (train_behavior, eval_behavior; train rates; per
-// train/eval_decode_mask column, averaged) with its penalty "vel R2 alpha",
+// forward bins), vel R2 (train_behavior, eval_behavior [B,T,L]; train rates;
+// per train/eval_decode_mask column, averaged) with its penalty "vel R2
+// alpha", or tp corr where eval_behavior is [B,C] (scoring/timing.hpp),
 // psth R2 (psth, or PSTHs from *_conditions and both splits' spikes).
 // Errors (one line each) for shapes that disagree, NaN or negative rates,
 // behaviour without a valid bin, a condition with a single trial.

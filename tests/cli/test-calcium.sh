@@ -70,6 +70,15 @@ err=$(fit-lfads --infer -p zig_ho.h5 -i ca.h5 --samples 2 -o zig_ho_post.h5 2>&1
 printf '%s' "$err" | grep -q 'co-bps not scored' && ok || fail "no word on co-bps: $err"
 h5dump -a valid/co_bps zig_ho_post.h5 >/dev/null 2>&1 && fail "a ZIG posterior has co-bps" || ok
 
+# A calcium kernel in the readout: recorded in the model, honoured by --infer; a rise needs a decay.
+expect_ok fit-lfads -i ca.h5 "${small[@]}" --observation zero-inflated-gamma --readout-decay 8 --readout-rise 2 --batches 5 -o kernel.h5
+[ "$(ctd-info kernel.h5 --attribute readout_decay)" == 8 ] && ok || fail "readout_decay not recorded"
+[ "$(ctd-info kernel.h5 --attribute readout_rise)" == 2 ] && ok || fail "readout_rise not recorded"
+expect_ok fit-lfads --infer -p kernel.h5 -i ca.h5 --samples 2 -o kernel_post.h5
+ctd-info kernel_post.h5 | grep -Eq '^  valid/rates *\[12,25,100\]' && ok || fail "the kernel model's posterior lacks rates"
+expect_error 2 "readout-rise needs --readout-decay" out.h5 -- \
+  fit-lfads -i ca.h5 "${small[@]}" --observation zero-inflated-gamma --readout-rise 2 --batches 2 -o out.h5
+
 # Gamma needs values > 0; gaussian takes signed traces; Poisson refuses them.
 expect_error 1 "holds a zero at trial .*gamma data must be > 0.*zero-inflated-gamma" out.h5 -- \
   fit-lfads -i ca.h5 "${small[@]}" --observation gamma --batches 2 -o out.h5

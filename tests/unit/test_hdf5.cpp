@@ -7,6 +7,8 @@
 #include <fstream>
 #include <limits>
 
+#include <hdf5.h>
+
 #include "helpers.hpp"
 #include "io/hdf5.hpp"
 #include "io/output.hpp"
@@ -83,6 +85,30 @@ TEST_CASE("every type round-trips through a file") {
   }
   check_everything(H5File::open(path));
   CHECK(dir.entries() == 1);
+}
+
+TEST_CASE("a boolean dataset as h5py writes it (an enum of int8) reads as 0 and 1") {
+  TempDir dir;
+  const std::string path = dir.file("bool.h5");
+  hid_t f = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+  hid_t e = H5Tenum_create(H5T_NATIVE_INT8);
+  int8_t no = 0, yes = 1;
+  H5Tenum_insert(e, "FALSE", &no);
+  H5Tenum_insert(e, "TRUE", &yes);
+  const hsize_t dims[2] = {3, 2};
+  hid_t space = H5Screate_simple(2, dims, nullptr);
+  hid_t d = H5Dcreate2(f, "mask", e, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+  const int8_t values[6] = {1, 0, 0, 1, 1, 1};
+  H5Dwrite(d, e, H5S_ALL, H5S_ALL, H5P_DEFAULT, values);
+  H5Dclose(d);
+  H5Sclose(space);
+  H5Tclose(e);
+  H5Fclose(f);
+  const H5File in = H5File::open(path);
+  const Array<double> m = in.read<double>("mask", "[B,M]");
+  CHECK(m.shape == Shape{3, 2});
+  CHECK(m.data == std::vector<double>{1, 0, 0, 1, 1, 1});
+  CHECK(in.read<int64_t>("mask").data == std::vector<int64_t>{1, 0, 0, 1, 1, 1});
 }
 
 TEST_CASE("every type round-trips through stdout and stdin as a file image") {

@@ -198,6 +198,47 @@ TEST_CASE("LFADS: gradients through every observation model's readout") {
   }
 }
 
+TEST_CASE("LFADS: gradients through the readout's calcium filter, with and without a rise") {
+  for (auto [decay, rise] : {std::pair{3.0, 0.0}, std::pair{4.0, 1.5}}) {
+    CAPTURE(decay);
+    CAPTURE(rise);
+    for (const char* obs : {"poisson", "zero-inflated-gamma"}) {
+      LfadsSpec s = tiny(1, 1, 0, 0.3);
+      s.observation = obs;
+      s.readout_decay = decay;
+      s.readout_rise = rise;
+      check_whole_gradient(s);
+    }
+  }
+}
+
+TEST_CASE("LFADS: the readout filter is the calcium kernel, passes a constant unchanged, and needs a decay") {
+  LfadsSpec s = tiny(0);
+  CHECK(!readout_filter(s).active());
+  s.readout_decay = 5;
+  ReadoutFilter f = readout_filter(s);
+  const double d = std::exp(-0.2);
+  CHECK(f.a1 == doctest::Approx(d).epsilon(1e-14));
+  CHECK(f.a2 == 0);
+  CHECK(f.gain == doctest::Approx(1 - d).epsilon(1e-14));
+  s.readout_rise = 2;
+  f = readout_filter(s);
+  const double r = std::exp(-0.5);
+  CHECK(f.a1 == doctest::Approx(d + r).epsilon(1e-14));
+  CHECK(f.a2 == doctest::Approx(-d * r).epsilon(1e-14));
+  CHECK(f.a1 + f.a2 + f.gain == doctest::Approx(1).epsilon(1e-14));
+  // An impulse after rest: gain·(d^(n+1) − r^(n+1))/(d − r), the difference of exponentials.
+  double y1 = 0, y2 = 0;
+  for (int n = 0; n < 8; ++n) {
+    const double y = f.a1 * y1 + f.a2 * y2 + f.gain * (n == 0 ? 1 : 0);
+    CHECK(y == doctest::Approx(f.gain * (std::pow(d, n + 1) - std::pow(r, n + 1)) / (d - r)).epsilon(1e-12));
+    y2 = y1;
+    y1 = y;
+  }
+  s.readout_decay = 0;
+  CHECK_THROWS_AS(readout_filter(s), UsageError);
+}
+
 TEST_CASE("LFADS: sample validation hides a fixed share of each trial's entries from training, and scores them") {
   LfadsSpec s = tiny(1, 1, 0, 0.3);  // with coordinated dropout and a held-out unit
   s.sample_validation = 0.25;

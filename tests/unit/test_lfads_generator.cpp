@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <tuple>
 
 #include "fixedpoints/finder.hpp"
 #include "helpers.hpp"
@@ -40,10 +41,14 @@ auto param_of(Model& m, const char* name) {
 }  // namespace
 
 TEST_CASE("an LFADS generator run as an RNN follows the model's own pass: states, factors and rates") {
-  for (auto [ii, ext] : {std::pair{1, 0}, std::pair{2, 1}, std::pair{0, 0}}) {
+  // The last: a readout through the calcium filter, which lfads_rates applies along the time axis.
+  for (auto [ii, ext, decay] : {std::tuple{1, 0, 0.0}, std::tuple{2, 1, 0.0}, std::tuple{0, 0, 0.0}, std::tuple{1, 0, 2.5}}) {
     CAPTURE(ii);
     CAPTURE(ext);
-    const LfadsSpec s = small_spec(ii, ext);
+    CAPTURE(decay);
+    LfadsSpec s = small_spec(ii, ext);
+    s.readout_decay = decay;
+    s.readout_rise = decay > 0 ? 1.0 : 0.0;
     const LfadsModel m = model_of(s, 3);
     const int B = 3, T = 7;
     std::vector<double> p(m.params.begin(), m.params.end()), x(size_t(B) * T * s.D), u(size_t(B) * T * ext);

@@ -9,6 +9,7 @@
 #include "scoring/nlb_score.hpp"
 #include "scoring/decoding.hpp"
 #include "scoring/psth.hpp"
+#include "scoring/timing.hpp"
 #include "util/error.hpp"
 
 using namespace ctd;
@@ -103,4 +104,55 @@ TEST_CASE("score_rates: behaviour without a valid bin, and rates that do not cov
   CHECK_THROWS_WITH_AS(score_rates(r, data, {}), doctest::Contains("0 valid train bins"), Error);
   r.eval = array({2, 2, 2}, std::vector<double>(8, 0.4));  // fewer bins than the data
   CHECK_THROWS_WITH_AS(score_rates(r, data, {}), doctest::Contains("do not match"), Error);
+}
+
+TEST_CASE("tp corr: neural speed over the valid bins, Pearson r per condition, the median") {
+  // Trial b moves along unit 0 at speed v_b through its valid bins (bins 1..3);
+  // bin 0 is outside the measured period (NaN held-out spikes) and jumps far away.
+  const std::vector<double> speed = {1, 2, 3, 1, 2, 1, 2, 4, 9};
+  const std::vector<double> tp = {1, 3, 2, 5, 1, 2, 4, 8, 0};
+  const std::vector<std::vector<double>> condition = {{0, 0}, {0, 0}, {0, 0}, {1, 0}, {1, 0},
+                                                      {0, 1}, {0, 1}, {0, 1}, {NAN, NAN}};
+  const size_t B = speed.size(), T = 4, D = 2;
+  Array<double> rates({B, T, D}), held_out({B, T, 1}), behavior({B, 4});
+  for (size_t b = 0; b < B; ++b) {
+    for (size_t t = 0; t < T; ++t) {
+      rates[(b * T + t) * D] = t == 0 ? 1000.0 : speed[b] * double(t);
+      rates[(b * T + t) * D + 1] = b == B - 1 ? NAN : 0.5;  // the trial without a condition is never read
+      held_out[b * T + t] = t == 0 ? NAN : 1.0;
+    }
+    behavior[b * 4] = condition[b][0];
+    behavior[b * 4 + 1] = condition[b][1];
+    behavior[b * 4 + 2] = 7;  // t_s, not a condition column here
+    behavior[b * 4 + 3] = tp[b];
+  }
+  // Per condition r = 0.5, −1 and 1 (worked by hand): the median 0.5.
+  CHECK(tp_correlation(rates, held_out, behavior, {0, 1}, "r") == doctest::Approx(0.5).epsilon(1e-12));
+  CHECK_THROWS_WITH_AS(tp_correlation(rates, held_out, behavior, {0, 3}, "r"), doctest::Contains("condition column 3"),
+                       Error);
+  behavior[4 * 4] = 5;  // trial 4 alone in a condition of its own
+  CHECK_THROWS_WITH_AS(tp_correlation(rates, held_out, behavior, {0, 1}, "r"), doctest::Contains("single eval trial"),
+                       Error);
+}
+
+TEST_CASE("score_rates: a timing dataset (behaviour [trials, columns]) is scored by tp corr") {
+  test::TempDir dir;
+  {
+    OutputFile out(dir.file("rsg.h5"));
+    out.h5().write("eval_spikes_heldout", array({4, 3, 1}, {NAN, 1, 0, NAN, 0, 1, NAN, 1, 1, NAN, 0, 0}));
+    out.h5().write("eval_behavior", array({4, 2}, {0, 10, 0, 20, 1, 30, 1, 10}));
+    out.commit();
+  }
+  const H5File data = H5File::open(dir.file("rsg.h5"));
+  PredictedRates r;
+  r.where = "rates";
+  // Speeds (bins 1 and 2): 1, 2 in condition 0 (t_p 10, 20: r = 1); 1, 3 in condition 1 (t_p 30, 10: r = −1).
+  r.eval = array({4, 3, 2}, {0, 0, 0.5, 0, 1.5, 0, 0, 0, 0, 1, 0, 3, 0, 0, 2, 0, 3, 0, 0, 0, 0, 0, 3, 0});
+  ScoreSettings s;
+  s.tp_condition_columns = {0};
+  const auto scores = score_rates(r, data, s);
+  REQUIRE(scores.size() == 2);
+  CHECK(scores[0].first == "co-bps");
+  CHECK(scores[1].first == "tp corr");
+  CHECK(scores[1].second == doctest::Approx(0).epsilon(1e-12));  // the median of 1 and −1
 }
