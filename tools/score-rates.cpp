@@ -1,5 +1,5 @@
 // score-rates: a model's rates scored as the Neural Latents Benchmark scores
-// them (co-bps, fp-bps, vel R2, psth R2; docs/methods.md §8), from HDF5,
+// them (co-bps, fp-bps, vel R2 or tp corr, psth R2; docs/methods.md §8), from HDF5,
 // without nlb_tools' Python stack.
 #include <cmath>
 #include <cstdio>
@@ -16,7 +16,8 @@ int main(int argc, char** argv) {
   ctd::Tool tool("score-rates",
                  "Score predicted rates on NLB-shaped evaluation data as the Neural Latents Benchmark does: co-bps "
                  "(held-out units), fp-bps (forward bins), vel R2 (ridge decoding of the behaviour, its penalty "
-                 "cross-validated) and psth R2, each where the data has what it needs. One line per metric on stdout.",
+                 "cross-validated) or tp corr (timing datasets) and psth R2, each where the data has what it needs. One "
+                 "line per metric on stdout.",
                  "score-rates -i posterior.h5 --data lorenz_nlb.h5 --json");
   auto& o = tool.options();
   ctd::ScoreSettings settings;

@@ -102,5 +102,6 @@ std::vector<FigureKind> trial_figures(const std::string& kind);
 std::vector<FigureKind> fixed_point_figures(const std::string& kind);
 std::vector<FigureKind> lfads_figures(const std::string& kind);
 std::vector<FigureKind> comparison_figures(const std::string& kind);
+std::vector<FigureKind> lyapunov_figures(const std::string& kind);
 
 }  // namespace ctd
