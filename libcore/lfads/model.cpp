@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <memory>
+#include <deque>
 #include <stdexcept>
 
 #include "lfads/tape_gru.hpp"
@@ -252,6 +252,7 @@ LfadsDraws<S> lfads_draws(const LfadsSpec& s, int B, int T, uint64_t seed, uint6
     d.drop_g0.resize(B, 2 * s.ic_width());
   }
   const S inv_keep = S(1.0 / s.keep);
+  std::vector<double> draws;
   for (int b = 0; b < B; ++b) {
     RngStream noise(seed, RngDomain::Posterior, stream0 + uint64_t(b));
     for (int j = 0; j < G; ++j) d.eps_g0(b, j) = S(noise.normal());
@@ -261,9 +262,14 @@ LfadsDraws<S> lfads_draws(const LfadsSpec& s, int B, int T, uint64_t seed, uint6
         d.eps_kl[size_t(t)](b, j) = S(noise.normal());
       }
     if (!dropout) continue;
+    // The trial's dropout draws at once, in the order the masks read them.
     RngStream drop(seed, RngDomain::Dropout, stream0 + uint64_t(b));
+    const size_t per_bin = size_t(Din + 2 * s.ci_width() + G);
+    draws.resize(size_t(T) * per_bin + size_t(2 * s.ic_width()) + (cd ? size_t(T) * size_t(Din) : 0));
+    drop.fill_uniform(draws.data(), draws.size());
+    const double* next = draws.data();
     auto mask = [&](Mat& m) {
-      for (long j = 0; j < m.cols(); ++j) m(b, j) = drop.uniform() < s.keep ? inv_keep : S(0);
+      for (long j = 0; j < m.cols(); ++j) m(b, j) = *next++ < s.keep ? inv_keep : S(0);
     };
     for (int t = 0; t < T; ++t) {
       mask(d.drop_x[size_t(t)]);
@@ -277,7 +283,7 @@ LfadsDraws<S> lfads_draws(const LfadsSpec& s, int B, int T, uint64_t seed, uint6
     const S pass = S(1.0 / (1.0 - s.cd_rate)), withheld = S(1.0 / s.cd_rate);
     for (int t = 0; t < T; ++t)
       for (int j = 0; j < Din; ++j) {
-        const bool seen = drop.uniform() >= s.cd_rate;
+        const bool seen = *next++ >= s.cd_rate;
         d.drop_x[size_t(t)](b, j) *= seen ? pass : S(0);
         // Forward bins: no encoder reads them, so every entry counts, as it is.
         d.recon_w[size_t(t)](b, j) = t >= T - s.forward_bins ? S(1) : seen ? S(0) : withheld;
@@ -338,8 +344,11 @@ LfadsLoss lfads_pass(const LfadsSpec& s, const S* params, S* grad, const S* coun
     return tape.param(params + e.offset, rows, cols, grad ? grad + e.offset : nullptr);
   };
   using Gru = TapeGru<S>;
-  auto gru = [&](const std::string& n, int H, int I) { return Gru(tape, layout, n, H, I, s.bfg, params, grad); };
-  auto step = [&](const Gru& g, Var h, Var x) { return g.step(h, x); };
+  std::deque<Gru> grus;  // every GRU of the pass, where references to them stay valid
+  auto gru = [&](const std::string& n, int H, int I) -> Gru& {
+    return grus.emplace_back(tape, layout, n, H, I, s.bfg, params, grad);
+  };
+  auto step = [&](Gru& g, Var h, Var x) { return g.step(h, x); };
   auto affine = [&](Var x, Var w, Var b) { return tape.add_row(tape.matmul_t(x, w), b); };
   // Each mask on its own: sample validation's scoring masks the encoders' input alone.
   auto drop = [&](Var v, const std::vector<Mat>& masks, int t) {
@@ -371,9 +380,11 @@ LfadsLoss lfads_pass(const LfadsSpec& s, const S* params, S* grad, const S* coun
     for (int t = 0; t < Tobs; ++t) xin[size_t(t)] = affine(xin[size_t(t)], w, b);
   }
   auto encode = [&](const std::string& name, int E, int bins, std::vector<Var>& hf, std::vector<Var>& hb) {
-    const Gru ef = gru(name + "/fwd", E, s.encoder_input()), eb = gru(name + "/bwd", E, s.encoder_input());
+    Gru &ef = gru(name + "/fwd", E, s.encoder_input()), &eb = gru(name + "/bwd", E, s.encoder_input());
     hf.assign(size_t(bins), Var{});
     hb.assign(size_t(bins), Var{});
+    ef.project_ahead(std::vector<Var>(xin.begin(), xin.begin() + bins));
+    eb.project_ahead(std::vector<Var>(xin.rend() - bins, xin.rend()));
     Var h = tape.broadcast_rows(P(name + "/fwd/h0"), B);
     for (int t = 0; t < bins; ++t) hf[size_t(t)] = h = step(ef, h, xin[size_t(t)]);
     h = tape.broadcast_rows(P(name + "/bwd/h0"), B);
@@ -399,7 +410,7 @@ LfadsLoss lfads_pass(const LfadsSpec& s, const S* params, S* grad, const S* coun
   Var kl_ic = tape.kl_gaussian(g0_mean, g0_logvar, P("ic_prior/mean"), P("ic_prior/logvar"), vm);
   Var g = tape.sample_gaussian(g0_mean, g0_logvar, dr.eps_g0, vm);
 
-  const Gru gn = gru("gen", G, I + X);
+  Gru& gn = gru("gen", G, I + X);
   Var Wf = tape.row_normalize(P("factors/w"));
   const ObservationModel obs = observation_model(s);
   const bool poisson = obs.kind == Observation::Poisson;
@@ -409,10 +420,10 @@ LfadsLoss lfads_pass(const LfadsSpec& s, const S* params, S* grad, const S* coun
   const ReadoutFilter filter = readout_filter(s);
   Var filtered1, filtered2;  // the readout filter's f~_{t−1}, f~_{t−2}
   // Controller and the AR(1) prior of the inferred inputs.
-  std::unique_ptr<Gru> cn;
+  Gru* cn = nullptr;
   Var c, co_w, co_b, phi, noise_lv, process_lv, z_prev;
   if (I > 0) {
-    cn = std::make_unique<Gru>(gru("con", s.con, 2 * s.ci_width() + F + X));
+    cn = &gru("con", s.con, 2 * s.ci_width() + F + X);
     c = tape.broadcast_rows(P("con/h0"), B);
     co_w = P("co/w");
     co_b = P("co/b");

@@ -21,12 +21,20 @@ class TapeGru {
   TapeGru(Tape<S>& tape, const std::vector<ParamEntry>& layout, const std::string& name, int H, int I, double bfg,
           const S* params, S* grad);
   // h' [B,H] from h [B,H] and x [B,I].
-  Var step(Var h, Var x) const;
+  Var step(Var h, Var x);
+  // The inputs of the next xs.size() steps, in the order of the steps, known
+  // before them (an encoder's data): their share of the pre-activations in
+  // one product over all their rows rather than one small product per step,
+  // each of which packs the whole weight matrix again. Each step must still
+  // be given its x.
+  void project_ahead(const std::vector<Var>& xs);
 
  private:
   Tape<S>* tape_;
   std::shared_ptr<const RecurrentCell<S>> cell_;
   S* grad_;
+  typename Tape<S>::Mat ahead_;  // project_ahead's rows: step k's at [k·B, (k+1)·B)
+  int steps_ahead_ = 0, steps_ = 0;
 };
 
 }  // namespace ctd

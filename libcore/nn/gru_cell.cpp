@@ -41,9 +41,9 @@ class GruCell final : public RecurrentCell<S> {
     const int N = this->spec().N;
     MMap<S> GI(gi, R, 3 * N);
     CMap<S> X(x, R, this->spec().U);
-    gemm(X, false, W().rightCols(X.cols()), true, GI.leftCols(2 * N), S(0));
-    gemm(X, false, Wc().rightCols(X.cols()), true, GI.rightCols(N), S(0));
-    GI.rowwise() += bias_;
+    GI.rowwise() = bias_;
+    gemm(X, false, W().rightCols(X.cols()), true, GI.leftCols(2 * N), S(1));
+    gemm(X, false, Wc().rightCols(X.cols()), true, GI.rightCols(N), S(1));
   }
 
   void input_vjp(int R, const Planes<const S>& cache, const Planes<const S>&, S* dx) const override {
@@ -58,19 +58,20 @@ class GruCell final : public RecurrentCell<S> {
     CMap<S> Hp(hp, R, N);
     MMap<S> RU(cache.p[0], R, 2 * N), Rg(cache.p[1], R, N), Ug(cache.p[2], R, N), C(cache.p[3], R, N),
         RH(cache.p[4], R, N);
-    gemm(Hp, false, W().leftCols(N), true, RU, S(0));
+    // The input's share first, the products added onto it (beta = 1): no pass that zeroes them.
     if (shared_gi)
-      RU.rowwise() += CRowMap<S>(gi, 2 * N);
+      RU.rowwise() = CRowMap<S>(gi, 2 * N);
     else
-      RU += CMap<S>(gi, R, 3 * N).leftCols(2 * N);
+      RU = CMap<S>(gi, R, 3 * N).leftCols(2 * N);
+    gemm(Hp, false, W().leftCols(N), true, RU, S(1));
     Rg = sigmoid(RU.leftCols(N).array()).matrix();
     Ug = sigmoid(RU.rightCols(N).array()).matrix();
     RH = (Rg.array() * Hp.array()).matrix();
-    gemm(RH, false, Wc().leftCols(N), true, C, S(0));
     if (shared_gi)
-      C.rowwise() += CRowMap<S>(gi + 2 * N, N);
+      C.rowwise() = CRowMap<S>(gi + 2 * N, N);
     else
-      C += CMap<S>(gi, R, 3 * N).rightCols(N);
+      C = CMap<S>(gi, R, 3 * N).rightCols(N);
+    gemm(RH, false, Wc().leftCols(N), true, C, S(1));
     C.array() = C.array().tanh();
     MMap<S>(hn, R, N) = (Ug.array() * Hp.array() + (S(1) - Ug.array()) * C.array()).matrix();
   }

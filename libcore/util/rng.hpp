@@ -32,6 +32,10 @@ class RngStream {
 
   uint32_t next_u32();
   double uniform();  // in the open interval (0, 1)
+  // The next n words, or n uniforms, as n calls of next_u32 or uniform
+  // would give them, many blocks at once (dropout masks are millions of draws).
+  void fill_u32(uint32_t* out, size_t n);
+  void fill_uniform(double* out, size_t n);
   double normal();   // standard normal (Box-Muller; caches the second value)
   long poisson(double lambda);
   // n standard normal floats (n even or odd), scaled by `scale`: Box-Muller
@@ -40,6 +44,11 @@ class RngStream {
   void fill_normal(float* out, size_t n, float scale);
 
  private:
+  // 53 random bits from two words, shifted by half a step so that neither 0 nor 1 occurs.
+  static double uniform_from(uint32_t w0, uint32_t w1) {
+    const uint64_t a = w0 >> 5, b = w1 >> 6;
+    return (double(a * 67108864ull + b) + 0.5) * (1.0 / 9007199254740992.0);
+  }
   std::array<uint32_t, 2> key_;
   std::array<uint32_t, 4> counter_;
   std::array<uint32_t, 4> block_{};

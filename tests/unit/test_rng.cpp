@@ -102,3 +102,25 @@ TEST_CASE("bulk normal floats: moments, scale, reproducibility") {
   CHECK(std::fabs(s2 / n - 1.0) < 0.015);
   CHECK(std::fabs(s4 / n - 3.0) < 0.08);
 }
+
+TEST_CASE("bulk words and uniforms are the draws one at a time, across block boundaries") {
+  for (size_t lead : {0, 1, 3, 4, 7}) {
+    for (size_t n : {0, 1, 5, 64, 67, 1001}) {
+      RngStream one(9, RngDomain::Dropout, 42), bulk(9, RngDomain::Dropout, 42);
+      for (size_t i = 0; i < lead; ++i) {
+        CHECK(one.next_u32() == bulk.next_u32());
+      }
+      std::vector<uint32_t> w(n);
+      bulk.fill_u32(w.data(), n);
+      size_t same = 0;
+      for (size_t i = 0; i < n; ++i) same += one.next_u32() == w[i];
+      CHECK(same == n);
+      std::vector<double> u(n);
+      bulk.fill_uniform(u.data(), n);
+      same = 0;
+      for (size_t i = 0; i < n; ++i) same += one.uniform() == u[i];
+      CHECK(same == n);
+      CHECK(one.next_u32() == bulk.next_u32());  // the streams go on together
+    }
+  }
+}

@@ -114,3 +114,55 @@ TEST_CASE("LFADS tape GRU: gradients of the state, the input and every weight ma
   CHECK(gp[0] == 0.0);  // the parameters around the GRU's get nothing
   CHECK(gp.back() == 0.0);
 }
+
+namespace {
+// Three steps from h with inputs x, x∘x and −x; the loss reads the first two
+// steps' states only, so the third step's backward never runs and it must add
+// nothing to the gradients.
+// With `ahead` the three inputs' projections are made before the steps, in one product.
+double loss3(const std::vector<double>& p, const Mat& h, const Mat& x, const Mat& w, std::vector<double>* gp,
+             bool ahead = false) {
+  T t;
+  TapeGru<double> gru(t, layout(), "g", H, I, kBfg, p.data(), gp ? gp->data() : nullptr);
+  const std::vector<T::Var> xs{t.input(x), t.input(x.cwiseProduct(x)), t.input(-x)};
+  if (ahead) gru.project_ahead(xs);
+  T::Var s = t.input(h), h1 = gru.step(s, xs[0]);
+  T::Var h2 = gru.step(h1, xs[1]);
+  gru.step(h2, xs[2]);
+  T::Var l = t.add(t.sum(t.mul_const(h1, w)), t.sum(t.mul_const(h2, w.cwiseAbs())));
+  if (gp) {
+    t.backward(l);
+  }
+  return t.scalar(l);
+}
+}  // namespace
+
+TEST_CASE("LFADS tape GRU: gradients over several steps, with the inputs projected ahead or step by step, match finite differences") {
+  RngStream rng(6, RngDomain::Task, 0);
+  const auto lay = layout();
+  std::vector<double> p(lay.back().offset + lay.back().size());
+  for (double& v : p) v = 0.5 * rng.normal();
+  const Mat h = random(B, H, rng), x = random(B, I, rng), w = random(B, H, rng);
+  std::vector<double> gp(p.size(), 0.0);
+  loss3(p, h, x, w, &gp);
+  const double eps = 1e-6;
+  double worst = 0, largest = 0;
+  for (size_t i = 0; i < p.size(); ++i) {
+    const double keep = p[i];
+    p[i] = keep + eps;
+    const double up = loss3(p, h, x, w, nullptr);
+    p[i] = keep - eps;
+    const double down = loss3(p, h, x, w, nullptr);
+    p[i] = keep;
+    worst = std::max(worst, std::fabs((up - down) / (2 * eps) - gp[i]));
+    largest = std::max(largest, std::fabs(gp[i]));
+  }
+  CHECK(largest > 0.1);
+  CHECK(worst < 1e-8);
+  // Projected ahead: the same loss and the same gradient.
+  std::vector<double> ga(p.size(), 0.0);
+  CHECK(loss3(p, h, x, w, &ga, true) == doctest::Approx(loss3(p, h, x, w, nullptr)).epsilon(1e-14));
+  double apart = 0;
+  for (size_t i = 0; i < p.size(); ++i) apart = std::max(apart, std::fabs(ga[i] - gp[i]));
+  CHECK(apart < 1e-13);
+}
