@@ -37,9 +37,7 @@ int main(int argc, char** argv) {
     const ctd::RnnModel model = ctd::read_network(ctd::H5File::open(tool.params), reading);
     const Eigen::VectorXd xs = ctd::vector_or_zeros(x_star, model.spec.U, "--x-star");
     const ctd::RnnMap<double> map(model, xs);
-    Eigen::VectorXd h0 = Eigen::VectorXd::Zero(map.dim());
-    const std::vector<float> start = model.initial_state();
-    for (size_t i = 0; i < start.size() && long(i) < h0.size(); ++i) h0(long(i)) = start[i];
+    const Eigen::VectorXd h0 = ctd::initial_state(model, map.dim());
     const Eigen::MatrixXd starts = ctd::lyapunov_starts(h0, settings.trajectories, settings.init_sd, tool.seed);
     const ctd::LyapunovSpectrum sp = ctd::lyapunov_spectrum(map, starts, settings, ctd::thread_count());
     const long k = sp.exponents.size();

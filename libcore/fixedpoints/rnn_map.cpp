@@ -90,6 +90,13 @@ typename RnnMap<S>::Vec RnnMap<S>::readout(const Vec& h) const {
   return wO_ * h + bO_;
 }
 
+Eigen::VectorXd initial_state(const RnnModel& model, int dim) {
+  Eigen::VectorXd h0 = Eigen::VectorXd::Zero(dim);
+  const std::vector<float> start = model.initial_state();
+  for (size_t i = 0; i < start.size() && long(i) < dim; ++i) h0(long(i)) = start[i];
+  return h0;
+}
+
 template class RnnMap<float>;
 template class RnnMap<double>;
 

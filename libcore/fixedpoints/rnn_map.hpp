@@ -58,4 +58,7 @@ class RnnMap {
   Eigen::VectorXd x_star_;
 };
 
+// The model's initial state as `dim` values (zeros past what it stores: an LSTM's c).
+Eigen::VectorXd initial_state(const RnnModel& model, int dim);
+
 }  // namespace ctd

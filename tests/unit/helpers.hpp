@@ -4,8 +4,11 @@
 #include <string>
 #include <vector>
 
+#include <Eigen/Core>
+
 #include "esn/targets.hpp"
 #include "nn/rnn.hpp"
+#include "nn/rnn_model.hpp"
 
 namespace ctd::test {
 
@@ -34,6 +37,19 @@ inline std::vector<RnnSpec> every_cell(int N, int U, int O) {
 }
 inline std::string spec_name(const RnnSpec& s) {
   return std::string(cell_name(s.cell)) + "/" + activation_name(s.act);
+}
+
+// A vanilla network h' = tanh(W h + w_I x + b) of one input, every input weight
+// `input_weight`, for systems whose fixed points and orbits are known by hand.
+inline RnnModel vanilla_network(const Eigen::MatrixXd& W, const Eigen::VectorXd& b, float input_weight = 0.0f) {
+  const int N = int(W.rows());
+  RnnModel m = init_rnn({Cell::Vanilla, N, 1, 1, 0.5}, RnnInit{}, 1);
+  for (int i = 0; i < N; ++i) {
+    m.param("bR")[i] = float(b(i));
+    m.param("wI")[i] = input_weight;
+    for (int j = 0; j < N; ++j) m.param("wR")[i * N + j] = float(W(i, j));
+  }
+  return m;
 }
 
 // A small echo-state network (seed `seed`) and targets of the tutorial's kind

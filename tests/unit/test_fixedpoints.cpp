@@ -12,18 +12,6 @@ using namespace ctd;
 using test::spec_name;
 
 namespace {
-// A vanilla network with given recurrent weights and biases, no input effect.
-RnnModel vanilla(const Eigen::MatrixXd& W, const Eigen::VectorXd& b) {
-  const int N = int(W.rows());
-  RnnModel m = init_rnn({Cell::Vanilla, N, 1, 1, 0.5}, RnnInit{}, 1);
-  for (int i = 0; i < N; ++i) {
-    m.param("bR")[i] = float(b(i));
-    m.param("wI")[i] = 0.3f;
-    for (int j = 0; j < N; ++j) m.param("wR")[i * N + j] = float(W(i, j));
-  }
-  return m;
-}
-
 double h_star() {  // the positive root of h = tanh(2h)
   double h = 1;
   for (int i = 0; i < 100; ++i) h = std::tanh(2 * h);
@@ -32,7 +20,7 @@ double h_star() {  // the positive root of h = tanh(2h)
 }  // namespace
 
 TEST_CASE("1-D tanh network h = tanh(2h): three fixed points, their eigenvalues and stability") {
-  RnnModel m = vanilla(Eigen::MatrixXd::Constant(1, 1, 2.0), Eigen::VectorXd::Zero(1));
+  RnnModel m = test::vanilla_network(Eigen::MatrixXd::Constant(1, 1, 2.0), Eigen::VectorXd::Zero(1), 0.3f);
   RnnMap<double> map(m, Eigen::VectorXd::Zero(1));
   RowMatD cand(41, 1);
   for (int i = 0; i < 41; ++i) cand(i, 0) = -2.0 + 0.1 * i;
@@ -61,7 +49,7 @@ TEST_CASE("1-D tanh network h = tanh(2h): three fixed points, their eigenvalues 
 TEST_CASE("2-D tanh network: a saddle and two attractors, found from a grid") {
   Eigen::MatrixXd W(2, 2);
   W << 2.0, 0.0, 0.0, 0.5;
-  RnnModel m = vanilla(W, Eigen::VectorXd::Zero(2));
+  RnnModel m = test::vanilla_network(W, Eigen::VectorXd::Zero(2), 0.3f);
   RnnMap<double> map(m, Eigen::VectorXd::Zero(2 - 1));
   RowMatD cand(121, 2);
   for (int i = 0; i < 11; ++i)
@@ -223,7 +211,7 @@ TEST_CASE("the fixed-point range of each cell, and the filter that keeps points 
 }
 
 TEST_CASE("the tutorial's Adam, step by step on a tiny system") {
-  RnnModel m = vanilla(Eigen::MatrixXd::Constant(1, 1, 0.5), Eigen::VectorXd::Constant(1, 0.2));
+  RnnModel m = test::vanilla_network(Eigen::MatrixXd::Constant(1, 1, 0.5), Eigen::VectorXd::Constant(1, 0.2), 0.3f);
   RnnMap<float> map(m, Eigen::VectorXd::Zero(1));
   RowMatD cand(2, 1);
   cand << 1.0, -1.0;

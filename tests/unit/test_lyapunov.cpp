@@ -7,24 +7,16 @@
 #include <cmath>
 
 #include "fixedpoints/lyapunov.hpp"
+#include "helpers.hpp"
 #include "nn/rnn_model.hpp"
 #include "util/error.hpp"
 
 using namespace ctd;
 
 namespace {
-RnnModel vanilla(const Eigen::MatrixXd& W) {
-  const int N = int(W.rows());
-  RnnModel m = init_rnn({Cell::Vanilla, N, 1, 1, 0.5}, RnnInit{}, 1);
-  for (int i = 0; i < N; ++i) {
-    m.param("bR")[i] = 0;
-    for (int j = 0; j < N; ++j) m.param("wR")[i * N + j] = float(W(i, j));
-  }
-  return m;
-}
 
 LyapunovSpectrum at_origin(const Eigen::MatrixXd& W, int steps) {
-  const RnnModel m = vanilla(W);
+  const RnnModel m = test::vanilla_network(W, Eigen::VectorXd::Zero(W.rows()));
   const RnnMap<double> map(m, Eigen::VectorXd::Zero(1));
   LyapunovSettings s;
   s.transient = 0;
@@ -84,7 +76,7 @@ TEST_CASE("Lyapunov: the Kaplan-Yorke dimension of hand cases, and too many expo
   CHECK(kaplan_yorke_dimension(Eigen::Vector3d(0.5, -1.0, -2.0)) == doctest::Approx(1.5));
   CHECK(kaplan_yorke_dimension(Eigen::Vector3d(-0.1, -0.2, -1.0)) == 0);
   CHECK(kaplan_yorke_dimension(Eigen::Vector2d(0.2, 0.1)) == 2);
-  const RnnModel m = vanilla(Eigen::MatrixXd::Identity(2, 2) * 0.5);
+  const RnnModel m = test::vanilla_network(Eigen::MatrixXd::Identity(2, 2) * 0.5, Eigen::VectorXd::Zero(2));
   const RnnMap<double> map(m, Eigen::VectorXd::Zero(1));
   LyapunovSettings s;
   s.exponents = 3;

@@ -89,3 +89,28 @@ TEST_CASE("figures: run-esn's error per pass splits training from test passes, a
     }
   }
 }
+
+TEST_CASE("figures: find-cycles' orbits, closed paths; an orbit that points past the points is an error") {
+  test::TempDir dir;
+  auto cycles_file = [&](const char* name, double first_start) {
+    const std::string path = dir.file(name);
+    OutputFile out(path);
+    const std::vector<double> pts = {0.0, 0.9, -0.9}, start = {0, first_start}, period = {1, 2}, unstable = {1, 0};
+    out.h5().write("points", Shape{3, 1}, pts.data());
+    out.h5().write("orbit_start", Shape{2}, start.data());
+    out.h5().write("period", Shape{2}, period.data());
+    out.h5().write("unstable", Shape{2}, unstable.data());
+    out.h5().write_attribute("ctd_kind", std::string("cycles"));
+    out.commit();
+    return path;
+  };
+  const Figure f = make_figure(H5File::open(cycles_file("good.h5", 1)), "", PlotRequest{});
+  REQUIRE(f.data.size() == 2);
+  // The 2-cycle on the return map: (0.9, −0.9), (−0.9, 0.9), back to the first.
+  CHECK(f.data[0].text() == "$stable << EOD\n0.9 -0.9\n-0.9 0.9\n0.9 -0.9\n\nEOD\n");
+  CHECK(f.data[1].text() == "$saddles << EOD\n0 0\n0 0\n\nEOD\n");
+  CHECK(f.commands.find("1 stable, 1 unstable") != std::string::npos);
+  CHECK_THROWS_WITH_AS(make_figure(H5File::open(cycles_file("past.h5", 2)), "", PlotRequest{}),
+                       doctest::Contains("orbit 1 does not lie inside the 3 points"), Error);
+  CHECK_THROWS_AS(make_figure(H5File::open(cycles_file("nan.h5", NAN)), "", PlotRequest{}), Error);
+}
