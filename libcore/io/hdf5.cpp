@@ -13,6 +13,7 @@
 #include <type_traits>
 #include <utility>
 
+#include "io/file_image.hpp"
 #include "util/error.hpp"
 #include "util/memory.hpp"
 
@@ -64,7 +65,6 @@ std::vector<char> read_stdin() {
   return buf;
 }
 
-const char kHdf5Signature[8] = {'\x89', 'H', 'D', 'F', '\r', '\n', '\x1a', '\n'};
 
 // A file is data: what it holds must be inside it. External links, raw data in
 // external files and virtual datasets mapped from other files would let a file
@@ -147,13 +147,7 @@ H5File H5File::open(const std::string& path) {
   hdf5_init();
   if (path == "-") {
     if (isatty(STDIN_FILENO)) throw UsageError("stdin is a terminal: pipe an HDF5 file into '-'");
-    std::vector<char> image = read_stdin();
-    if (image.empty()) throw Error("stdin: no data (expected an HDF5 file)");
-    if (image.size() < 8 || std::memcmp(image.data(), kHdf5Signature, 8) != 0)
-      throw Error("stdin: not an HDF5 file");
-    hid_t f = H5LTopen_file_image(image.data(), image.size(), 0);
-    if (f < 0) throw Error("stdin: cannot open the HDF5 image: " + hdf5_error_message());
-    return H5File(Hid(f, H5Fclose), "<stdin>");
+    return open_file_image(read_stdin(), "stdin", "<stdin>");
   }
   struct stat st;
   if (::stat(path.c_str(), &st) != 0) throw Error(path + ": cannot open: " + std::strerror(errno));
@@ -433,10 +427,12 @@ template Array<float> H5File::read<float>(const std::string&) const;
 template Array<double> H5File::read<double>(const std::string&) const;
 template Array<int32_t> H5File::read<int32_t>(const std::string&) const;
 template Array<int64_t> H5File::read<int64_t>(const std::string&) const;
+template Array<uint8_t> H5File::read<uint8_t>(const std::string&) const;
 template Array<std::complex<double>> H5File::read<std::complex<double>>(const std::string&) const;
 template Array<float> H5File::read<float>(const std::string&, const std::string&) const;
 template Array<double> H5File::read<double>(const std::string&, const std::string&) const;
 template Array<int32_t> H5File::read<int32_t>(const std::string&, const std::string&) const;
+template Array<int64_t> H5File::read<int64_t>(const std::string&, const std::string&) const;
 template Array<std::complex<double>> H5File::read<std::complex<double>>(const std::string&,
                                                                         const std::string&) const;
 template void H5File::write<float>(const std::string&, const Shape&, const float*);

@@ -14,6 +14,7 @@
 #include <cstring>
 #include <vector>
 
+#include "io/file_image.hpp"
 #include "util/cleanup.hpp"
 #include "util/error.hpp"
 #include "util/ranks.hpp"
@@ -73,23 +74,6 @@ void remove_stale_temp_files(const std::string& dir, const std::string& name) {
 }  // namespace
 
 void simulate_commit_failure_once() { g_fail_next_commit = true; }
-
-namespace {
-// Every output is built in memory (the core driver, no backing store) and
-// written out by commit() with plain write(2): HDF5 never writes to disk
-// itself, so a full disk is one clean error from commit() instead of a failed
-// close that libhdf5 retries — and crashes on — at exit.
-std::unique_ptr<H5File> memory_file(const std::string& name) {
-  Hid fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose);
-  H5Pset_fapl_core(fapl.get(), 1 << 20, 0);
-  // HDF5 knows open files by name: each in-memory file needs its own, however many are open at once.
-  static std::atomic<uint64_t> made{0};
-  const std::string id = "ctd-output-" + std::to_string(getpid()) + "-" + std::to_string(made++);
-  hid_t f = H5Fcreate(id.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get());
-  if (f < 0) throw Error(name + ": cannot create an in-memory HDF5 file: " + hdf5_error_message());
-  return std::make_unique<H5File>(Hid(f, H5Fclose), name);
-}
-}  // namespace
 
 AtomicOutput::AtomicOutput(const std::string& path, const std::string& what) : path_(path) {
   if (path.empty()) throw UsageError("no output file given (use -o FILE, or -o - for stdout)");
@@ -181,14 +165,7 @@ OutputFile::OutputFile(const std::string& path) : out_(with_hdf5(path), "binary 
 OutputFile::~OutputFile() { file_.reset(); }
 
 void OutputFile::commit() {
-  const std::string where = out_.to_stdout() ? std::string("stdout") : out_.path();
-  if (H5Fflush(file_->id(), H5F_SCOPE_GLOBAL) < 0)
-    throw Error(where + ": cannot finish the HDF5 file: " + hdf5_error_message());
-  ssize_t size = H5Fget_file_image(file_->id(), nullptr, 0);
-  if (size < 0) throw Error(where + ": cannot build the HDF5 file: " + hdf5_error_message());
-  std::vector<char> image(static_cast<size_t>(size));
-  if (H5Fget_file_image(file_->id(), image.data(), image.size()) < 0)
-    throw Error(where + ": cannot build the HDF5 file: " + hdf5_error_message());
+  const std::vector<char> image = file_image(*file_);
   file_.reset();
   out_.commit(image.data(), image.size());
 }

@@ -1,5 +1,6 @@
 #include "lfads/fitting.hpp"
 
+#include "io/output.hpp"
 #include "lfads/model_file.hpp"
 #include "lfads/sessions.hpp"
 #include "util/error.hpp"
@@ -25,36 +26,46 @@ void register_options(OptionSet& o, LfadsFitConfig& c) {
 
 namespace {
 
-std::string terms(const LfadsLoss& l, double kl_w, int B, double l2) {
+std::string terms(const LfadsLoss& l, KlWeights kl_w, int B, double l2) {
   return "total " + fmt("%.4g", l.total(kl_w, B) + l2) + " nll " + fmt("%.4g", l.nll / B) + " kl_ic " +
          fmt("%.3g", l.kl_ic / B) + " kl_ii " + fmt("%.3g", l.kl_ii / B);
 }
 
 }  // namespace
 
-void write_lfads_checkpoint(const std::string& path, const LfadsFit& fit, const RunSignature& sig) {
-  write_training_checkpoint(
-      path, "lfads-checkpoint",
-      [&](H5File& f) {
-        write_lfads_model(f, fit.spec, fit.state.params);
-        write_best_so_far(f, fit.best);
+void write_lfads_state(H5File& f, const LfadsFit& fit, const RunSignature& sig) {
+  write_training_state(
+      f, "lfads-checkpoint",
+      [&](H5File& g) {
+        write_lfads_model(g, fit.spec, fit.state.params);
+        write_best_so_far(g, fit.best);
       },
       fit.state, sig);
 }
 
-LfadsFit read_lfads_checkpoint(const std::string& path, const RunSignature& sig) {
+LfadsFit read_lfads_state(const H5File& f, const RunSignature& sig) {
   LfadsFit fit;
-  fit.state = LfadsTrainState(read_lfads_model(H5File::open(path)).spec);  // its curve's columns
-  H5File f = read_training_checkpoint(path, "lfads-checkpoint", sig, fit.state);
   LfadsModel m = read_lfads_model(f);
+  fit.state = LfadsTrainState(m.spec);  // its curve's columns
+  read_training_state(f, "lfads-checkpoint", sig, fit.state);
   fit.spec = m.spec;
   fit.state.params = m.params;
   read_best_so_far(f, fit.best);
   if (!fit.best.params.empty() && fit.best.params.size() != m.params.size())
-    throw Error(path + ": best/params does not match the parameters");
+    throw Error(f.name() + ": best/params does not match the parameters");
   if (fit.state.adam.m.size() != m.params.size() || fit.state.adam.v.size() != m.params.size())
-    throw Error(path + ": Adam moments do not match the parameters");
+    throw Error(f.name() + ": Adam moments do not match the parameters");
   return fit;
+}
+
+void write_lfads_checkpoint(const std::string& path, const LfadsFit& fit, const RunSignature& sig) {
+  OutputFile out(path);
+  write_lfads_state(out.h5(), fit, sig);
+  out.commit();
+}
+
+LfadsFit read_lfads_checkpoint(const std::string& path, const RunSignature& sig) {
+  return read_lfads_state(H5File::open(path), sig);
 }
 
 namespace {
@@ -120,26 +131,40 @@ std::vector<size_t> first_rows(size_t n, int B) {
 }
 }  // namespace
 
+LfadsFit start_lfads_fit(const LfadsFitConfig& c, const std::vector<LfadsSessionData>& sessions, uint64_t seed) {
+  check_sessions(sessions);
+  LfadsFit fit;
+  fit.spec = spec_for(c.spec, sessions);
+  initialise(fit, sessions, seed, c);
+  return fit;
+}
+
 LfadsFit fit_lfads(const LfadsFitConfig& c, const std::vector<LfadsSessionData>& sessions, const RunSignature& sig,
                    uint64_t seed, int threads) {
   check_checkpoint_settings(c.checkpoint);
   check_sessions(sessions);
-  LfadsTrainOptions opt = c.train;
-  opt.seed = seed;
-  opt.threads = threads;
-  if (opt.kl_warmup_end < opt.kl_warmup_start) throw UsageError("--kl-warmup-end must not precede --kl-warmup-start");
   const std::string& ckpt = c.checkpoint.path;
   LfadsFit fit;
-  fit.spec = spec_for(c.spec, sessions);
   if (resume_from_checkpoint(c.checkpoint)) {
-    const LfadsSpec wanted = fit.spec;
+    const LfadsSpec wanted = spec_for(c.spec, sessions);
     fit = read_lfads_checkpoint(ckpt, sig);
     if (units_of(fit.spec) != units_of(wanted))
       throw Error(ckpt + ": the checkpoint's model has " + units_of(fit.spec) + " but the data " + units_of(wanted));
     log_info("resuming at batch " + std::to_string(fit.state.step));
   } else {
-    initialise(fit, sessions, seed, c);
+    fit = start_lfads_fit(c, sessions, seed);
   }
+  continue_lfads_fit(c, sessions, fit, sig, seed, threads);
+  return fit;
+}
+
+void continue_lfads_fit(const LfadsFitConfig& c, const std::vector<LfadsSessionData>& sessions, LfadsFit& fit,
+                        const RunSignature& sig, uint64_t seed, int threads) {
+  LfadsTrainOptions opt = c.train;
+  opt.seed = seed;
+  opt.threads = threads;
+  if (opt.kl_warmup_end < opt.kl_warmup_start) throw UsageError("--kl-warmup-end must not precede --kl-warmup-start");
+  const std::string& ckpt = c.checkpoint.path;
   fit.keep_best = c.rules.keep_best;
   fit.valid_fraction = sessions.front().data.valid_fraction;
   const LfadsSpec& spec = fit.spec;
@@ -160,7 +185,8 @@ LfadsFit fit_lfads(const LfadsFitConfig& c, const std::vector<LfadsSessionData>&
     sv_rows.push_back(first_rows(spec.sample_validation > 0 ? train[k]->data.dim(0) : 0, opt.batch_size));
   }
   Progress progress(5.0, fit.state.step);  // a resumed run counts from its checkpoint
-  CheckpointPolicy saving(ckpt, c.checkpoint.every, [&] { write_lfads_checkpoint(ckpt, fit, sig); });
+  CheckpointPolicy saving(ckpt, c.checkpoint.every, [&] { write_lfads_checkpoint(ckpt, fit, sig); },
+                          c.checkpoint.stop_on_signal);
   std::string last;
   // The curve: training and validation loss every --valid-every batches (and the first and last).
   fit.ms_per_batch = train_lfads(spec, opt, train, fit.state, [&](const LfadsTrainState& s, const LfadsStepReport& r) {
@@ -212,7 +238,6 @@ LfadsFit fit_lfads(const LfadsFitConfig& c, const std::vector<LfadsSessionData>&
   });
   saving.finish(fit.state.step);
   progress.finish(last.empty() ? "done" : last);
-  return fit;
 }
 
 void write_lfads_fit(H5File& out, const LfadsFit& fit) {

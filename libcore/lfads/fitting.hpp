@@ -39,15 +39,25 @@ struct LfadsFit {
   double ms_per_batch = 0;
 };
 
-// One session, or several stitched (lfads/sessions.hpp).
+// One session, or several stitched (lfads/sessions.hpp): a new fit (or the
+// checkpoint's, with --resume) trained to c.train.batches.
 LfadsFit fit_lfads(const LfadsFitConfig& c, const std::vector<LfadsSessionData>& sessions,
                    const RunSignature& signature, uint64_t seed, int threads);
+// Its two halves: a new model at its initial values for the data, and the
+// training of a fit (new or carried on, as population-based training carries
+// each member from generation to generation) to c.train.batches.
+LfadsFit start_lfads_fit(const LfadsFitConfig& c, const std::vector<LfadsSessionData>& sessions, uint64_t seed);
+void continue_lfads_fit(const LfadsFitConfig& c, const std::vector<LfadsSessionData>& sessions, LfadsFit& fit,
+                        const RunSignature& signature, uint64_t seed, int threads);
 
 // The model file: parameters by name (the best ones with keep_best), ms_per_batch, batches_done,
 // best_step, valid_fraction and the curve.
 void write_lfads_fit(H5File& out, const LfadsFit& fit);
 
 void write_lfads_checkpoint(const std::string& path, const LfadsFit& fit, const RunSignature& signature);
+// The checkpoint's contents in any file (in memory: a member's state).
+void write_lfads_state(H5File& f, const LfadsFit& fit, const RunSignature& signature);
+LfadsFit read_lfads_state(const H5File& f, const RunSignature& signature);
 LfadsFit read_lfads_checkpoint(const std::string& path, const RunSignature& signature);
 
 }  // namespace ctd

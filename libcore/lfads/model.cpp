@@ -54,6 +54,10 @@ void register_options(OptionSet& o, LfadsSpec& s) {
         "Coordinated dropout: share of held-in entries withheld from the encoders in training; the likelihood "
         "counts only those (0: off)")
       .range(0, 0.99);
+  o.add("gen-dropout", s.gen_dropout,
+        "Where the generator's dropout acts: state (the tutorial: the dropped-out state also feeds the next step; "
+        "diverges for keep-rates far below 0.98) or factors (only on the way to the factors)")
+      .one_of({"state", "factors"});
   o.add("sample-validation", s.sample_validation,
         "Sample validation: share of held-in entries of every training trial hidden from the encoders and from "
         "the training loss, the same all along; their NLL (curve_sample_valid_nll) shows overfitting (0: off)")
@@ -167,6 +171,17 @@ ReadoutFilter readout_filter(const LfadsSpec& s) {
 size_t lfads_param_count(const LfadsSpec& spec) {
   auto l = lfads_layout(spec);
   return l.back().offset + l.back().size();
+}
+
+std::vector<std::pair<size_t, size_t>> recurrent_weight_spans(const LfadsSpec& spec, const std::string& gru) {
+  std::vector<std::pair<size_t, size_t>> spans;
+  for (const ParamEntry& e : lfads_layout(spec)) {
+    if (e.name != gru + "/wRUHX" && e.name != gru + "/wCHX") continue;
+    const size_t rows = e.shape[0], cols = e.shape[1], H = gru == "gen" ? size_t(spec.gen) : size_t(spec.con);
+    for (size_t r = 0; r < rows; ++r) spans.push_back({e.offset + r * cols, H});  // columns [h, x]: h first
+  }
+  if (spans.empty()) throw std::logic_error("recurrent_weight_spans: no GRU '" + gru + "'");
+  return spans;
 }
 
 AlignedVector<float> init_lfads(const LfadsSpec& s, uint64_t seed) {
@@ -329,7 +344,7 @@ void apply_sample_validation(const LfadsSpec& s, LfadsDraws<S>& d, const std::ve
 
 template <class S>
 LfadsLoss lfads_pass(const LfadsSpec& s, const S* params, S* grad, const S* counts, const S* ext, int B, int T,
-                     const LfadsDraws<S>& dr, double kl_weight, int norm_B, LfadsTrace<S>* trace) {
+                     const LfadsDraws<S>& dr, KlWeights klw, int norm_B, LfadsTrace<S>* trace) {
   using Tp = Tape<S>;
   using Var = typename Tp::Var;
   using Mat = typename Tp::Mat;
@@ -350,6 +365,7 @@ LfadsLoss lfads_pass(const LfadsSpec& s, const S* params, S* grad, const S* coun
   };
   auto step = [&](Gru& g, Var h, Var x) { return g.step(h, x); };
   auto affine = [&](Var x, Var w, Var b) { return tape.add_row(tape.matmul_t(x, w), b); };
+  const bool state_dropout = s.gen_dropout == "state";  // the tutorial's generator dropout
   // Each mask on its own: sample validation's scoring masks the encoders' input alone.
   auto drop = [&](Var v, const std::vector<Mat>& masks, int t) {
     return masks.empty() ? v : tape.mul_const(v, masks[size_t(t)]);
@@ -475,8 +491,10 @@ LfadsLoss lfads_pass(const LfadsSpec& s, const S* params, S* grad, const S* coun
         trace->ii_logvar[size_t(t)] = tape.value(lv);
       }
     }
-    g = drop(step(gn, g, X > 0 ? tape.concat_cols(u, known) : u), dr.drop_gen, t);
-    f = tape.matmul_t(g, Wf);
+    g = step(gn, g, X > 0 ? tape.concat_cols(u, known) : u);
+    const Var g_out = drop(g, dr.drop_gen, t);
+    if (state_dropout) g = g_out;
+    f = tape.matmul_t(g_out, Wf);
     Var read = f;
     if (filter.active()) {
       if (t == 0) filtered1 = filtered2 = f;
@@ -504,8 +522,9 @@ LfadsLoss lfads_pass(const LfadsSpec& s, const S* params, S* grad, const S* coun
   out.kl_ic = double(tape.scalar(kl_ic));
   out.kl_ii = I > 0 ? double(tape.scalar(kl_ii)) : 0.0;
   if (grad) {
-    Var kl = I > 0 ? tape.add(kl_ic, kl_ii) : kl_ic;
-    Var loss = tape.scale(tape.add(nll, tape.scale(kl, S(kl_weight))), S(1.0 / norm_B));
+    Var kl = tape.scale(kl_ic, S(klw.ic));
+    if (I > 0) kl = tape.add(kl, tape.scale(kl_ii, S(klw.ii)));
+    Var loss = tape.scale(tape.add(nll, kl), S(1.0 / norm_B));
     tape.backward(loss);
   }
   return out;
@@ -518,8 +537,8 @@ template void apply_sample_validation<float>(const LfadsSpec&, LfadsDraws<float>
 template void apply_sample_validation<double>(const LfadsSpec&, LfadsDraws<double>&, const std::vector<size_t>&, int,
                                               SampleValidation);
 template LfadsLoss lfads_pass<float>(const LfadsSpec&, const float*, float*, const float*, const float*, int, int,
-                                     const LfadsDraws<float>&, double, int, LfadsTrace<float>*);
+                                     const LfadsDraws<float>&, KlWeights, int, LfadsTrace<float>*);
 template LfadsLoss lfads_pass<double>(const LfadsSpec&, const double*, double*, const double*, const double*, int, int,
-                                      const LfadsDraws<double>&, double, int, LfadsTrace<double>*);
+                                      const LfadsDraws<double>&, KlWeights, int, LfadsTrace<double>*);
 
 }  // namespace ctd

@@ -31,6 +31,9 @@ struct LfadsSpec {
   int enc = 128, con = 128, ii = 1, gen = 128, factors = 32;
   double keep = 0.98;   // dropout keep probability in training (1 at inference)
   double cd_rate = 0;   // coordinated dropout in training: share of held-in entries withheld from the encoders
+  // Where the generator's dropout acts: "state" (the tutorial: the dropped-out
+  // state is also the next step's), or "factors" (only on the way to the factors).
+  std::string gen_dropout = "state";
   double sample_validation = 0;  // share of held-in entries of each training trial hidden for sample validation
   double varmin = 0.001;
   double bfg = 0.5;
@@ -94,6 +97,9 @@ std::vector<ParamEntry> lfads_layout(const LfadsSpec& spec);
 // The encoders' names: "enc" (shared), or "ic_enc" and (with a controller) "ci_enc".
 std::vector<std::string> encoder_names(const LfadsSpec& spec);
 size_t lfads_param_count(const LfadsSpec& spec);
+// The recurrent weights of GRU `gru` ("gen", "con") as (offset, length) runs
+// of the parameter vector: the hidden-state columns of wRUHX and wCHX.
+std::vector<std::pair<size_t, size_t>> recurrent_weight_spans(const LfadsSpec& spec, const std::string& gru);
 // GRUs and affine layers as docs/methods.md §4; priors at their initial values.
 AlignedVector<float> init_lfads(const LfadsSpec& spec, uint64_t seed);
 // A model other than Poisson: its readout's biases start where each unit's
@@ -132,9 +138,17 @@ void apply_sample_validation(const LfadsSpec& spec, LfadsDraws<S>& draws, const 
 template <class S>
 LfadsDraws<S> lfads_draws(const LfadsSpec& spec, int B, int T, uint64_t seed, uint64_t stream0, bool dropout);
 
+// The weights of the two KL terms: the warm-up's κ times each term's scale
+// (--kl-ic-weight, --kl-ii-weight; 1 and 1 are the tutorial's single κ).
+struct KlWeights {
+  double ic = 1, ii = 1;
+  KlWeights(double both = 1) : ic(both), ii(both) {}  // NOLINT: one κ for both terms, as the tutorial
+  KlWeights(double ic_weight, double ii_weight) : ic(ic_weight), ii(ii_weight) {}
+};
+
 struct LfadsLoss {
   double nll = 0, kl_ic = 0, kl_ii = 0;  // sums over the batch, time and dims
-  double total(double kl_weight, int B) const { return (nll + kl_weight * (kl_ic + kl_ii)) / B; }
+  double total(KlWeights kl, int B) const { return (nll + kl.ic * kl_ic + kl.ii * kl_ii) / B; }
 };
 
 // Everything a pass can report per trial (posterior sample-and-average).
@@ -147,10 +161,10 @@ struct LfadsTrace {
 
 // One pass over counts [B,T,D] (row-major; the encoders read the first held_in
 // units) and external inputs [B,T,ext] (null when ext = 0). With `grad` non-null, adds the
-// gradient of (nll + kl_weight·(kl_ic + kl_ii)) / norm_B to it. With `trace`
+// gradient of (nll + κ_ic·kl_ic + κ_ii·kl_ii) / norm_B to it. With `trace`
 // non-null, records the pass.
 template <class S>
 LfadsLoss lfads_pass(const LfadsSpec& spec, const S* params, S* grad, const S* counts, const S* ext, int B, int T,
-                     const LfadsDraws<S>& draws, double kl_weight, int norm_B, LfadsTrace<S>* trace = nullptr);
+                     const LfadsDraws<S>& draws, KlWeights kl, int norm_B, LfadsTrace<S>* trace = nullptr);
 
 }  // namespace ctd

@@ -2,6 +2,7 @@
 
 #include "lfads/sessions.hpp"
 #include "util/error.hpp"
+#include "util/printable.hpp"
 
 namespace ctd {
 
@@ -35,6 +36,7 @@ void write_lfads_spec(H5File& out, const LfadsSpec& s) {
   out.write_attribute("varmin", s.varmin);
   out.write_attribute("bfg", s.bfg);
   out.write_attribute("observation", s.observation);
+  out.write_attribute("gen_dropout", s.gen_dropout);
   if (s.readin > 0) out.write_attribute("readin_dim", int64_t(s.readin));
   if (s.forward_bins > 0) out.write_attribute("forward_bins", int64_t(s.forward_bins));
   if (s.readout_decay > 0) out.write_attribute("readout_decay", s.readout_decay);
@@ -85,6 +87,12 @@ LfadsModel read_lfads_model(const H5File& in) {
     } catch (const UsageError& e) {
       throw Error(in.name() + ": attribute 'observation': " + e.what());
     }
+  }
+  if (in.has_attribute("gen_dropout")) {  // files from before the choice: the tutorial's
+    s.gen_dropout = in.read_attribute_string("gen_dropout");
+    if (s.gen_dropout != "state" && s.gen_dropout != "factors")
+      throw Error(in.name() + ": attribute 'gen_dropout' must be 'state' or 'factors', got '" +
+                  printable(s.gen_dropout) + "'");
   }
   const bool zig = parse_observation(s.observation) == Observation::ZeroInflatedGamma;
   auto read_location = [&](const std::string& path, int D) {

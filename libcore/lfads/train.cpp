@@ -21,13 +21,21 @@ void register_options(OptionSet& o, LfadsTrainOptions& s) {
   o.add("kl-warmup-end", s.kl_warmup_end, "... rising linearly to kl-max at this batch");
   o.add("kl-min", s.kl_min, "KL weight before the warm-up").non_negative();
   o.add("kl-max", s.kl_max, "KL weight after the warm-up").non_negative();
+  o.add("kl-ic-weight", s.kl_ic_weight, "The initial condition's KL term: its weight is this times the warm-up's")
+      .non_negative();
+  o.add("kl-ii-weight", s.kl_ii_weight, "The inferred inputs' KL term: its weight is this times the warm-up's")
+      .non_negative();
+  o.group("Optimisation");
+  o.add("l2-gen", s.l2_gen, "L2 weight on the generator's recurrent weights, beyond --l2").non_negative();
+  o.add("l2-con", s.l2_con, "L2 weight on the controller's recurrent weights, beyond --l2").non_negative();
 }
 
-double kl_weight(const LfadsTrainOptions& o, uint64_t step) {
-  if (step < o.kl_warmup_start) return o.kl_min;
-  if (step >= o.kl_warmup_end) return o.kl_max;
-  const double f = double(step - o.kl_warmup_start) / double(o.kl_warmup_end - o.kl_warmup_start);
-  return o.kl_min + f * (o.kl_max - o.kl_min);
+KlWeights kl_weight(const LfadsTrainOptions& o, uint64_t step) {
+  double k = o.kl_max;
+  if (step < o.kl_warmup_start) k = o.kl_min;
+  else if (step < o.kl_warmup_end)
+    k = o.kl_min + double(step - o.kl_warmup_start) / double(o.kl_warmup_end - o.kl_warmup_start) * (o.kl_max - o.kl_min);
+  return KlWeights(k * o.kl_ic_weight, k * o.kl_ii_weight);
 }
 
 namespace {
@@ -35,7 +43,7 @@ namespace {
 // split across threads; trial b draws from stream stream0 + b, and the loss is
 // per trial of a batch of `batch_size` (rows may be one rank's or one session's share of it).
 LfadsLoss batch_pass(const LfadsSpec& spec, const float* params, float* grad, const LfadsSplit& split,
-                     const std::vector<size_t>& rows, double kl_w, uint64_t seed, uint64_t stream0, bool dropout,
+                     const std::vector<size_t>& rows, KlWeights kl_w, uint64_t seed, uint64_t stream0, bool dropout,
                      SampleValidation sv, int threads, std::vector<AlignedVector<float>>& grads, int batch_size) {
   const Array<float>& counts = split.data;
   const int B = int(rows.size()), T = int(counts.dim(1)), D = int(counts.dim(2)), X = int(ext_width(split));
@@ -76,10 +84,19 @@ LfadsLoss batch_pass(const LfadsSpec& spec, const float* params, float* grad, co
   }
   return total;
 }
+// λ·Σw² over the spans, its gradient added to grad.
+double add_l2(double lambda, const std::vector<std::pair<size_t, size_t>>& spans, const float* w, float* grad) {
+  double sum = 0;
+  for (const auto& [offset, n] : spans) {
+    sum += sum_of_squares(w + offset, n);
+    for (size_t i = offset; i < offset + n; ++i) grad[i] += float(2 * lambda) * w[i];
+  }
+  return lambda * sum;
+}
 }  // namespace
 
 LfadsLoss lfads_evaluate(const LfadsSpec& spec, const AlignedVector<float>& params, const LfadsSplit& split,
-                         const std::vector<size_t>& rows, double kl_w, uint64_t seed, int threads) {
+                         const std::vector<size_t>& rows, KlWeights kl_w, uint64_t seed, int threads) {
   std::vector<AlignedVector<float>> unused;
   return batch_pass(spec, params.data(), nullptr, split, rows, kl_w, seed, uint64_t(1) << 41, false,
                     SampleValidation::None, threads, unused, int(rows.size()));
@@ -120,8 +137,13 @@ double train_lfads(const LfadsSpec& spec, const LfadsTrainOptions& o, const std:
   std::vector<size_t> rows(static_cast<size_t>(o.batch_size));
   std::vector<LfadsSpec> views;
   for (size_t k = 0; k < train.size(); ++k) views.push_back(session_view(spec, k));
+  // The recurrent weights --l2-gen and --l2-con penalise (AutoLFADS's two L2 scales).
+  std::vector<std::pair<size_t, size_t>> gen_spans, con_spans;
+  if (o.l2_gen > 0) gen_spans = recurrent_weight_spans(spec, "gen");
+  if (o.l2_con > 0 && spec.ii > 0) con_spans = recurrent_weight_spans(spec, "con");
   LfadsLoss loss;
-  double kw = 0, l2 = 0;
+  KlWeights kw;
+  double l2 = 0;
   auto loss_and_grad = [&](uint64_t step, float* grad) {
     RngStream pick(o.seed, RngDomain::Sampling, step);
     for (auto& r : rows) r = std::min(n - 1, size_t(pick.uniform() * double(n)));
@@ -150,6 +172,7 @@ double train_lfads(const LfadsSpec& spec, const LfadsTrainOptions& o, const std:
     }
     l2 = o.l2 * sum_of_squares(st.params.data(), P);
     for (size_t i = 0; i < P; ++i) grad[i] += float(2 * o.l2) * st.params[i];
+    l2 += add_l2(o.l2_gen, gen_spans, st.params.data(), grad) + add_l2(o.l2_con, con_spans, st.params.data(), grad);
     return loss.total(kw, o.batch_size) + l2;
   };
   auto after = [&](const OptimizerStep& r) {

@@ -19,6 +19,8 @@ struct LfadsTrainOptions : OptimizerSettings {
     lr = 0.05, lr_decay = 0.9999, l2 = 2e-5;  // batch 128, clipping at 10, Adam eps 0.1 as for RNNs
   }
   double kl_min = 0.01, kl_max = 1.0;
+  double kl_ic_weight = 1, kl_ii_weight = 1;  // each KL term's scale on κ (AutoLFADS tunes them apart)
+  double l2_gen = 0, l2_con = 0;              // L2 on the generator's / controller's recurrent weights, beyond --l2
   uint64_t kl_warmup_start = 500, kl_warmup_end = 1000;
   uint64_t seed = 0;
   int threads = 1;
@@ -26,8 +28,9 @@ struct LfadsTrainOptions : OptimizerSettings {
 // The optimiser's options and the KL warm-up's.
 void register_options(OptionSet& o, LfadsTrainOptions& s);
 
-// κ: kl_min before the warm-up starts, linear to kl_max at its end, then kl_max.
-double kl_weight(const LfadsTrainOptions& o, uint64_t step);
+// κ: kl_min before the warm-up starts, linear to kl_max at its end, then
+// kl_max; each term's weight is κ times its scale.
+KlWeights kl_weight(const LfadsTrainOptions& o, uint64_t step);
 
 // The model's parameters and the optimiser's progress (its curve: step,
 // train_loss, valid_loss, valid_nll and its moving average, recorded by the caller's hook).
@@ -47,7 +50,9 @@ struct LfadsTrainState : OptimizerProgress {
 struct LfadsStepReport {
   uint64_t step;
   LfadsLoss train;  // this batch (sums over the batch)
-  double l2, kl_weight, lr, ms_per_batch;
+  double l2;
+  KlWeights kl_weight;
+  double lr, ms_per_batch;
 };
 using LfadsHook = std::function<bool(const LfadsTrainState&, const LfadsStepReport&)>;
 
@@ -55,7 +60,7 @@ using LfadsHook = std::function<bool(const LfadsTrainState&, const LfadsStepRepo
 // validation. keep = 1 (no dropout, no coordinated dropout). A stitched
 // model's: spec is the session's view (session_view).
 LfadsLoss lfads_evaluate(const LfadsSpec& spec, const AlignedVector<float>& params, const LfadsSplit& split,
-                         const std::vector<size_t>& rows, double kl_w, uint64_t seed, int threads);
+                         const std::vector<size_t>& rows, KlWeights kl_w, uint64_t seed, int threads);
 
 // Sample validation's NLL (the hidden entries of training trials `rows`
 // alone, the encoders reading the rest; no dropout), as a sum over the trials.

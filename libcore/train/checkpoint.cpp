@@ -37,7 +37,12 @@ void write_training_checkpoint(const std::string& path, const std::string& kind,
                                const std::function<void(H5File&)>& write_model, const OptimizerProgress& p,
                                const RunSignature& signature) {
   OutputFile out(path);
-  H5File& f = out.h5();
+  write_training_state(out.h5(), kind, write_model, p, signature);
+  out.commit();
+}
+
+void write_training_state(H5File& f, const std::string& kind, const std::function<void(H5File&)>& write_model,
+                          const OptimizerProgress& p, const RunSignature& signature) {
   write_model(f);
   f.write("adam/m", Shape{p.adam.m.size()}, p.adam.m.data());
   f.write("adam/v", Shape{p.adam.v.size()}, p.adam.v.data());
@@ -47,12 +52,18 @@ void write_training_checkpoint(const std::string& path, const std::string& kind,
   write_signature(f, signature);
   f.write_attribute("ctd_kind", kind);
   f.write_attribute("ctd_version", std::string(ctd_version()));
-  out.commit();
 }
 
 H5File read_training_checkpoint(const std::string& path, const std::string& kind, const RunSignature& signature,
                                 OptimizerProgress& p) {
   H5File f = H5File::open(path);
+  read_training_state(f, kind, signature, p);
+  return f;
+}
+
+void read_training_state(const H5File& f, const std::string& kind, const RunSignature& signature,
+                         OptimizerProgress& p) {
+  const std::string& path = f.name();
   if (!f.has_attribute("ctd_kind") || f.read_attribute_string("ctd_kind") != kind)
     throw Error(path + ": not a checkpoint of this program (ctd_kind is not '" + kind + "')");
   check_signature(f, signature);
@@ -63,7 +74,6 @@ H5File read_training_checkpoint(const std::string& path, const std::string& kind
   if (!(done >= 0 && done < 1e15)) throw Error(path + ": attribute 'batches_done' is not a batch count");
   p.step = uint64_t(done);
   if (f.has_attribute("lr_scale")) p.lr_scale = f.read_attribute_in("lr_scale", 1e-300, 1);
-  return f;
 }
 
 void write_checkpoint(const std::string& path, const TrainState& state, const RunSignature& signature) {

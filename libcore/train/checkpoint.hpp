@@ -30,12 +30,18 @@ void check_signature(const H5File& in, const RunSignature& signature);
 void write_training_checkpoint(const std::string& path, const std::string& kind,
                                const std::function<void(H5File&)>& write_model, const OptimizerProgress& progress,
                                const RunSignature& signature);
+// The same, into any file (an in-memory one: a state sent between processes).
+void write_training_state(H5File& f, const std::string& kind, const std::function<void(H5File&)>& write_model,
+                          const OptimizerProgress& progress, const RunSignature& signature);
 // Opens a checkpoint of `kind`, checks its signature (a difference is a usage
 // error naming the setting and both values) and reads the progress (the
 // curve's columns as `progress.curve` names them). The caller reads its model
 // from the returned file and checks it against `progress.adam`.
 H5File read_training_checkpoint(const std::string& path, const std::string& kind, const RunSignature& signature,
                                 OptimizerProgress& progress);
+// The same from an open file.
+void read_training_state(const H5File& f, const std::string& kind, const RunSignature& signature,
+                         OptimizerProgress& progress);
 
 // train-rnn's checkpoints: the parameters as in an rnn-params file.
 void write_checkpoint(const std::string& path, const TrainState& state, const RunSignature& signature);

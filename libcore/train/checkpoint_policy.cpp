@@ -39,13 +39,19 @@ bool resume_from_checkpoint(const CheckpointSettings& s) {
   return false;
 }
 
-CheckpointPolicy::CheckpointPolicy(std::string path, double every_seconds, std::function<void()> save)
-    : path_(std::move(path)), every_(every_seconds), save_(std::move(save)), last_(Clock::now()) {
+CheckpointPolicy::CheckpointPolicy(std::string path, double every_seconds, std::function<void()> save,
+                                   bool stop_on_signal)
+    : path_(std::move(path)), every_(every_seconds), save_(std::move(save)), last_(Clock::now()),
+      stop_on_signal_(stop_on_signal) {
   if (!path_.empty()) install_checkpoint_signals();
 }
 
 bool CheckpointPolicy::after_batch(uint64_t step) {
-  if (path_.empty()) return true;
+  if (path_.empty()) {
+    const int sig = stop_on_signal_ ? max_over_ranks(take_pending_signal()) : 0;
+    if (sig && sig != SIGUSR1) stopped_by_ = sig;
+    return stopped_by_ == 0;
+  }
   // Under mpirun every rank stops at the same batch: a signal to one is a signal to all.
   const int sig = max_over_ranks(take_pending_signal());
   if (sig || std::chrono::duration<double>(Clock::now() - last_).count() >= every_) {
@@ -65,7 +71,10 @@ bool CheckpointPolicy::after_batch(uint64_t step) {
 }
 
 void CheckpointPolicy::finish(uint64_t step) {
-  if (path_.empty()) return;
+  if (path_.empty()) {
+    if (stopped_by_) throw Stopped("stopped by signal " + std::to_string(stopped_by_) + " at batch " + std::to_string(step));
+    return;
+  }
   if (is_rank0()) save_();
   if (stopped_by_)
     throw Stopped("stopped by signal " + std::to_string(stopped_by_) + " at batch " + std::to_string(step) +

@@ -17,6 +17,9 @@ struct CheckpointSettings {
   std::string path;     // empty: no checkpoints
   double every = 300;   // seconds between timed saves
   bool resume = false;  // continue from `path` when it exists; start fresh when it does not
+  // Without a checkpoint: SIGTERM/SIGINT still stop training (Stopped), the
+  // caller keeping what it needs (tune-lfads keeps its last generation).
+  bool stop_on_signal = false;
 };
 // --checkpoint, --checkpoint-every, --resume (not recorded: they say how a run
 // is carried out, not what it computes).
@@ -31,8 +34,9 @@ bool resume_from_checkpoint(const CheckpointSettings& s);
 
 class CheckpointPolicy {
  public:
-  // An empty path disables checkpoints (and leaves signals at their defaults).
-  CheckpointPolicy(std::string path, double every_seconds, std::function<void()> save);
+  // An empty path disables checkpoints (and leaves signals at their
+  // defaults, unless `stop_on_signal`: the caller has installed the handlers).
+  CheckpointPolicy(std::string path, double every_seconds, std::function<void()> save, bool stop_on_signal = false);
 
   // Call after batch `step`: saves when due (SIGUSR1: at once, with a line on
   // stderr); returns false when a signal asks the run to stop.
@@ -48,6 +52,7 @@ class CheckpointPolicy {
   std::function<void()> save_;
   Clock::time_point last_;
   int stopped_by_ = 0;
+  bool stop_on_signal_ = false;
 };
 
 }  // namespace ctd

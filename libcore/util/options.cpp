@@ -139,6 +139,16 @@ OptionSpec* OptionSet::find(const std::string& name_or_key) {
   return nullptr;
 }
 
+void OptionSet::remove(const std::string& name) {
+  const std::string k = underscored(name);
+  for (auto it = specs_.begin(); it != specs_.end(); ++it)
+    if (it->key() == k) {
+      specs_.erase(it);
+      return;
+    }
+  throw std::logic_error("OptionSet::remove: no option '" + name + "'");
+}
+
 const OptionSpec* OptionSet::option_of(const void* target) const {
   for (const auto& s : specs_)
     if (std::visit([&](auto* p) { return static_cast<const void*>(p) == target; }, s.target)) return &s;
@@ -261,15 +271,14 @@ std::vector<std::string> parse_value(const std::string& text, const std::string&
 
 }  // namespace
 
-void OptionSet::read_config(const std::string& path, const std::string& program) {
+void read_key_values(const std::string& path, const std::string& what, const KeyValueReader& each) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw UsageError("--config: cannot read '" + path + "'");
-  std::set<std::string> seen;
-  std::string line;
+  if (!in) throw UsageError(what + ": cannot read '" + path + "'");
+  std::string line, section;
   for (int n = 1; std::getline(in, line); ++n) {
     const std::string where = path + ":" + std::to_string(n);
     for (unsigned char c : line)
-      if ((c < 32 && c != '\t' && c != '\r') || c == 127) throw UsageError(where + ": not a text line (a config file is `key = value` lines)");
+      if ((c < 32 && c != '\t' && c != '\r') || c == 127) throw UsageError(where + ": not a text line (expected `key = value` lines)");
     for (size_t i = 0; i < line.size();) {
       const size_t n = utf8_length(line, i);
       if (n == 0) throw UsageError(where + ": not UTF-8 text (byte " + std::to_string(i + 1) + " of the line)");
@@ -279,28 +288,36 @@ void OptionSet::read_config(const std::string& path, const std::string& program)
     if (t.empty() || t[0] == '#') continue;
     if (t[0] == '[') {
       const size_t close = t.find(']');
-      const std::string section = close == std::string::npos ? "" : trim(t.substr(1, close - 1));
-      if (close == std::string::npos || section.empty())
+      section = close == std::string::npos ? "" : trim(t.substr(1, close - 1));
+      if (close == std::string::npos || section.empty() || !trim(t.substr(close + 1)).empty())
         throw UsageError(where + ": malformed section header '" + t + "'");
-      if (section != program)
-        throw UsageError(where + ": section [" + section + "] is not for " + program +
-                         " (use no section, or [" + program + "])");
+      each(where, section, "", {});
       continue;
     }
     const size_t eq = t.find('=');
     if (eq == std::string::npos) throw UsageError(where + ": expected `key = value`, got '" + t + "'");
-    const std::string key = trim(t.substr(0, eq));
+    each(where, section, trim(t.substr(0, eq)), parse_value(t.substr(eq + 1), where));
+  }
+  if (in.bad()) throw UsageError(what + ": error reading '" + path + "'");
+}
+
+void OptionSet::read_config(const std::string& path, const std::string& program) {
+  std::set<std::string> seen;
+  read_key_values(path, "--config", [&](const std::string& where, const std::string& section, const std::string& key,
+                                         const std::vector<std::string>& items) {
+    if (!section.empty() && section != program)
+      throw UsageError(where + ": section [" + section + "] is not for " + program + " (use no section, or [" +
+                       program + "])");
+    if (key.empty()) return;  // the section's header
     OptionSpec* s = find(key);
     if (!s)
       throw UsageError(where + ": unknown option '" + key + "' (see " + program + " --print-config for the keys)");
     if (!seen.insert(s->key()).second) throw UsageError(where + ": '" + key + "' is set twice");
-    std::vector<std::string> items = parse_value(t.substr(eq + 1), where);
     if (items.size() != 1 && !s->is_list()) throw UsageError(where + ": '" + key + "' takes one value, not a list");
-    if (s->set) continue;  // the command line wins
+    if (s->set) return;  // the command line wins
     s->raw = items;
     s->set = true;
-  }
-  if (in.bad()) throw UsageError("--config: error reading '" + path + "'");
+  });
 }
 
 std::string OptionSet::config_text() const {

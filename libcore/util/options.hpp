@@ -11,6 +11,7 @@
 #pragma once
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <limits>
 #include <string>
 #include <variant>
@@ -90,6 +91,9 @@ class OptionSet {
   const std::deque<OptionSpec>& all() const { return specs_; }
   // By name or key ("lr-decay" or "lr_decay"); nullptr if unknown.
   OptionSpec* find(const std::string& name_or_key);
+  // Drops a registered option a program does not offer (before parsing: it
+  // invalidates references to the options registered after it).
+  void remove(const std::string& name);
   // The option bound to this variable, or nullptr.
   const OptionSpec* option_of(const void* target) const;
 
@@ -122,6 +126,15 @@ class OptionSet {
   std::deque<OptionSpec> specs_;  // a deque keeps references valid as options are added
   std::string group_ = "Options";
 };
+
+// Reads `key = value` lines (TOML/INI subset: # comments, [section] headers,
+// quoted strings, [a, b] lists) and calls `each` per line: for a header with
+// the section and an empty key, for a value with its section, key and items.
+// `where` is "path:line". Malformed lines are usage errors naming the line;
+// `what` names the file's role in the messages that have no line.
+using KeyValueReader = std::function<void(const std::string& where, const std::string& section, const std::string& key,
+                                          const std::vector<std::string>& items)>;
+void read_key_values(const std::string& path, const std::string& what, const KeyValueReader& each);
 
 // The value of a text literal as an option would read it (used by the
 // config reader and by tests): throws UsageError with `what` in the message.

@@ -14,7 +14,8 @@
 namespace ctd {
 
 namespace {
-RankInfo g_ranks;
+RankInfo g_ranks;  // what the training code sees (one rank inside AloneOnThisRank)
+RankInfo g_world;  // the real ranks
 bool g_started = false;
 
 bool launched_by_mpi() {
@@ -53,6 +54,7 @@ void start_ranks() {
   MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &local);
   MPI_Comm_size(local, &g_ranks.local_size);
   MPI_Comm_free(&local);
+  g_world = g_ranks;
   std::atexit([] {
     int finalized = 0;
     MPI_Finalized(&finalized);
@@ -73,7 +75,25 @@ std::pair<int, int> my_rows(int B) {
   return {first, first + base + (r < extra ? 1 : 0)};
 }
 
+AloneOnThisRank::AloneOnThisRank() : saved_(g_ranks) { g_ranks = RankInfo{}; }
+AloneOnThisRank::~AloneOnThisRank() { g_ranks = saved_; }
+const RankInfo& world_ranks() { return g_world; }
+
 #ifdef CTD_WITH_MPI
+std::vector<std::vector<char>> gather_over_world(const std::vector<char>& mine) {
+  if (g_world.size < 2) return {mine};
+  const int K = g_world.size;
+  const int n = int(mine.size());  // a member's state is far below 2 GB
+  std::vector<int> sizes(static_cast<size_t>(K)), offsets(static_cast<size_t>(K), 0);
+  MPI_Allgather(&n, 1, MPI_INT, sizes.data(), 1, MPI_INT, MPI_COMM_WORLD);
+  for (int r = 1; r < K; ++r) offsets[size_t(r)] = offsets[size_t(r - 1)] + sizes[size_t(r - 1)];
+  std::vector<char> all(size_t(offsets.back()) + size_t(sizes.back()));
+  MPI_Allgatherv(mine.data(), n, MPI_CHAR, all.data(), sizes.data(), offsets.data(), MPI_CHAR, MPI_COMM_WORLD);
+  std::vector<std::vector<char>> out;
+  for (int r = 0; r < K; ++r)
+    out.emplace_back(all.begin() + offsets[size_t(r)], all.begin() + offsets[size_t(r)] + sizes[size_t(r)]);
+  return out;
+}
 void sum_over_ranks(float* data, size_t n) { sum_in_order(data, n, MPI_FLOAT); }
 void sum_over_ranks(double* data, size_t n) { sum_in_order(data, n, MPI_DOUBLE); }
 int max_over_ranks(int v) {
@@ -83,9 +103,10 @@ int max_over_ranks(int v) {
   return out;
 }
 void abort_ranks(int code) {
-  if (mpi_active()) MPI_Abort(MPI_COMM_WORLD, code);
+  if (g_world.size > 1) MPI_Abort(MPI_COMM_WORLD, code);
 }
 #else
+std::vector<std::vector<char>> gather_over_world(const std::vector<char>& mine) { return {mine}; }
 void sum_over_ranks(float*, size_t) {}
 void sum_over_ranks(double*, size_t) {}
 int max_over_ranks(int v) { return v; }

@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <utility>
+#include <vector>
 
 namespace ctd {
 
@@ -36,6 +37,24 @@ void sum_over_ranks(float* data, size_t n);
 void sum_over_ranks(double* data, size_t n);
 // The largest value over the ranks (a signal number: one rank's is everyone's).
 int max_over_ranks(int v);
+
+// Population-based training gives each rank members of its own: inside this
+// scope the training code sees one rank (no batch split, no collectives),
+// while the tuner's own exchanges run over the world.
+class AloneOnThisRank {
+ public:
+  AloneOnThisRank();
+  ~AloneOnThisRank();
+  AloneOnThisRank(const AloneOnThisRank&) = delete;
+  AloneOnThisRank& operator=(const AloneOnThisRank&) = delete;
+
+ private:
+  RankInfo saved_;
+};
+// The real ranks, whatever the scope.
+const RankInfo& world_ranks();
+// Every rank's bytes, in rank order, on every rank (MPI_Allgatherv over the world).
+std::vector<std::vector<char>> gather_over_world(const std::vector<char>& mine);
 
 // After an error on one rank the others would wait forever in the next
 // collective: ends the whole run with this exit code (a no-op on one rank).

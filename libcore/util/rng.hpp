@@ -22,6 +22,7 @@ enum class RngDomain : uint32_t {
   Posterior = 7,   // reparameterisation draws
   Candidates = 8,  // candidate selection / perturbation in fixed-point search
   Analysis = 9,    // folds and restarts of the comparison of two systems (compare-dynamics)
+  Tuning = 10,     // population-based training: initial hyperparameters, exploit and explore draws
 };
 
 std::array<uint32_t, 4> philox4x32_10(std::array<uint32_t, 4> counter, std::array<uint32_t, 2> key);

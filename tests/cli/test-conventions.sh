@@ -3,7 +3,7 @@
 # file's recorded options recreate it.
 source "$(dirname "$0")/lib.sh"
 MAN="$ROOT/man"
-TOOLS="compare-dynamics ctd-info ctd-plot find-cycles find-fixed-points fit-lfads gen-flipflop gen-integrator gen-sentiment linearize lyapunov-spectrum run-esn run-rnn score-rates simulate-calcium spikify to-nlb train-rnn"
+TOOLS="compare-dynamics ctd-info ctd-plot find-cycles find-fixed-points fit-lfads gen-flipflop gen-integrator gen-sentiment linearize lyapunov-spectrum run-esn run-rnn score-rates simulate-calcium spikify to-nlb train-rnn tune-lfads"
 
 # The man page's OPTIONS section is the program's own (scripts/update-man
 # writes it from the definitions behind --help), so the two agree.

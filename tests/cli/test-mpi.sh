@@ -70,4 +70,12 @@ cores=$(nproc)
 want=$(( cores / 2 > 0 ? cores / 2 : 1 ))
 printf '%s' "$err" | grep -Eq ", [1-$want] threads" && ok || fail "a rank's default thread count is not its share: $err"
 
+# tune-lfads: members spread over 3 ranks (4 members: 2, 1, 1) give the population of one process.
+pbt=(--hold-out 5 --enc-dim 8 --con-dim 8 --gen-dim 8 --factors-dim 4 --batch-size 16 --valid-every 10
+     --members 4 --generations 3 --generation-batches 20 --seed 5 -t 1 -q)
+expect_ok tune-lfads -i "$DATA/lfads_lorenz.h5" "${pbt[@]}" -o pbt_one.h5
+expect_ok mpi 3 tune-lfads -i "$DATA/lfads_lorenz.h5" "${pbt[@]}" -o pbt_three.h5
+h5diff pbt_one.h5 pbt_three.h5 /gen/wRUHX /gen/wRUHX > /dev/null && ok || fail "tune-lfads on 3 ranks differs from one process"
+h5diff pbt_one-population.h5 pbt_three-population.h5 /history/hp /history/hp > /dev/null && ok ||
+  fail "tune-lfads's history on 3 ranks differs"
 finish

@@ -3,7 +3,8 @@
 # slurmctld, slurmd started here; tests/slurm/one-node-cluster): a train-rnn
 # array in which one running task is pre-empted (scontrol requeue) and every
 # task's output equals an uninterrupted run; fit-lfads over MPI ranks inside
-# an allocation equals mpirun outside it. Needs root and Debian's slurm-wlm
+# an allocation equals mpirun outside it; tune-lfads pre-empted in an
+# allocation equals an uninterrupted local run. Needs root and Debian's slurm-wlm
 # and munge (.ci/run installs them); elsewhere it says so and passes.
 source "$(dirname "$0")/lib.sh" "$1"
 if [ "$(id -u)" -ne 0 ] || ! command -v slurmctld > /dev/null || ! command -v munged > /dev/null; then
@@ -51,5 +52,20 @@ h5diff model.h5 local.h5 /gen/wRUHX /gen/wRUHX > /dev/null && ok || fail "fit-lf
 jid=$(KL="0.5 1" L2="2e-5" EXTRA="$small" sbatch --parsable --array=0-1 --cpus-per-task=1 \
       "$ROOT/examples/slurm/lfads-grid.sbatch" data.h5) && wait_job "$jid" && ok || fail "the LFADS grid did not run"
 [ -f lfads-grid/kl0.5_l22e-5/model.h5 ] && [ -f lfads-grid/kl1_l22e-5/model.h5 ] && ok || fail "the LFADS grid lacks models: $(ls -R lfads-grid)"
+
+# Population-based training in one allocation of 2 tasks, pre-empted after its first generation:
+# the requeued job ends with the population and best model of an uninterrupted local run.
+pbt="--hold-out 5 --enc-dim 8 --con-dim 8 --gen-dim 8 --factors-dim 4 --batch-size 16 --valid-every 10 --generations 4 --generation-batches 100 --seed 4 -q"
+jid=$(MEMBERS=4 EXTRA="$pbt" sbatch --parsable --ntasks=2 --cpus-per-task=1 \
+      "$ROOT/examples/slurm/tune-lfads.sbatch" "$DATA/lfads_lorenz.h5" best.h5) && ok || fail "sbatch refused tune-lfads"
+for _ in $(seq 1200); do [ -f best-population.h5 ] && break; sleep 0.1; done
+[ "$(squeue -h -j "$jid" -o %T)" = RUNNING ] && scontrol requeue "$jid" && ok || fail "tune-lfads was not running after a generation"
+sleep 1
+scontrol update jobid="$jid" StartTime=now 2>/dev/null
+wait_job "$jid" && [ -f best.h5 ] && ok || fail "the tune-lfads job did not finish: $(tail -5 ctd-pbt-*.out)"
+expect_ok tune-lfads -i "$DATA/lfads_lorenz.h5" --members 4 $pbt -t 1 -o local_best.h5
+h5diff best.h5 local_best.h5 /gen/wRUHX /gen/wRUHX > /dev/null && ok || fail "tune-lfads under Slurm, pre-empted, differs from a local run"
+h5diff best-population.h5 local_best-population.h5 /history/score /history/score > /dev/null && ok ||
+  fail "the pre-empted population's history differs"
 
 finish

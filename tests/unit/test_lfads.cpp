@@ -56,7 +56,7 @@ void check_whole_gradient(LfadsSpec s) {
   std::vector<double> p(init.begin(), init.end());
   for (double& v : p) v += 0.1 * r.normal();  // biases and priors off their initial values too
   LfadsDraws<double> d = lfads_draws<double>(s, B, T, 4, 0, true);
-  const double kl_weight = 0.7;
+  const KlWeights kl_weight(0.7, 0.3);  // the two KL terms weighted apart (--kl-ic-weight, --kl-ii-weight)
   std::vector<double> grad(p.size(), 0.0);
   LfadsLoss base = lfads_pass<double>(s, p.data(), grad.data(), x.data(), u.data(), B, T, d, kl_weight, B);
   CHECK(base.nll > 0);
@@ -79,6 +79,7 @@ void check_whole_gradient(LfadsSpec s) {
   CAPTURE(s.ext);
   CAPTURE(s.cd_rate);
   CAPTURE(s.observation);
+  CAPTURE(s.gen_dropout);
   CHECK(worst < 1e-6);
 }
 }  // namespace
@@ -86,6 +87,50 @@ void check_whole_gradient(LfadsSpec s) {
 TEST_CASE("LFADS: the whole loss's gradient matches finite differences (inferred inputs and autonomous)") {
   check_whole_gradient(tiny(2));
   check_whole_gradient(tiny(0));
+}
+
+TEST_CASE("LFADS: the gradient with the generator's dropout on the factors alone, and where it acts") {
+  LfadsSpec s = tiny(2);
+  s.keep = 0.6;
+  s.gen_dropout = "factors";
+  check_whole_gradient(s);
+  // The state feeds the recurrence undropped: with every generator unit dropped at t = 0 the
+  // factors there are 0, yet the later log-rates equal those of a pass without that step's mask
+  // (autonomous: no controller reads the factors back).
+  s = tiny(0);
+  s.gen_dropout = "factors";
+  const int B = 2, T = 3;
+  std::vector<double> x = counts(B, T, s.D), u = inputs(B, T, s.ext);
+  AlignedVector<float> init = init_lfads(s, 5);
+  std::vector<double> p(init.begin(), init.end());
+  LfadsDraws<double> none = lfads_draws<double>(s, B, T, 4, 0, false), first = none;
+  first.drop_gen.assign(size_t(T), LfadsDraws<double>::Mat::Ones(B, s.gen));
+  first.drop_gen[0].setZero();
+  LfadsTrace<double> a, b;
+  lfads_pass<double>(s, p.data(), nullptr, x.data(), u.data(), B, T, none, 1.0, B, &a);
+  lfads_pass<double>(s, p.data(), nullptr, x.data(), u.data(), B, T, first, 1.0, B, &b);
+  CHECK(b.factors[0].norm() == 0.0);
+  CHECK((a.readout[2] - b.readout[2]).norm() < 1e-12);
+  s.gen_dropout = "state";  // the tutorial's: the zeroed state is the next step's
+  lfads_pass<double>(s, p.data(), nullptr, x.data(), u.data(), B, T, first, 1.0, B, &b);
+  CHECK((a.readout[2] - b.readout[2]).norm() > 1e-6);
+}
+
+TEST_CASE("LFADS: the recurrent weights --l2-gen and --l2-con penalise are the state columns") {
+  LfadsSpec s = tiny(2);
+  for (const std::string gru : {"gen", "con"}) {
+    const size_t H = size_t(gru == "gen" ? s.gen : s.con);
+    size_t n = 0;
+    for (const auto& [offset, len] : recurrent_weight_spans(s, gru)) {
+      n += len;
+      CHECK(len == H);
+    }
+    CHECK(n == 3 * H * H);  // the r, u and candidate gates' state columns
+    const auto layout = lfads_layout(s);
+    const auto ru = std::find_if(layout.begin(), layout.end(), [&](const ParamEntry& e) { return e.name == gru + "/wRUHX"; });
+    CHECK(recurrent_weight_spans(s, gru).front().first == ru->offset);
+    CHECK(recurrent_weight_spans(s, gru)[1].first == ru->offset + ru->shape[1]);
+  }
 }
 
 TEST_CASE("LFADS: gradients with held-out units, external inputs and coordinated dropout") {
