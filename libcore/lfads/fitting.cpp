@@ -131,6 +131,13 @@ std::vector<size_t> first_rows(size_t n, int B) {
 }
 }  // namespace
 
+void check_fit_matches(const LfadsFit& fit, const LfadsFitConfig& c, const std::vector<LfadsSessionData>& sessions,
+                       const std::string& whose) {
+  const LfadsSpec wanted = spec_for(c.spec, sessions);
+  if (units_of(fit.spec) != units_of(wanted))
+    throw Error(whose + " model has " + units_of(fit.spec) + " but the data " + units_of(wanted));
+}
+
 LfadsFit start_lfads_fit(const LfadsFitConfig& c, const std::vector<LfadsSessionData>& sessions, uint64_t seed) {
   check_sessions(sessions);
   LfadsFit fit;
@@ -146,10 +153,8 @@ LfadsFit fit_lfads(const LfadsFitConfig& c, const std::vector<LfadsSessionData>&
   const std::string& ckpt = c.checkpoint.path;
   LfadsFit fit;
   if (resume_from_checkpoint(c.checkpoint)) {
-    const LfadsSpec wanted = spec_for(c.spec, sessions);
     fit = read_lfads_checkpoint(ckpt, sig);
-    if (units_of(fit.spec) != units_of(wanted))
-      throw Error(ckpt + ": the checkpoint's model has " + units_of(fit.spec) + " but the data " + units_of(wanted));
+    check_fit_matches(fit, c, sessions, ckpt + ": the checkpoint's");
     log_info("resuming at batch " + std::to_string(fit.state.step));
   } else {
     fit = start_lfads_fit(c, sessions, seed);

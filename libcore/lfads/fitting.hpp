@@ -47,6 +47,10 @@ LfadsFit fit_lfads(const LfadsFitConfig& c, const std::vector<LfadsSessionData>&
 // training of a fit (new or carried on, as population-based training carries
 // each member from generation to generation) to c.train.batches.
 LfadsFit start_lfads_fit(const LfadsFitConfig& c, const std::vector<LfadsSessionData>& sessions, uint64_t seed);
+// A saved fit (a checkpoint, a population member) must have the data's units
+// before it trains on them: an Error starting with `whose` otherwise.
+void check_fit_matches(const LfadsFit& fit, const LfadsFitConfig& c, const std::vector<LfadsSessionData>& sessions,
+                       const std::string& whose);
 void continue_lfads_fit(const LfadsFitConfig& c, const std::vector<LfadsSessionData>& sessions, LfadsFit& fit,
                         const RunSignature& signature, uint64_t seed, int threads);
 

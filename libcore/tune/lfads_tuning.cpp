@@ -108,6 +108,41 @@ double score_member(const LfadsTuning& t, bool co_bps, const LfadsFit& fit, cons
   if (post.empty() || !post.front().has_co_bps) throw Error("co-bps could not be computed on the validation trials");
   return post.front().co_bps;
 }
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// A generation's results into the members and the history; a signal ends the run here (exit 75).
+void record_generation(Population& pop, const std::vector<MemberResult>& results, int g, const std::string& file) {
+  for (const MemberResult& r : results)
+    if (r.stopped)
+      throw Stopped("stopped during generation " + std::to_string(g + 1) + "; " + file + " holds the " +
+                    std::to_string(g) + " generation(s) before it (continue with --resume; exit status 75)");
+  int alive = 0;
+  for (const MemberResult& r : results) {
+    Member& m = pop.members[size_t(r.member)];
+    m.failed = r.failed;
+    m.failure = r.failure;
+    m.score = r.failed ? std::nan("") : r.score;
+    if (!r.failed) m.state = r.state, ++alive;
+    else log_warning("generation " + std::to_string(g + 1) + ": member " + std::to_string(r.member) + " failed (" +
+                     r.failure + "); it will be replaced by a copy of a better one");
+    pop.history.push_back({g, r.member, m.parent, m.score, m.failed, m.hp});
+  }
+  if (alive == 0)
+    throw Error("generation " + std::to_string(g + 1) + ": every member failed; the first: " + results[0].failure);
+}
+
+// Where a generation's time went (-v): bench/pbt-overhead reads these lines.
+void log_timing(const std::vector<MemberResult>& results, int g, double wall, double exploit, double write) {
+  double train = 0, score = 0;
+  size_t bytes = 0;
+  for (const MemberResult& r : results) train += r.train_seconds, score += r.score_seconds, bytes += r.state.size();
+  log_verbose("timing: generation " + std::to_string(g + 1) + " wall " + fmt("%.3f", wall) + " s, training " +
+              fmt("%.3f", train) + " s, scoring " + fmt("%.3f", score) + " s (summed over members), exploit " +
+              fmt("%.4f", exploit) + " s, population file " + fmt("%.3f", write) + " s, states " +
+              fmt("%.1f", double(bytes) / 1e6) + " MB");
+}
 }  // namespace
 
 Population tune_lfads(const LfadsTuning& t, const SearchSpace& space, const std::vector<LfadsSessionData>& sessions,
@@ -153,58 +188,52 @@ Population tune_lfads(const LfadsTuning& t, const SearchSpace& space, const std:
     c.checkpoint = CheckpointSettings{};
     c.checkpoint.stop_on_signal = true;
     const uint64_t mseed = member_seed(seed, job.member);
-    LfadsFit fit = job.state.empty() ? start_lfads_fit(c, sessions, mseed)
-                                     : read_lfads_state(open_file_image(job.state, name), {});
+    LfadsFit fit;
+    if (job.state.empty()) {
+      fit = start_lfads_fit(c, sessions, mseed);
+    } else {
+      fit = read_lfads_state(open_file_image(job.state, t.population + ": " + name), {});
+      check_fit_matches(fit, c, sessions, t.population + ": " + name + "'s");
+    }
     fit.spec.keep = c.spec.keep;  // the training-time parts of the spec follow the member's hyperparameters
     fit.spec.cd_rate = c.spec.cd_rate;
     c.train.batches = fit.state.step + t.pbt.generation_batches;
     continue_lfads_fit(c, sessions, fit, {}, mseed, threads);
     MemberResult r;
+    r.train_seconds = seconds_since(start);
     r.score = score_member(t, co_bps, fit, sessions, mseed, threads);
     if (!std::isfinite(r.score)) throw Error("its score is " + fmt("%g", r.score));
     auto f = memory_file(name);
     write_lfads_state(*f, fit, {});
     r.state = file_image(*f);
-    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    r.score_seconds = seconds_since(start) - r.train_seconds;
     return r;
   };
   for (int g = pop.generations_done; g < t.pbt.generations; ++g) {
     // Exploit and explore at the start of a generation, not at the end of the last: the file after a
     // generation holds what it trained and scored, and a run extended with --generations decides alike.
+    auto start = std::chrono::steady_clock::now();
     if (g > 0) {
       const auto copied = exploit_and_explore(pop, t.pbt, g - 1);
       for (const Replacement& r : copied)
         log_verbose("member " + std::to_string(r.member) + " copies member " + std::to_string(r.source) + ": " +
                     hp_text(space, pop.members[size_t(r.member)].hp));
     }
+    const double exploit = seconds_since(start);
     std::vector<MemberJob> jobs;
     for (int k = 0; k < N; ++k) jobs.push_back({k, pop.members[size_t(k)].hp, pop.members[size_t(k)].state});
-    const auto start = std::chrono::steady_clock::now();
+    start = std::chrono::steady_clock::now();
     const std::vector<MemberResult> results = run_members(jobs, train, t.jobs);
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    for (const MemberResult& r : results)
-      if (r.stopped)
-        throw Stopped("stopped during generation " + std::to_string(g + 1) + "; " + t.population + " holds the " +
-                      std::to_string(g) + " generation(s) before it (continue with --resume; exit status 75)");
-    int alive = 0;
-    for (const MemberResult& r : results) {
-      Member& m = pop.members[size_t(r.member)];
-      m.failed = r.failed;
-      m.failure = r.failure;
-      m.score = r.failed ? std::nan("") : r.score;
-      if (!r.failed) m.state = r.state, ++alive;
-      else log_warning("generation " + std::to_string(g + 1) + ": member " + std::to_string(r.member) +
-                       " failed (" + r.failure + "); it will be replaced by a copy of a better one");
-      pop.history.push_back({g, r.member, m.parent, m.score, m.failed, m.hp});
-    }
-    if (alive == 0)
-      throw Error("generation " + std::to_string(g + 1) + ": every member failed; the first: " + results[0].failure);
+    const double wall = seconds_since(start);
+    record_generation(pop, results, g, t.population);
     const int best = best_member(pop);
     log_info("generation " + std::to_string(g + 1) + "/" + std::to_string(t.pbt.generations) + " (" +
-             fmt("%.1f", seconds) + " s): best member " + std::to_string(best) + " " + pop.metric + " " +
+             fmt("%.1f", wall) + " s): best member " + std::to_string(best) + " " + pop.metric + " " +
              fmt("%.5g", pop.members[size_t(best)].score) + "  " + hp_text(space, pop.members[size_t(best)].hp));
     pop.generations_done = g + 1;
+    start = std::chrono::steady_clock::now();
     if (is_rank0()) write_population(t.population, pop, sig);
+    log_timing(results, g, wall, exploit, seconds_since(start));
   }
   return pop;
 }

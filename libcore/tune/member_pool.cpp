@@ -153,7 +153,8 @@ std::vector<char> pack_results(const std::vector<MemberResult>& results) {
     put(out, uint8_t(r.stopped));
     put_bytes(out, std::vector<char>(r.failure.begin(), r.failure.end()));
     put(out, r.score);
-    put(out, r.seconds);
+    put(out, r.train_seconds);
+    put(out, r.score_seconds);
     put_bytes(out, r.state);
   }
   return out;
@@ -172,7 +173,8 @@ std::vector<MemberResult> unpack_results(const std::vector<char>& bytes, const s
     const std::vector<char> text = in.bytes();
     r.failure.assign(text.begin(), text.end());
     r.score = in.get<double>();
-    r.seconds = in.get<double>();
+    r.train_seconds = in.get<double>();
+    r.score_seconds = in.get<double>();
     r.state = in.bytes();
     out.push_back(std::move(r));
   }

@@ -22,7 +22,7 @@ struct MemberResult {
   bool stopped = false;  // a signal stopped it (the generation is lost, the run exits 75)
   std::string failure;
   double score = 0;
-  double seconds = 0;
+  double train_seconds = 0, score_seconds = 0;  // where its time went (the overhead's measure)
   std::vector<char> state;
 };
 

@@ -136,6 +136,10 @@ Population read_population(const std::string& path, const RunSignature& signatur
   for (size_t k = 0; k < N; ++k) {
     Member m;
     m.hp = hp[k];
+    for (size_t h = 0; h < H; ++h)
+      if (!(m.hp[h] >= pop.space[h].min && m.hp[h] <= pop.space[h].max))
+        throw Error(f.where("members/hp") + ": member " + std::to_string(k) + "'s " + pop.space[h].name + " (" +
+                    fmt("%g", m.hp[h]) + ") is outside its range");
     m.parent = int(parent.data[k]);
     m.score = score.data[k];
     m.failed = failed.data[k] != 0;

@@ -60,6 +60,10 @@ expect_error 2 'key.toml:4: unknown key' bad.h5 -- tune-lfads -i "$LZ" "${small[
 expect_error 2 'members' bad.h5 -- tune-lfads -i "$LZ" "${small[@]}" --members 1 -o bad.h5
 expect_error 2 'multiple of --valid-every' bad.h5 -- tune-lfads -i "$LZ" "${small[@]}" --generation-batches 15 -o bad.h5
 [ ! -f bad-population.h5 ] && ok || fail "a refused run left a population file"
+# Every member diverging (a learning rate of thousands): an error naming the cause, and no model.
+printf '[lr]\nmin = 1000\nmax = 5000\n' > wild.toml
+expect_error 1 'every member failed; the first: training diverged' wild.h5 -- \
+  tune-lfads -i "$LZ" "${small[@]}" --space wild.toml --max-grad-norm 1e9 -o wild.h5
 # --print-space writes a space that --space reads back.
 tune-lfads --print-space > default.toml && ok || fail "--print-space"
 grep -q '^\[kl-ic-weight\]' default.toml && ok || fail "the default space lacks the KL weights"

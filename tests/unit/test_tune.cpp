@@ -214,13 +214,16 @@ TEST_CASE("Member results: bytes and back; a member's error or signal becomes it
   MemberResult r;
   r.member = 3;
   r.score = -0.25;
-  r.seconds = 1.5;
+  r.train_seconds = 1.5;
+  r.score_seconds = 0.25;
   r.state = {'x', '\0', 'y'};
   r.failure = "none";
   const auto back = unpack_results(pack_results({r, MemberResult{}}), "test");
   REQUIRE(back.size() == 2);
   CHECK(back[0].member == 3);
   CHECK(back[0].score == -0.25);
+  CHECK(back[0].train_seconds == 1.5);
+  CHECK(back[0].score_seconds == 0.25);
   CHECK(back[0].state == r.state);
   CHECK(back[0].failure == "none");
   std::vector<char> cut = pack_results({r});
