@@ -8,7 +8,7 @@ JOBS    ?= $(shell nproc)
 NATIVE  ?= ON
 ARCH    ?=
 
-.PHONY: all deps configure test test-sanitize fuzz demo figures bench bench-builds install clean
+.PHONY: all deps configure test sanitize-configure test-sanitize fuzz demo figures bench bench-builds install clean
 
 all: deps configure
 	cmake --build $(BUILD) -j $(JOBS)
@@ -28,24 +28,28 @@ test: all
 	@scripts/install-deps $(TEST_PACKAGES)
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
-# The suite under AddressSanitizer + UndefinedBehaviorSanitizer (RelWithDebInfo); without MPI,
-# whose library keeps allocations LeakSanitizer would report, and without the whole-pipeline
-# tests (label `pipeline`: Slurm, the flip-flop example), which take minutes there — the unit
-# and program tests cover their code; `make test` runs everything.
+# The suite under AddressSanitizer + UndefinedBehaviorSanitizer, built by clang
+# (RelWithDebInfo; clang builds sanitized code several times faster than gcc):
+# without MPI, whose library keeps allocations LeakSanitizer would report, and
+# without the whole-pipeline tests (label `pipeline`: Slurm, the flip-flop
+# example), which take minutes there — the unit and program tests cover their
+# code; `make test` runs everything. The same tree holds the libFuzzer targets.
 SANITIZE_BUILD ?= build-sanitize
-test-sanitize: deps
-	@[ -f $(SANITIZE_BUILD)/CMakeCache.txt ] || cmake -S . -B $(SANITIZE_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCTD_SANITIZE=ON -DCTD_NATIVE=$(NATIVE) -DCTD_MPI=OFF
-	cmake --build $(SANITIZE_BUILD) -j $(JOBS)
-	cd $(SANITIZE_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j $(JOBS) -LE pipeline
+SANITIZE_PACKAGES = clang libomp-dev libclang-rt-14-dev
+sanitize-configure: deps
+	@scripts/install-deps $(SANITIZE_PACKAGES)
+	@[ -f $(SANITIZE_BUILD)/CMakeCache.txt ] || CC=clang CXX=clang++ cmake -S . -B $(SANITIZE_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCTD_SANITIZE=ON -DCTD_FUZZ=ON -DCTD_NATIVE=$(NATIVE) -DCTD_MPI=OFF
 
-# libFuzzer (clang) on every reader of external input, FUZZ_SECONDS per target.
-FUZZ_BUILD ?= build-fuzz
+test-sanitize: sanitize-configure
+	cmake --build $(SANITIZE_BUILD) -j $(JOBS)
+	cd $(SANITIZE_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  LSAN_OPTIONS=suppressions=$(CURDIR)/tests/sanitizer/lsan.supp ctest --output-on-failure -j $(JOBS) -LE pipeline
+
+# libFuzzer on every reader of external input, FUZZ_SECONDS per target.
 FUZZ_SECONDS ?= 60
-fuzz:
-	@scripts/install-deps clang libomp-dev libclang-rt-14-dev
-	@[ -f $(FUZZ_BUILD)/CMakeCache.txt ] || CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCTD_FUZZ=ON -DCTD_NATIVE=OFF -DCTD_MPI=OFF
-	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz-targets
-	scripts/run-fuzz $(FUZZ_BUILD)/bin $(FUZZ_SECONDS)
+fuzz: sanitize-configure
+	cmake --build $(SANITIZE_BUILD) -j $(JOBS) --target fuzz-targets
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/sanitizer/lsan.supp scripts/run-fuzz $(SANITIZE_BUILD)/bin $(FUZZ_SECONDS)
 
 demo: all
 	scripts/demo $(BUILD)/bin
@@ -77,4 +81,4 @@ install: all
 	cmake --install $(BUILD) --prefix $(PREFIX)
 
 clean:
-	rm -rf $(BUILD) $(SANITIZE_BUILD) $(FUZZ_BUILD) fuzz-findings demo-output
+	rm -rf $(BUILD) $(SANITIZE_BUILD) fuzz-findings demo-output

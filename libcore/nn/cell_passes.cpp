@@ -24,7 +24,6 @@ void rnn_forward(const RnnSpec& spec, const S* params, const RnnBatch<S>& batch,
   const int B = batch.B, T = batch.T, N = spec.N, U = spec.U, O = spec.O, SN = state_size(spec);
   const size_t TB = size_t(B) * T;
   const auto cell = make_cell(spec, params);
-  const int G = cell->gates();
   for (int t = 0; t < T; ++t)
     for (int b = 0; b < B; ++b)
       std::copy_n(batch.x + (size_t(b) * T + t) * U, U, ws.X.data() + (size_t(t) * B + b) * U);

@@ -20,7 +20,9 @@ class SyntheticIntegrator : public TrialSource {
     generate_integrator_trials(task_, seed_, step * uint64_t(B), size_t(B), x, y, mask);
   }
   TaskFile evaluation_set(int trials) override {
-    return TaskFile{generate_integrator_task(task_, seed_, size_t(trials), kEvalStreamOffset), {}, ""};
+    TaskFile f;
+    f.data = generate_integrator_task(task_, seed_, size_t(trials), kEvalStreamOffset);
+    return f;
   }
   std::string task_name() const override { return integrator_kind_name(task_.kind); }
 

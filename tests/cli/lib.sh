@@ -6,6 +6,10 @@ BIN=$(cd "$1" && pwd)
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 export PATH="$BIN:$PATH"
 DATA=${CTD_DATA:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../../data" && pwd)}
+# Under ASan + UBSan (make test-sanitize) the programs run 10-30 times slower.
+# Runs that are long only so that a signal lands mid-run divide their length
+# by SLOWDOWN: the same code paths, the signal still mid-run, minutes saved.
+SLOWDOWN=$([ "${CTD_TEST_SANITIZED:-0}" == 1 ] && echo 10 || echo 1)
 WORK=$(mktemp -d /tmp/ctd-cli-XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 cd "$WORK"

@@ -77,7 +77,7 @@ expect_error 2 'made with --lr 0.025 but this run has --lr 0.03' '' -- \
 # SIGTERM saves a checkpoint and stops; --resume finishes to the same result.
 # The signal goes once the first timed checkpoint exists, so training is
 # surely under way and (thousands of batches to go) not yet finished.
-long=(--task integrator --hidden 64 --seed 3 -t 2 -q --batches 4000)
+long=(--task integrator --hidden 64 --seed 3 -t 2 -q --batches $((4000 / SLOWDOWN)))
 train-rnn "${long[@]}" --checkpoint sig.h5 --checkpoint-every 0.2 -o sig_out.h5 2>term.log &
 pid=$!
 for _ in $(seq 300); do [ -f sig.h5 ] && break; sleep 0.05; done
@@ -87,7 +87,7 @@ rc=$?
 if [ $rc -eq 75 ] && grep -q 'stopped by signal 15 at batch .*exit status 75' term.log && [ -f sig.h5 ] && [ ! -e sig_out.h5 ]; then ok
 else fail "SIGTERM: rc=$rc, $(cat term.log)"; fi
 # SIGUSR1 saves and says so; training goes on.
-train-rnn --task integrator --hidden 16 --seed 3 -t 2 --batches 4000 --checkpoint usr.h5 --checkpoint-every 1000 \
+train-rnn --task integrator --hidden 16 --seed 3 -t 2 --batches $((4000 / SLOWDOWN)) --checkpoint usr.h5 --checkpoint-every 1000 \
   -o usr_out.h5 2>usr.log &
 pid=$!
 for _ in $(seq 100); do grep -q 'training a' usr.log && break; sleep 0.05; done

@@ -35,7 +35,7 @@ expect_error 2 'exists: --resume continues' '' -- tune-lfads -i "$LZ" "${small[@
 expect_error 2 'members' '' -- tune-lfads -i "$LZ" "${small[@]}" --members 6 --generations 4 --resume -o part.h5
 
 # SIGTERM in the middle of a generation: exit 75, the file as after the last generation; a resume finishes it equal.
-tune-lfads -i "$LZ" "${small[@]/-q/-v}" --generations 3 --generation-batches 200 -j 2 -o sig.h5 2> sig.log &
+tune-lfads -i "$LZ" "${small[@]/-q/-v}" --generations 3 --generation-batches $((200 / SLOWDOWN)) -j 2 -o sig.h5 2> sig.log &
 pid=$!
 for _ in $(seq 1 600); do [ -f sig-population.h5 ] && break; sleep 0.1; done
 sleep 0.5
@@ -43,8 +43,8 @@ kill -TERM "$pid"
 wait "$pid"
 [ $? == 75 ] && ok || fail "SIGTERM: not exit 75 ($(tail -2 sig.log))"
 [ ! -f sig.h5 ] && ok || fail "a stopped run wrote its output"
-expect_ok tune-lfads -i "$LZ" "${small[@]}" --generations 3 --generation-batches 200 -j 2 --resume -o sig.h5
-expect_ok tune-lfads -i "$LZ" "${small[@]}" --generations 3 --generation-batches 200 -j 2 -o nosig.h5
+expect_ok tune-lfads -i "$LZ" "${small[@]}" --generations 3 --generation-batches $((200 / SLOWDOWN)) -j 2 --resume -o sig.h5
+expect_ok tune-lfads -i "$LZ" "${small[@]}" --generations 3 --generation-batches $((200 / SLOWDOWN)) -j 2 -o nosig.h5
 same sig.h5 nosig.h5 /gen/wRUHX
 
 # Bad input: an unknown or fixed-range hyperparameter, one member, a generation between validation points.

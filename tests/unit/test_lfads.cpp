@@ -244,7 +244,8 @@ TEST_CASE("LFADS: gradients through every observation model's readout") {
 }
 
 TEST_CASE("LFADS: gradients through the readout's calcium filter, with and without a rise") {
-  for (auto [decay, rise] : {std::pair{3.0, 0.0}, std::pair{4.0, 1.5}}) {
+  for (const auto& kernel : {std::pair{3.0, 0.0}, std::pair{4.0, 1.5}}) {
+    const double decay = kernel.first, rise = kernel.second;  // plain names: CAPTURE takes no structured binding
     CAPTURE(decay);
     CAPTURE(rise);
     for (const char* obs : {"poisson", "zero-inflated-gamma"}) {

@@ -42,7 +42,9 @@ auto param_of(Model& m, const char* name) {
 
 TEST_CASE("an LFADS generator run as an RNN follows the model's own pass: states, factors and rates") {
   // The last: a readout through the calcium filter, which lfads_rates applies along the time axis.
-  for (auto [ii, ext, decay] : {std::tuple{1, 0, 0.0}, std::tuple{2, 1, 0.0}, std::tuple{0, 0, 0.0}, std::tuple{1, 0, 2.5}}) {
+  for (const auto& c : {std::tuple{1, 0, 0.0}, std::tuple{2, 1, 0.0}, std::tuple{0, 0, 0.0}, std::tuple{1, 0, 2.5}}) {
+    const int ii = std::get<0>(c), ext = std::get<1>(c);  // plain names: CAPTURE takes no structured binding
+    const double decay = std::get<2>(c);
     CAPTURE(ii);
     CAPTURE(ext);
     CAPTURE(decay);
