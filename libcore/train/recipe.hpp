@@ -2,7 +2,8 @@
 // decision, sentiment and flip-flop networks differ only in these values.
 // Each is the tutorial's, except decision's, whose learning rate decays
 // faster (better on average over seeds; "decision-tutorial" is the
-// tutorial's own).
+// tutorial's own). gen-task's tasks share one recipe: a leaky RNN with
+// dt/tau = 20 ms / 100 ms, as Song, Yang & Wang 2016 and Yang et al. 2019.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -15,6 +16,7 @@ struct Recipe {
   std::string cell;  // vanilla | gru
   uint64_t batches;
   double lr, lr_decay, l2, state_noise;
+  double alpha;  // the leaky cell's dt/tau (the others ignore it)
 };
 
 const std::vector<Recipe>& recipes();

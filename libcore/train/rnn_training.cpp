@@ -1,5 +1,6 @@
 #include "train/rnn_training.hpp"
 
+#include "tasks/task_scoring.hpp"
 #include "train/recipe.hpp"
 #include "util/error.hpp"
 #include "util/format.hpp"
@@ -16,7 +17,8 @@ void register_options(OptionSet& o, RnnTrainingConfig& c) {
   presets.insert(presets.begin(), "");
   o.add("preset", c.preset,
         "The recipe of a task: integrator | decision | sentiment | flipflop, the tutorials' (decision's lr decays "
-        "faster; decision-tutorial is the tutorial's own) (default: the task's, or the input file's task_kind)")
+        "faster; decision-tutorial is the tutorial's own), or one of gen-task's tasks (a leaky RNN, dt/tau 0.2) "
+        "(default: the task's, or the input file's task_kind)")
       .one_of(presets);
   register_options(o, c.task_settings, "--task: ");
   o.add("eval-trials", c.eval_trials, "Held-out trials for the final evaluation (l2 = 0)").min(1);
@@ -30,7 +32,7 @@ void register_options(OptionSet& o, RnnTrainingConfig& c) {
             recipe_column(&Recipe::cell)).one_of(cells);
   o.add("nonlinearity", c.nonlinearity, "torch-rnn, leaky: tanh | relu | softplus").one_of({"tanh", "relu", "softplus"});
   o.find("init-scale")->shows("gru 1, otherwise 0.85");
-  o.find("alpha")->shows("leaky 0.1");
+  o.find("alpha")->shows("leaky 0.1, on gen-task's tasks 0.2");
   register_options(o, c.train);
   o.find("batches")->shows(recipe_column(&Recipe::batches));
   o.find("lr")->shows(recipe_column(&Recipe::lr));
@@ -62,7 +64,7 @@ void apply_recipe(OptionSet& o, RnnTrainingConfig& c, const std::string& file_ki
   o.set_default(c.train.lr_decay, r.lr_decay);
   o.set_default(c.train.l2, r.l2);
   o.set_default(c.init.recurrent_scale, c.cell == "gru" ? 1.0 : 0.85);
-  o.set_default(c.spec.alpha, c.cell == "leaky" ? 0.1 : 1.0);
+  o.set_default(c.spec.alpha, c.cell == "leaky" ? r.alpha : 1.0);
   // The curve is stored as attributes, which HDF5 keeps under 64 KiB each.
   o.set_default(c.train.curve_every, std::max(10, int(c.train.batches / 4000)));
 }
@@ -99,9 +101,9 @@ RnnTrainingResult train_rnn_network(const RnnTrainingConfig& c, std::unique_ptr<
   const bool from_file = file != nullptr;
   RnnTrainingResult result;
   std::unique_ptr<TrialSource> source;
+  const std::string kind = from_file ? file->kind : c.task;  // the task's, which scores the evaluation
   if (from_file) {
     result.history = file->history;
-    const std::string kind = file->kind;
     source = file_source(std::move(*file), kind, seed);
   } else {
     IntegratorTask task = c.task_settings;
@@ -145,12 +147,14 @@ RnnTrainingResult train_rnn_network(const RnnTrainingConfig& c, std::unique_ptr<
   if (state.curve.rows())
     progress.finish(line(state.step, state.curve.column("loss").back(), "  " + fmt("%.2f", result.ms_per_batch) + " ms/batch"));
 
-  result.eval = evaluate_rnn(state.model, eval_set, threads);
+  result.eval = evaluate_rnn(state.model, eval_set, threads, kind);
   std::string summary = "evaluation loss " + fmt("%.4e", result.eval.loss) + " on " + std::to_string(result.eval.trials) +
                         (!c.eval_input.empty() ? " trials of " + c.eval_input
                          : from_file           ? " trials of the input file"
                                                : " fresh trials");
   if (result.eval.sign_accuracy >= 0) summary += ", " + fmt("%.2f", 100 * result.eval.sign_accuracy) + " % of signs right";
+  if (result.eval.task_accuracy >= 0)
+    summary += ", " + fmt("%.2f", 100 * result.eval.task_accuracy) + " % of trials right (" + task_accuracy_rule(kind) + ")";
   log_info(summary);
   return result;
 }
@@ -160,6 +164,7 @@ void write_rnn_training(H5File& h5, const RnnTrainingResult& r) {
   h5.write_attribute("eval_loss", r.eval.loss);
   h5.write_attribute("eval_trials_used", int64_t(r.eval.trials));
   if (r.eval.sign_accuracy >= 0) h5.write_attribute("eval_sign_accuracy", r.eval.sign_accuracy);
+  if (r.eval.task_accuracy >= 0) h5.write_attribute("eval_task_accuracy", r.eval.task_accuracy);
   h5.write_attribute("ms_per_batch", r.ms_per_batch);
   h5.write_attribute("batches_done", int64_t(r.state.step));
   r.state.curve.write_attributes(h5);

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "tasks/task_scoring.hpp"
+
 #include "util/error.hpp"
 #include "util/options.hpp"
 #include "util/ranks.hpp"
@@ -83,7 +85,7 @@ double train_rnn(const TrainOptions& o, TrialSource& source, TrainState& state, 
   return run_optimizer(o, state.model.params.data(), P, state, loss_and_grad, after);
 }
 
-Evaluation evaluate_rnn(const RnnModel& model, const TaskFile& trials, int threads) {
+Evaluation evaluate_rnn(const RnnModel& model, const TaskFile& trials, int threads, const std::string& kind) {
   const TaskData& d = trials.data;
   const int B = int(d.inputs.dim(0)), T = int(d.inputs.dim(1)), O = model.spec.O;
   std::vector<float> outputs(size_t(B) * T * O);
@@ -106,6 +108,7 @@ Evaluation evaluate_rnn(const RnnModel& model, const TaskFile& trials, int threa
     right += (outputs[i] > 0) == (y > 0);
   }
   if (signed_targets) e.sign_accuracy = double(right) / double(signed_targets);
+  e.task_accuracy = task_accuracy(kind, d, outputs.data());
   return e;
 }
 

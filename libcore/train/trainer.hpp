@@ -51,9 +51,11 @@ double train_rnn(const TrainOptions& options, TrialSource& source, TrainState& s
 struct Evaluation {
   double loss = 0;           // masked MSE, l2 = 0
   double sign_accuracy = -1; // share of ±1 targets whose output has the same sign; -1 if none
+  double task_accuracy = -1; // gen-task's tasks: share of trials decided right (tasks/task_scoring.hpp); -1 otherwise
   int trials = 0;
 };
 
-Evaluation evaluate_rnn(const RnnModel& model, const TaskFile& trials, int threads);
+// `kind` (a task_kind) chooses the rule of task_accuracy.
+Evaluation evaluate_rnn(const RnnModel& model, const TaskFile& trials, int threads, const std::string& kind = "");
 
 }  // namespace ctd
