@@ -104,7 +104,7 @@ void apply_task_defaults(OptionSet& o, CognitiveTask& t) {
   o.set_default(t.input_noise, d.input_noise);
   if (t.delay_min > t.delay_max)
     throw UsageError("--delay-min " + shortest_text(t.delay_min) + " is above --delay-max " + shortest_text(t.delay_max));
-  // A positive epoch shorter than half a step would silently vanish (or round to one step).
+  // A positive epoch shorter than one step would round to a step it does not last.
   for (auto [name, ms] : {std::pair{"fixation", t.fixation}, {"stimulus", t.stimulus}, {"response", t.response},
                           {"pulse", t.pulse}})
     if (ms > 0 && ms < t.dt && !(t.name == "ready-set-go" && std::string(name) == "stimulus"))
