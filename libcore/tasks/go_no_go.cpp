@@ -18,8 +18,7 @@ LabelledTrials generate_go_no_go(const CognitiveTask& t, uint64_t seed, size_t t
     const size_t delay = draw_delay(t, rng), go = fix + stim + delay;
     d.set_input(b, 0, go, 0, 1.0f);
     d.set_input(b, fix, fix + stim, 1, go_trial ? 1.0f : -1.0f);
-    for (size_t s = 0; s < T; ++s)
-      for (size_t u = 0; u < 2; ++u) d.input(b, s, u) += float(sd * rng.normal());
+    d.add_input_noise(b, sd, rng);
     d.set_target(b, 0, go, 0, 0.0f);
     d.set_target(b, go, T, 0, go_trial ? 1.0f : 0.0f);
     d.set_mask(b, go, std::min(T, go + grace), 0.0f);

@@ -5,6 +5,7 @@
 #include "tasks/task_file.hpp"
 #include "util/error.hpp"
 #include "util/memory.hpp"
+#include "util/rng.hpp"
 
 namespace ctd {
 
@@ -30,6 +31,12 @@ void LabelledTrials::set_target(size_t b, size_t t0, size_t t1, size_t o, float 
 void LabelledTrials::set_mask(size_t b, size_t t0, size_t t1, float m) {
   for (size_t t = t0; t < t1; ++t)
     for (size_t o = 0; o < data.targets.dim(2); ++o) mask(b, t, o) = m;
+}
+
+void LabelledTrials::add_input_noise(size_t b, double sd, RngStream& rng) {
+  if (sd == 0) return;
+  for (size_t t = 0; t < steps(); ++t)
+    for (size_t u = 0; u < data.inputs.dim(2); ++u) input(b, t, u) += float(sd * rng.normal());
 }
 
 void LabelledTrials::set_epochs(size_t b, const std::vector<size_t>& starts) {

@@ -12,6 +12,8 @@
 
 namespace ctd {
 
+class RngStream;
+
 struct LabelledTrials {
   TaskData data;
   std::vector<std::string> epoch_names;
@@ -36,6 +38,8 @@ struct LabelledTrials {
   void set_target(size_t b, size_t t0, size_t t1, size_t o, float v);
   // Every output's mask over [t0, t1) (e.g. 0 for a grace period after a go cue).
   void set_mask(size_t b, size_t t0, size_t t1, float m);
+  // Gaussian noise of SD `sd` on every input of trial b at every step (nothing drawn when sd is 0).
+  void add_input_noise(size_t b, double sd, RngStream& rng);
   // The starts of trial b's epochs, in the order of epoch_names.
   void set_epochs(size_t b, const std::vector<size_t>& starts);
   void set_condition(size_t b, const std::string& name, double v);

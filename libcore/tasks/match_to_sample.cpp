@@ -24,8 +24,7 @@ LabelledTrials generate_match_to_sample(const CognitiveTask& t, uint64_t seed, s
     d.set_input(b, 0, go, 0, 1.0f);
     d.set_input(b, fix, fix + stim, 1 + sample, 1.0f);
     d.set_input(b, test_on, go, 1 + test, 1.0f);
-    for (size_t s = 0; s < T; ++s)
-      for (size_t u = 0; u <= K; ++u) d.input(b, s, u) += float(sd * rng.normal());
+    d.add_input_noise(b, sd, rng);
     d.set_target(b, 0, go, 0, 1.0f);
     d.set_target(b, 0, go, 1, 0.0f);
     d.set_target(b, go, T, 0, 0.0f);

@@ -24,8 +24,7 @@ LabelledTrials generate_memory_saccade(const CognitiveTask& t, uint64_t seed, si
     d.set_input(b, 0, go, 0, 1.0f);
     d.set_input(b, fix, fix + stim, 1, float(std::cos(theta)));
     d.set_input(b, fix, fix + stim, 2, float(std::sin(theta)));
-    for (size_t s = 0; s < T; ++s)
-      for (size_t u = 0; u < 3; ++u) d.input(b, s, u) += float(sd * rng.normal());
+    d.add_input_noise(b, sd, rng);
     d.set_target(b, 0, go, 0, 1.0f);  // hold fixation, and no response yet
     d.set_target(b, 0, go, 1, 0.0f);
     d.set_target(b, 0, go, 2, 0.0f);

@@ -19,8 +19,7 @@ LabelledTrials generate_ready_set_go(const CognitiveTask& t, uint64_t seed, size
     const size_t ts = task_steps(t, interval), set = ready + ts, go = set + ts;
     d.set_input(b, ready, std::min(T, ready + pulse), 0, 1.0f);
     d.set_input(b, set, std::min(T, set + pulse), 0, 1.0f);
-    if (sd > 0)
-      for (size_t s = 0; s < T; ++s) d.input(b, s, 0) += float(sd * rng.normal());
+    d.add_input_noise(b, sd, rng);
     d.set_target(b, 0, go, 0, 0.0f);
     d.set_target(b, go, T, 0, 1.0f);
     d.set_epochs(b, {0, ready, set, go});
