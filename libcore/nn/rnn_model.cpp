@@ -87,6 +87,7 @@ void write_rnn_params(H5File& out, const RnnModel& model) {
   if (s.cell == Cell::TorchRnn || s.cell == Cell::Leaky)
     out.write_attribute("nonlinearity", std::string(activation_name(s.act)));
   if (s.cell == Cell::Leaky) out.write_attribute("alpha", s.alpha);
+  write_constraints(out, model.constraints);
 }
 
 namespace {
@@ -115,12 +116,13 @@ bool parameter_name(const std::string& d) {
 
 // Other keys of a state_dict (FixedPointFinder's learned initial state
 // initial_hiddens_1xd, a buffer) are no parameter of the network: said, not
-// dropped in silence.
+// dropped in silence. A state_dict's keys lie at the root; groups hold what
+// ctd reads elsewhere (constraints/, a checkpoint's adam/ and curve/).
 void warn_unread_datasets(const H5File& in, const RnnSpec& spec) {
   std::vector<std::string> used;
   for (const auto& e : param_layout(spec)) used.push_back(e.name);
   for (const std::string& d : in.list_datasets()) {
-    if (parameter_name(d) || std::find(used.begin(), used.end(), d) != used.end()) continue;
+    if (parameter_name(d) || std::find(used.begin(), used.end(), d) != used.end() || d.find('/') != std::string::npos) continue;
     log_warning(in.name() + ": dataset '" + d + "' is not a parameter of the " + cell_name(spec.cell) +
                 " network and is not used" +
                 (d.find("init") != std::string::npos || d.find("h0") != std::string::npos
@@ -238,6 +240,7 @@ RnnModel read_rnn_params(const H5File& in, const RnnReadOptions& options) {
     require_finite(a, in.where(e.name));
     std::copy(a.data.begin(), a.data.end(), m.params.begin() + long(e.offset));
   }
+  m.constraints = read_constraints(in, spec, m.params.data());
   return m;
 }
 

@@ -7,12 +7,14 @@
 
 #include "io/hdf5.hpp"
 #include "nn/rnn.hpp"
+#include "nn/weight_constraints.hpp"
 
 namespace ctd {
 
 struct RnnModel {
   RnnSpec spec;
-  AlignedVector<float> params;  // flat, in param_layout(spec) order
+  AlignedVector<float> params;  // flat, in param_layout(spec) order: the weights the network runs on
+  WeightConstraints constraints;  // Dale's law, a connectivity mask (leaky, torch-rnn); params obey them
 
   const float* param(const std::string& name) const;
   float* param(const std::string& name);
@@ -38,8 +40,9 @@ RnnModel init_rnn(const RnnSpec& spec, const RnnInit& init, uint64_t seed);
 
 // Parameter datasets at the root, named as param_layout names them, and the
 // attributes `cell`, `bfg` (gru), `nonlinearity` (torch-rnn, leaky) and
-// `alpha` (leaky). A torch-layout file holds nothing else at the root, so
-// PyTorch's load_state_dict takes it as it is.
+// `alpha` (leaky). A torch-layout file holds nothing else at the root but,
+// for a constrained network, the group constraints/ (nn/weight_constraints.hpp),
+// so PyTorch's load_state_dict takes its datasets at the root as they are.
 void write_rnn_params(H5File& out, const RnnModel& model);
 
 // What a reader may say about a file that cannot say it itself.
@@ -53,7 +56,7 @@ void register_options(OptionSet& o, RnnReadOptions& r);
 // (one layer of nn.RNN, nn.GRU or nn.LSTM under `rnn.`, an optional nn.Linear
 // under `readout.`). The cell is the `cell` attribute, else inferred from the
 // dataset names and, in the torch layout, from the rows of weight_hh (N, 3N,
-// 4N); every shape is checked.
+// 4N); every shape is checked, and the weights against the file's constraints.
 RnnModel read_rnn_params(const H5File& in, const RnnReadOptions& options = {});
 
 }  // namespace ctd

@@ -105,5 +105,6 @@ std::vector<FigureKind> comparison_figures(const std::string& kind);
 std::vector<FigureKind> lyapunov_figures(const std::string& kind);
 std::vector<FigureKind> cycles_figures(const std::string& kind);
 std::vector<FigureKind> pbt_figures(const std::string& kind);
+std::vector<FigureKind> context_figures(const std::string& kind);
 
 }  // namespace ctd

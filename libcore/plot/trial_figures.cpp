@@ -35,6 +35,14 @@ Figure trials(const H5File& f, const PlotRequest& r) {
   const Array<double> m = has_y && f.has_dataset("target_mask") ? need(f, "target_mask", 3) : Array<double>();
   const size_t B = x.dim(0), T = x.dim(1), U = x.dim(2), O = has_y ? y.dim(2) : has_o ? o.dim(2) : 0;
   const std::vector<int64_t> chosen = pick(r.trials, {0, 1, 2}, B, "trial");
+  // gen-task's files name their epochs: each trial's boundaries are marked.
+  const bool epochs = f.has_dataset("epoch_starts") && f.has_attribute("epoch_names", "epoch_starts");
+  const Array<double> starts = epochs ? f.read<double>("epoch_starts", "[B,E]") : Array<double>();
+  const std::vector<std::string> epoch_names =
+      epochs ? f.read_attribute_strings("epoch_names", "epoch_starts") : std::vector<std::string>();
+  if (epochs && (starts.dim(0) != B || starts.dim(1) != epoch_names.size()))
+    throw Error(f.where("epoch_starts") + " has shape " + shape_string(starts.shape) + " but one row per trial and one "
+                "column per name of its epoch_names is required");
   Figure fig;
   fig << "set multiplot layout " + std::to_string(chosen.size()) + ",1 title " +
              title_of(r, has_o ? "inputs, targets and the network's outputs" : "inputs and targets");
@@ -58,6 +66,14 @@ Figure trials(const H5File& f, const PlotRequest& r) {
       d.row(row);
     }
     fig << "set ylabel " + label("trial " + std::to_string(b)) << "set ytics " + tic_step(lo, hi);
+    fig << "unset arrow" << "unset label";
+    for (size_t e = 0; e < epoch_names.size(); ++e) {
+      const double t = starts[b * epoch_names.size() + e];
+      if (!(t > 0 && t < double(T))) continue;  // the first epoch starts with the trial: no mark
+      const std::string at = std::to_string(t - 0.5);  // between the last step of one epoch and the first of the next
+      fig << "set arrow from " + at + ", graph 0 to " + at + ", graph 1 nohead dt 3 lc rgb '#aaaaaa'";
+      fig << "set label " + label(epoch_names[e]) + " at " + at + ", graph 0.93 offset 0.3,0 font ',8' tc rgb '#777777'";
+    }
     fig << (k + 1 == chosen.size() ? "set xlabel 'time step'" : "unset xlabel");
     std::string plot = "plot ";
     size_t col = 2;
@@ -67,7 +83,10 @@ Figure trials(const H5File& f, const PlotRequest& r) {
       plot += ref + " using 1:" + std::to_string(col) + " " + style + " title " + label(legend ? title : "");
       ++col;
     };
-    for (size_t u : channels(U)) add("with lines lw 1 lc rgb '#9999bb'", "input " + std::to_string(u));
+    // Muted colours, one per input channel, apart from the targets' and outputs' strong ones.
+    static const char* const kInputColours[] = {"#8fa8c8", "#c8a88f", "#9fc89f", "#c89fc0", "#b0b0b0", "#c8c08f"};
+    for (size_t u : channels(U))
+      add(std::string("with lines lw 1 lc rgb '") + kInputColours[u % 6] + "'", "input " + std::to_string(u));
     if (has_y)
       for (size_t c : channels(O)) add("with linespoints lw 2 dt 2 pt 7 ps 0.5 lc " + std::to_string(c + 1), "target " + std::to_string(c));
     if (has_o)

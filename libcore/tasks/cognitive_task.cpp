@@ -15,11 +15,11 @@ struct TaskDefaults {
   double fixation, stimulus, delay_min, delay_max, response, input_noise;
 };
 // Epochs in ms at dt = 20 ms (Yang et al. 2019's step). context-dm: Mante et
-// al.'s 750 ms of evidence; ready-set-go's "stimulus" and delays are its
+// al.'s 750 ms of evidence and 300-1500 ms delay before the saccade; ready-set-go's "stimulus" and delays are its
 // intervals (--prior), its response the time held after the go.
 constexpr TaskDefaults kDefaults[] = {
     //  name            fixation stimulus delay-min delay-max response noise
-    {"context-dm", 300, 750, 0, 0, 300, 0.5},     {"memory-pro", 200, 400, 500, 1000, 400, 0.1},
+    {"context-dm", 300, 750, 300, 1500, 300, 0.5},     {"memory-pro", 200, 400, 500, 1000, 400, 0.1},
     {"memory-anti", 200, 400, 500, 1000, 400, 0.1}, {"dms", 200, 300, 500, 1000, 300, 0.1},
     {"go-no-go", 200, 300, 500, 1000, 300, 0.1},  {"ready-set-go", 200, 0, 0, 0, 300, 0.0},
 };

@@ -58,4 +58,34 @@ void write_labelled_trials(H5File& out, const LabelledTrials& trials, const std:
     out.write("conditions/" + trials.condition_names[c], Shape{trials.trials()}, trials.conditions[c].data());
 }
 
+namespace {
+// The column of an epoch in the file's epoch_starts [B,E].
+size_t epoch_column(const H5File& in, const std::string& name) {
+  const std::vector<std::string> names = in.read_attribute_strings("epoch_names", "epoch_starts");
+  for (size_t e = 0; e < names.size(); ++e)
+    if (names[e] == name) return e;
+  throw Error(in.where("epoch_starts") + " has no epoch '" + name + "'");
+}
+}  // namespace
+
+std::vector<std::pair<size_t, size_t>> epoch_steps(const H5File& in, size_t B, size_t T, const std::string& condition,
+                                                   double value, const std::string& from, const std::string& to) {
+  const std::string cond = "conditions/" + condition;
+  if (!in.has_dataset(cond)) throw Error(in.name() + ": no dataset '" + cond + "' (a gen-task file has it)");
+  if (!in.has_dataset("epoch_starts")) throw Error(in.name() + ": no dataset 'epoch_starts' (a gen-task file has it)");
+  const Array<double> c = in.read<double>(cond, "[B]");
+  const Array<int32_t> epochs = in.read<int32_t>("epoch_starts", "[B,E]");
+  if (c.size() != B || epochs.dim(0) != B)
+    throw Error(in.name() + ": " + cond + " and epoch_starts must have one row for each of the " + std::to_string(B) +
+                " trials");
+  const size_t E = epochs.dim(1), first = epoch_column(in, from), last = epoch_column(in, to);
+  std::vector<std::pair<size_t, size_t>> steps;
+  for (size_t b = 0; b < B; ++b) {
+    if (c[b] != value) continue;
+    const size_t t0 = size_t(std::max(0, epochs[b * E + first])), t1 = std::min(T, size_t(std::max(0, epochs[b * E + last])));
+    for (size_t t = t0; t < t1; ++t) steps.push_back({b, t});
+  }
+  return steps;
+}
+
 }  // namespace ctd

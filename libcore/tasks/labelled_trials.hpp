@@ -53,4 +53,11 @@ struct LabelledTrials {
 // `epoch_names`, and one [B] dataset per condition in the group `conditions`.
 void write_labelled_trials(H5File& out, const LabelledTrials& trials, const std::string& kind);
 
+// From such a file: the (trial, step) pairs of the trials whose condition
+// `condition` equals `value`, from the start of epoch `from` up to the start
+// of epoch `to` — e.g. the stimulus and delay steps of one context. Errors
+// name a missing condition or epoch, or shapes that disagree with B and T.
+std::vector<std::pair<size_t, size_t>> epoch_steps(const H5File& in, size_t B, size_t T, const std::string& condition,
+                                                   double value, const std::string& from, const std::string& to);
+
 }  // namespace ctd

@@ -76,9 +76,17 @@ void read_training_state(const H5File& f, const std::string& kind, const RunSign
   if (f.has_attribute("lr_scale")) p.lr_scale = f.read_attribute_in("lr_scale", 1e-300, 1);
 }
 
+namespace {
+const char* const kRawParams = "constraints/raw_parameters";  // nn/weight_constraints.hpp
+}  // namespace
+
 void write_checkpoint(const std::string& path, const TrainState& state, const RunSignature& signature) {
-  write_training_checkpoint(path, "rnn-checkpoint", [&](H5File& f) { write_rnn_params(f, state.model); }, state,
-                            signature);
+  write_training_checkpoint(path, "rnn-checkpoint",
+                            [&](H5File& f) {
+                              write_rnn_params(f, state.model);
+                              if (!state.raw.empty()) f.write(kRawParams, Shape{state.raw.size()}, state.raw.data());
+                            },
+                            state, signature);
 }
 
 TrainState read_checkpoint(const std::string& path, const RunSignature& signature) {
@@ -87,6 +95,14 @@ TrainState read_checkpoint(const std::string& path, const RunSignature& signatur
   s.model = read_rnn_params(f);
   if (s.adam.m.size() != s.model.params.size() || s.adam.v.size() != s.model.params.size())
     throw Error(path + ": Adam moments do not match the parameters");
+  if (s.model.constraints.active()) {
+    // The values Adam trained, of which the weights are the effective ones.
+    if (!f.has_dataset(kRawParams)) throw Error(path + ": a constrained network's checkpoint without " + kRawParams);
+    Array<float> raw = f.read<float>(kRawParams, "[P]");
+    if (raw.size() != s.model.params.size()) throw Error(f.where(kRawParams) + " does not match the parameters");
+    require_finite(raw, f.where(kRawParams));
+    s.raw.assign(raw.data.begin(), raw.data.end());
+  }
   return s;
 }
 

@@ -1,5 +1,6 @@
 #include "train/rnn_training.hpp"
 
+#include "io/dataset_ref.hpp"
 #include "tasks/task_scoring.hpp"
 #include "train/recipe.hpp"
 #include "util/error.hpp"
@@ -31,7 +32,15 @@ void register_options(OptionSet& o, RnnTrainingConfig& c) {
         "under their state_dict names) | leaky (h' = (1-alpha)h + alpha*act(...)); default " +
             recipe_column(&Recipe::cell)).one_of(cells);
   o.add("nonlinearity", c.nonlinearity, "torch-rnn, leaky: tanh | relu | softplus").one_of({"tanh", "relu", "softplus"});
-  o.find("init-scale")->shows("gru 1, otherwise 0.85");
+  o.add("excitatory-fraction", c.excitatory_fraction,
+        "Dale's law (leaky, torch-rnn): the first round(F*N) units excitatory, the rest inhibitory, each unit's "
+        "outgoing weights of its sign, inputs and readout non-negative, the readout from excitatory units only "
+        "(Song, Yang & Wang 2016, who use 0.8); the nonlinearity defaults to relu. 0: none")
+      .range(0, 1);
+  o.add("connectivity", c.connectivity,
+        "FILE[:DATASET]: a [N,N] mask of 0 (no synapse) and 1 (to, from) that the recurrent weights keep (leaky, "
+        "torch-rnn); DATASET defaults to connectivity, else mask").reads_file();
+  o.find("init-scale")->shows("gru 1, otherwise 0.85; with Dale's law or a mask, the initial spectral radius");
   o.find("alpha")->shows("leaky 0.1, on gen-task's tasks 0.2");
   register_options(o, c.train);
   o.find("batches")->shows(recipe_column(&Recipe::batches));
@@ -65,11 +74,38 @@ void apply_recipe(OptionSet& o, RnnTrainingConfig& c, const std::string& file_ki
   o.set_default(c.train.l2, r.l2);
   o.set_default(c.init.recurrent_scale, c.cell == "gru" ? 1.0 : 0.85);
   o.set_default(c.spec.alpha, c.cell == "leaky" ? r.alpha : 1.0);
+  if (c.excitatory_fraction > 0) {
+    dale_signs(c.excitatory_fraction, c.spec.N);  // refuses 1 and a fraction that leaves a population empty
+    o.set_default(c.nonlinearity, std::string("relu"));  // Song et al.'s: rates >= 0, so a sign is an effect's sign
+  }
   // The curve is stored as attributes, which HDF5 keeps under 64 KiB each.
   o.set_default(c.train.curve_every, std::max(10, int(c.train.batches / 4000)));
 }
 
 namespace {
+// Dale's law from --excitatory-fraction, the mask from --connectivity.
+WeightConstraints requested_constraints(const RnnTrainingConfig& c, const RnnSpec& spec) {
+  WeightConstraints w;
+  if (c.excitatory_fraction > 0) {
+    w.excitatory_fraction = c.excitatory_fraction;
+    w.unit_sign = dale_signs(c.excitatory_fraction, spec.N);
+  }
+  if (!c.connectivity.empty()) {
+    OpenedRef ref = open_dataset_ref(c.connectivity, {"connectivity", "mask"});
+    Array<float> m = ref.file.read<float>(ref.dataset, "[N,N]");
+    if (m.shape != Shape{size_t(spec.N), size_t(spec.N)})
+      throw Error(ref.where() + " has shape " + shape_string(m.shape) + " but a mask of --hidden " +
+                  std::to_string(spec.N) + " units is [" + std::to_string(spec.N) + "," + std::to_string(spec.N) + "]");
+    w.mask = std::move(m.data);
+    check_constraints(spec, w, ref.where());
+  }
+  check_constraints(spec, w, "train-rnn");
+  if (w.dale() && spec.act == Activation::Tanh)
+    log_warning("Dale's law with tanh: a unit's rate can be negative, and then its effect has the other sign; relu "
+                "or softplus keeps every effect of the unit's sign");
+  return w;
+}
+
 // The held-out trials: the source's own, or those of --eval-input.
 TaskFile evaluation_trials(const RnnTrainingConfig& c, TrialSource& source, bool from_file) {
   TaskFile eval_set = source.evaluation_set(c.eval_trials);
@@ -120,15 +156,23 @@ RnnTrainingResult train_rnn_network(const RnnTrainingConfig& c, std::unique_ptr<
       throw Error(file + ": dataset 'h0s' has " + std::to_string(width) + " values per state but a " +
                   cell_name(spec.cell) + " of --hidden " + std::to_string(spec.N) + " has " + std::to_string(S));
 
+  const WeightConstraints constraints = requested_constraints(c, spec);
   TrainState& state = result.state;
   const std::string& ckpt = c.checkpoint.path;
   if (resume_from_checkpoint(c.checkpoint)) {
     state = read_checkpoint(ckpt, signature);
+    if (state.model.constraints.unit_sign != constraints.unit_sign || state.model.constraints.mask != constraints.mask)
+      throw UsageError(ckpt + ": the checkpoint's Dale's law or connectivity mask differs from this run's (did the "
+                       "--connectivity file change?)");
     log_info("resuming at batch " + std::to_string(state.step) + " from " + ckpt);
   } else {
     state.model = init_rnn(spec, c.init, seed);
+    constrain_initial_state(state, constraints, c.init.recurrent_scale);
   }
-  log_info(std::string("training a ") + cell_name(spec.cell) + " RNN (N=" + std::to_string(spec.N) + ") on " +
+  std::string constrained = constraints.dale() ? ", Dale's law with " + fmt("%g", 100 * c.excitatory_fraction) +
+                                                    " % excitatory" : "";
+  if (!constraints.mask.empty()) constrained += ", connectivity of " + c.connectivity;
+  log_info(std::string("training a ") + cell_name(spec.cell) + " RNN (N=" + std::to_string(spec.N) + constrained + ") on " +
            (from_file ? input : c.task + " trials") + ": " + std::to_string(opt.batches) + " batches of " +
            std::to_string(opt.batch_size) + ", " + std::to_string(threads) + " threads");
   Progress progress(5.0, state.step);  // a resumed run counts from its checkpoint

@@ -17,6 +17,8 @@ struct RnnTrainingConfig {
   std::string preset;  // a recipe by name ("" : the task's, or the input file's task_kind)
   std::string cell;    // one of kCellNames ("" : the recipe's)
   std::string nonlinearity = "tanh";  // torch-rnn, leaky
+  double excitatory_fraction = 0;     // Dale's law (0: none)
+  std::string connectivity;           // FILE[:DATASET] of a [N,N] 0/1 mask ("": all-to-all)
   IntegratorTask task_settings;
   RnnSpec spec;
   RnnInit init;

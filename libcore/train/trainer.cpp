@@ -29,10 +29,28 @@ void fill_state_noise(double sigma, uint64_t seed, uint64_t step, int B, int T, 
 }
 }  // namespace
 
+void constrain_initial_state(TrainState& state, const WeightConstraints& c, double radius) {
+  RnnModel& m = state.model;
+  m.constraints = c;
+  if (!c.active()) return;
+  state.raw = m.params;
+  init_constrained(m.spec, c, radius, state.raw.data());
+  ConstrainedParams(m.spec, c).effective(state.raw.data(), m.params.data());
+}
+
 double train_rnn(const TrainOptions& o, TrialSource& source, TrainState& state, const StepHook& hook) {
   const RnnSpec& spec = state.model.spec;
   const int B = o.batch_size, T = source.steps(), N = state_size(spec);
   const size_t P = param_count(spec);
+  // Under constraints Adam trains the raw values; the network runs on their
+  // effective weights, refreshed before each batch and after each update.
+  const bool constrained = state.model.constraints.active();
+  const ConstrainedParams constraints(spec, state.model.constraints);
+  if (constrained && state.raw.size() != P) throw std::logic_error("a constrained network without its raw values");
+  float* trained = constrained ? state.raw.data() : state.model.params.data();
+  auto refresh = [&] {
+    if (constrained) constraints.effective(state.raw.data(), state.model.params.data());
+  };
   // Every buffer is sized once, here, and reused by every batch.
   std::vector<float> x(size_t(B) * T * spec.U), y(size_t(B) * T * spec.O), mask(y.size());
   std::vector<float> h0s(source.has_h0s() ? size_t(B) * N : 0), noise(o.state_noise > 0 ? size_t(B) * T * N : 0);
@@ -62,14 +80,17 @@ double train_rnn(const TrainOptions& o, TrialSource& source, TrainState& state, 
   auto loss_and_grad = [&](uint64_t step, float* grad) {
     source.batch(step, B, x.data(), y.data(), mask.data(), batch.h0s ? h0s.data() : nullptr);
     if (!noise.empty()) fill_state_noise(o.state_noise, o.seed, step, B, T, N, noise.data(), o.threads);
+    refresh();
     if (ranks().size == 1) {
       parts = loss.loss_and_grad(state.model.params.data(), batch, o.l2, grad);
+      if (constrained) constraints.chain(state.raw.data(), grad);
       return parts.total();
     }
     double mask_total = 0;  // the whole batch's: every rank's share is normalised alike
     for (float m : mask) mask_total += m;
     parts = loss.loss_and_grad(state.model.params.data(), mine, is_rank0() ? o.l2 : 0.0, grad, mask_total);
     sum_over_ranks(grad, P);
+    if (constrained) constraints.chain(state.raw.data(), grad);
     double sums[2] = {parts.data, parts.l2};
     sum_over_ranks(sums, 2);
     parts.data = sums[0];
@@ -77,12 +98,13 @@ double train_rnn(const TrainOptions& o, TrialSource& source, TrainState& state, 
     return parts.total();
   };
   auto after = [&](const OptimizerStep& r) {
+    refresh();
     const uint64_t step = r.step - 1;
     if (step % uint64_t(o.curve_every) == 0 || step + 1 == o.batches)
       state.curve.add({double(step), parts.total(), parts.data, parts.l2, r.lr});
     return !hook || hook(state, StepReport{r.step, parts, r.lr, r.grad_norm, r.ms_per_batch});
   };
-  return run_optimizer(o, state.model.params.data(), P, state, loss_and_grad, after);
+  return run_optimizer(o, trained, P, state, loss_and_grad, after);
 }
 
 Evaluation evaluate_rnn(const RnnModel& model, const TaskFile& trials, int threads, const std::string& kind) {

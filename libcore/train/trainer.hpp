@@ -31,7 +31,14 @@ void register_options(OptionSet& o, TrainOptions& s);
 struct TrainState : OptimizerProgress {
   TrainState() { curve = Curve({"step", "loss", "lms", "l2", "lr"}); }
   RnnModel model;
+  // Under model.constraints, the values Adam trains (nn/weight_constraints.hpp),
+  // of which model.params are the effective weights; empty otherwise.
+  AlignedVector<float> raw;
 };
+
+// Starts a constrained network (Dale's law, a mask) from init_rnn's draws:
+// its raw values as init_constrained sets them, its weights their effective ones.
+void constrain_initial_state(TrainState& state, const WeightConstraints& c, double radius);
 
 struct StepReport {
   uint64_t step;  // batches done, after this one

@@ -4,7 +4,7 @@
 source "$(dirname "$0")/lib.sh" "$1"
 dims() { ctd-info --json "$1" | jq -c --arg p "$2" '.datasets[] | select(.path == $p) | .shape'; }
 
-declare -A steps=([context-dm]=68 [memory-pro]=100 [memory-anti]=100 [dms]=105 [go-no-go]=90 [ready-set-go]=109)
+declare -A steps=([context-dm]=143 [memory-pro]=100 [memory-anti]=100 [dms]=105 [go-no-go]=90 [ready-set-go]=109)
 declare -A conds=([context-dm]=4 [memory-pro]=3 [memory-anti]=3 [dms]=4 [go-no-go]=2 [ready-set-go]=1)
 for t in "${!steps[@]}"; do
   expect_ok gen-task --task "$t" --trials 32 --seed 4 -o "$t.h5"
@@ -18,8 +18,12 @@ for t in "${!steps[@]}"; do
   [ "$first" == "$want" ] && ok || fail "$t: --print shows $first, the file $want"
 done
 [ "$(gen-task --task context-dm --print 2 | grep -c '^trial ')" == 2 ] && ok || fail "--print 2"
-[ "$(gen-task --task context-dm --print 1 | wc -l)" == $((68 + 2)) ] && ok || fail "--print: a line per step"
+[ "$(gen-task --task context-dm --print 1 | wc -l)" == $((143 + 2)) ] && ok || fail "--print: a line per step"
 h5dump -a epoch_starts/epoch_names dms.h5 | grep -q '"test"' && ok || fail "epoch_names"
+# ctd-plot marks each trial's epochs: 3 boundaries after the start in each of 3 trials.
+[ "$(ctd-plot context-dm.h5 --script -o t.png | grep -c '^set arrow from')" == 9 ] && ok || fail "ctd-plot: epoch marks"
+ctd-plot context-dm.h5 --script -o t.png | grep -q '^set label "delay"' && ok || fail "ctd-plot: epoch names"
+expect_ok ctd-plot context-dm.h5 -o trial.png
 # Same seed, same trials; --dt halves the steps' length and doubles their number.
 expect_ok gen-task --task dms --trials 32 --seed 4 -o again.h5
 h5diff -q dms.h5 again.h5 /inputs && ok || fail "same seed, other inputs"

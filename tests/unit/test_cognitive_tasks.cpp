@@ -41,7 +41,7 @@ TEST_CASE("context-dm: the cued stream decides, the other is ignored; evidence a
   const size_t B = 6000;
   const LabelledTrials d = generate_context_dm(t, 4, B);
   const size_t T = d.steps(), n = task_steps(t, t.stimulus);
-  CHECK(T == 15 + 38 + 0 + 15);  // 300, 750, 0 and 300 ms at 20 ms a step
+  CHECK(T == 15 + 38 + 75 + 15);  // 300, 750, up to 1500 and 300 ms at 20 ms a step
   size_t ideal_right = 0, irrelevant_right = 0, contexts = 0;
   double expected = 0;
   for (size_t b = 0; b < B; ++b) {
@@ -51,14 +51,16 @@ TEST_CASE("context-dm: the cued stream decides, the other is ignored; evidence a
     REQUIRE(choice == (coh[context] > 0 ? 1 : -1));
     contexts += size_t(context);
     const size_t fix = epoch_start(d, b, "stimulus"), resp = epoch_start(d, b, "response");
-    CHECK(resp == fix + n);
+    CHECK(epoch_start(d, b, "delay") == fix + n);
+    CHECK(resp >= fix + n + 15);  // a delay of 300 ms at least
+    CHECK(resp <= fix + n + 75);
     // The context cue is on throughout; the target counts only in the response epoch.
     for (size_t s = 0; s < T; ++s) {
       REQUIRE(d.input(b, s, 2 + size_t(context)) == 1.0f);
       REQUIRE(d.input(b, s, 3 - size_t(context)) == 0.0f);
       REQUIRE(d.mask(b, s, 0) == (s >= resp ? 1.0f : 0.0f));
       if (s >= resp) REQUIRE(d.target(b, s, 0) == float(choice));
-      if (s < fix || s >= resp) REQUIRE(d.input(b, s, 0) == 0.0f);
+      if (s < fix || s >= fix + n) REQUIRE(d.input(b, s, 0) == 0.0f);
     }
     double sum[2] = {0, 0};
     for (size_t s = fix; s < resp; ++s)
