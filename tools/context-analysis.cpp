@@ -12,7 +12,6 @@
 #include "nn/run.hpp"
 #include "tasks/labelled_trials.hpp"
 #include "util/error.hpp"
-#include "util/log.hpp"
 #include "util/threads.hpp"
 
 int main(int argc, char** argv) {
