@@ -7,10 +7,9 @@
 #include <vector>
 
 #include "io/hdf5.hpp"
+#include "io/matrix_io.hpp"
 
 namespace ctd {
-
-using RowMatD = Eigen::Matrix<double, -1, -1, Eigen::RowMajor>;
 
 struct DatasetRef {
   std::string file;

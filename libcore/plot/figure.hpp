@@ -106,5 +106,6 @@ std::vector<FigureKind> lyapunov_figures(const std::string& kind);
 std::vector<FigureKind> cycles_figures(const std::string& kind);
 std::vector<FigureKind> pbt_figures(const std::string& kind);
 std::vector<FigureKind> context_figures(const std::string& kind);
+std::vector<FigureKind> reservoir_figures(const std::string& kind);
 
 }  // namespace ctd
