@@ -1,11 +1,13 @@
 // The figures of a reservoir file (run-reservoir): the closed-loop forecast
 // against the truth, with where it stopped being valid, and the test's
-// one-step predictions against their targets.
+// one-step predictions against their targets; and of a reservoir-grid file
+// (tune-reservoir): the score over the grid.
 #include <algorithm>
 #include <cmath>
 
 #include "plot/figure.hpp"
 #include "util/error.hpp"
+#include "util/format.hpp"
 
 namespace ctd {
 
@@ -72,9 +74,54 @@ Figure forecast_figure(const H5File& f, const PlotRequest& r) {
                               "steps in closed loop", 0, valid);
 }
 
+// "set xtics ('0.5' 0, '0.9' 1, ...)": the axis's values at their indices.
+std::string value_tics(const char* axis, const std::vector<double>& values) {
+  std::string t = std::string("set ") + axis + "tics (";
+  for (size_t i = 0; i < values.size(); ++i)
+    t += (i ? ", " : "") + quoted(shortest_text(values[i])) + " " + std::to_string(i);
+  return t + ")";
+}
+
+// The grid's score over spectral radius × leak, each cell the best over the
+// input scalings and ridge penalties, written in its cell.
+Figure grid_figure(const H5File& f, const PlotRequest& r) {
+  const Array<double> score = f.read<double>("score", "[R,A,C,L]");
+  const std::vector<double> radii = f.read_attribute_doubles("spectral_radius_values"),
+                            leaks = f.read_attribute_doubles("leak_values");
+  const size_t R = score.dim(0), A = score.dim(1), C = score.dim(2), L = score.dim(3);
+  if (radii.size() != R || leaks.size() != A)
+    throw Error(f.where("score") + " has shape " + shape_string(score.shape) +
+                " but its axes' attributes list " + std::to_string(radii.size()) + " radii and " +
+                std::to_string(leaks.size()) + " leaks");
+  const std::string name = f.read_attribute_string("score_name");
+  const bool higher = name == "valid-time";
+  Figure fig;
+  DataBlock& d = fig.block("grid");
+  for (size_t a = 0; a < A; ++a)
+    for (size_t ri = 0; ri < R; ++ri) {
+      double best = NAN;
+      for (size_t k = 0; k < C * L; ++k) {
+        const double v = score[(ri * A + a) * C * L + k];
+        if (!std::isnan(v) && (std::isnan(best) || (higher ? v > best : v < best))) best = v;
+      }
+      d.row({double(ri), double(a), best});
+    }
+  fig << "set title " + title_of(r, "tune-reservoir: " + std::string(higher ? "valid time (steps)" : "test NRMSE") +
+                                        ", the best over input scaling and ridge");
+  fig << "set xlabel 'spectral radius'" << "set ylabel 'leak'" << value_tics("x", radii) << value_tics("y", leaks);
+  fig << "set xrange [-0.5:" + std::to_string(R - 0.5) + "]" << "set yrange [-0.5:" + std::to_string(A - 0.5) + "]";
+  fig << (higher ? "set palette defined (0 '#f7fbff', 1 '#08306b')" : "set palette defined (0 '#08306b', 1 '#f7fbff')");
+  if (!higher) fig << "set logscale cb";
+  fig << "set style textbox opaque fc rgb 'white' noborder";
+  fig << "plot $grid using 1:2:3 with image notitle, $grid using 1:2:(sprintf('%.3g', $3)) with labels boxed notitle";
+  return fig;
+}
+
 }  // namespace
 
 std::vector<FigureKind> reservoir_figures(const std::string& kind) {
+  if (kind == "reservoir-grid")
+    return {{"grid", "the score over spectral radius and leak, the best over input scaling and ridge", grid_figure}};
   if (kind != "reservoir") return {};
   return {{"forecast", "closed-loop forecast against the truth, the valid time marked (--trials: the sequence, "
                        "--units: outputs); the test's predictions when there is no forecast", forecast_figure},

@@ -11,13 +11,15 @@
 
 namespace ctd {
 
-void register_options(OptionSet& o, ReservoirSpec& s) {
+void register_options(OptionSet& o, ReservoirSpec& s, bool searched) {
   o.group("Reservoir");
   o.add("units", s.units, "Reservoir units N").range(1, 20000);
-  o.add("spectral-radius", s.spectral_radius, "W is rescaled to this spectral radius (largest |eigenvalue|)")
-      .positive().max(100);
-  o.add("leak", s.leak, "Leak rate a: x <- (1-a) x + a f(...); 1 is the standard ESN").min(0, true).max(1);
-  o.add("input-scaling", s.input_scaling, "W_in's non-zero entries are +-this").non_negative().max(1e6);
+  if (!searched) {
+    o.add("spectral-radius", s.spectral_radius, "W is rescaled to this spectral radius (largest |eigenvalue|)")
+        .positive().max(100);
+    o.add("leak", s.leak, "Leak rate a: x <- (1-a) x + a f(...); 1 is the standard ESN").min(0, true).max(1);
+    o.add("input-scaling", s.input_scaling, "W_in's non-zero entries are +-this").non_negative().max(1e6);
+  }
   o.add("bias-scaling", s.bias_scaling, "The bias column's non-zero entries are +-this (0: no bias)")
       .non_negative().max(1e6);
   o.add("connectivity", s.connectivity, "Share of W's entries that are non-zero").min(0, true).max(1);

@@ -28,8 +28,9 @@ struct ReservoirSpec {
   double feedback_connectivity = 0.1;
   std::string activation = "tanh";   // tanh | identity
 };
-// --units, --spectral-radius, --leak, --input-scaling, ... (group "Reservoir").
-void register_options(OptionSet& o, ReservoirSpec& s);
+// --units, --spectral-radius, --leak, --input-scaling, ... (group "Reservoir");
+// `searched`: without the three a grid search varies.
+void register_options(OptionSet& o, ReservoirSpec& s, bool searched = false);
 // The checks the options cannot make alone (one clear line each).
 void validate(const ReservoirSpec& s);
 

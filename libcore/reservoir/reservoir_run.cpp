@@ -5,7 +5,7 @@
 
 #include "io/provenance.hpp"
 #include "reservoir/drive.hpp"
-#include "tasks/task_file.hpp"
+#include "reservoir/fit.hpp"
 #include "util/error.hpp"
 #include "util/format.hpp"
 #include "util/log.hpp"
@@ -16,23 +16,17 @@ namespace ctd {
 void register_options(OptionSet& o, ReservoirRunSettings& s) {
   register_options(o, s.spec);
   o.group("Readout");
-  o.add("readout", s.readout, "ridge (offline ridge regression), rls (recursive least squares, online) or lms "
+  o.add("readout", s.fit.readout, "ridge (offline ridge regression), rls (recursive least squares, online) or lms "
                               "(least mean squares, online)").one_of({"ridge", "rls", "lms"});
-  o.add("ridge", s.ridge, "Ridge penalty lambda on W_out (the intercept is not penalised)").non_negative();
-  o.add("rls-alpha", s.rls_alpha, "RLS: P starts at I/alpha, so that one pass ends at the ridge solution with "
+  o.add("ridge", s.fit.ridge, "Ridge penalty lambda on W_out (the intercept is not penalised)").non_negative();
+  o.add("rls-alpha", s.fit.rls_alpha, "RLS: P starts at I/alpha, so that one pass ends at the ridge solution with "
                                   "lambda = alpha (the intercept penalised too)").positive();
-  o.add("lms-rate", s.lms_rate, "LMS: learning rate (too high diverges; LMS converges slowly on reservoir states)")
+  o.add("lms-rate", s.fit.lms_rate, "LMS: learning rate (too high diverges; LMS converges slowly on reservoir states)")
       .positive();
-  o.add("passes", s.passes, "rls, lms: passes over the training steps").range(1, 1e6);
-  o.add("resume", s.resume, "With -p: the readout learns on from its saved state (ridge: its sums; rls: P and "
+  o.add("passes", s.fit.passes, "rls, lms: passes over the training steps").range(1, 1e6);
+  o.add("resume", s.fit.resume, "With -p: the readout learns on from its saved state (ridge: its sums; rls: P and "
                             "W_out; lms: W_out) instead of starting afresh");
-  o.group("Data");
-  o.add("washout", s.washout, "Steps at the start of each sequence that are neither learnt from nor scored")
-      .non_negative();
-  o.add("train-steps", s.train_steps, "Steps of each sequence to learn from (the rest are the test); 0: no "
-                                      "training, the -p model's readout runs").min(-1).shows("4/5 of T");
-  o.add("test-input", s.test_input, "Held-out sequences to test on (a task file); every step of -i then trains")
-      .reads_file();
+  register_options(o, s.split, "no training, the -p model's readout runs");
   o.group("Forecast");
   o.add("generate", s.generate, "Closed loop: after --generate-from steps of the true series, run this many steps "
                                 "on the model's own predictions (inputs and outputs of the same size)")
@@ -47,106 +41,8 @@ void register_options(OptionSet& o, ReservoirRunSettings& s) {
 
 namespace {
 
-struct Sequences {
-  TaskData data;
-  std::string name, kind;
-  double dt = 1, lyapunov = 0;
-  int horizon = 1;
-  size_t B() const { return data.inputs.dim(0); }
-  size_t T() const { return data.inputs.dim(1); }
-  int U() const { return int(data.inputs.dim(2)); }
-  int M() const { return int(data.targets.dim(2)); }
-};
-
-Sequences read_sequences(const std::string& path) {
-  const H5File in = H5File::open(path);
-  Sequences s;
-  s.data = read_task_file(in).data;
-  s.name = path;
-  s.kind = in.has_attribute("task_kind") ? in.read_attribute_string("task_kind") : "";
-  if (in.has_attribute("dt")) s.dt = in.read_attribute_in("dt", 1e-300, 1e300);
-  if (in.has_attribute("lyapunov_exponent")) s.lyapunov = in.read_attribute_in("lyapunov_exponent", -1e300, 1e300);
-  if (in.has_attribute("horizon")) s.horizon = int(in.read_attribute_in("horizon", 1, 1e9));
-  return s;
-}
-
 double ms_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-}
-
-// Learns the readout on steps [washout, S) of every sequence, teacher-forced.
-void train(const ReservoirRunSettings& s, const Sequences& d, size_t S, ReservoirModel& m) {
-  const Reservoir& r = m.reservoir;
-  const int N = r.N(), M = r.outputs;
-  const long B = long(d.B());
-  const size_t washout = size_t(s.washout);
-  auto fresh_state = [&] { return std::make_pair(Eigen::MatrixXd::Zero(N, B).eval(), Eigen::MatrixXd::Zero(M, B).eval()); };
-  if (s.readout == "ridge") {
-    RidgeAccumulator acc = s.resume ? RidgeAccumulator(m.ridge_zz, m.ridge_yz) : RidgeAccumulator(N, M);
-    const long block = 2048;  // rows per update of the normal equations
-    RowMatD states(block, N), targets(block, M);
-    long rows = 0;
-    auto [x, fb] = fresh_state();
-    drive(r, nullptr, d.data, 0, S, x, fb, true, [&](size_t t, const Eigen::MatrixXd& xt, const Eigen::MatrixXd&) {
-      if (t < washout) return;
-      const Eigen::MatrixXd y = step_columns(d.data.targets, t);
-      for (long b = 0; b < B; ++b) {
-        if (!step_counts(d.data.target_mask, size_t(b), t)) continue;
-        states.row(rows) = xt.col(b).transpose();
-        targets.row(rows) = y.col(b).transpose();
-        if (++rows == block) acc.add(states, targets), rows = 0;
-      }
-    });
-    if (rows) acc.add(states.topRows(rows), targets.topRows(rows));
-    if (acc.rows() == 0) throw Error(d.name + ": no training step counts (every one is masked)");
-    m.W_out = acc.solve(s.ridge);
-    m.ridge_zz = acc.zz().selfadjointView<Eigen::Lower>();
-    m.ridge_yz = acc.yz();
-    m.rls_P.resize(0, 0);
-    return;
-  }
-  const bool rls = s.readout == "rls";
-  RlsReadout learner = s.resume && rls ? RlsReadout(m.W_out, m.rls_P) : RlsReadout(N, M, s.rls_alpha);
-  if (s.resume && !rls) learner.W = m.W_out;
-  for (int p = 0; p < s.passes; ++p) {
-    auto [x, fb] = fresh_state();
-    drive(r, &learner.W, d.data, 0, S, x, fb, true, [&](size_t t, const Eigen::MatrixXd& xt, const Eigen::MatrixXd&) {
-      if (t < washout) return;
-      const Eigen::MatrixXd y = step_columns(d.data.targets, t);
-      for (long b = 0; b < B; ++b) {
-        if (!step_counts(d.data.target_mask, size_t(b), t)) continue;
-        if (rls) learner.update(xt.col(b), y.col(b));
-        else lms_update(learner.W, xt.col(b), y.col(b), s.lms_rate);
-      }
-    });
-  }
-  if (!learner.W.allFinite())
-    throw Error("the " + s.readout + " readout diverged: " + (rls ? "raise --rls-alpha" : "lower --lms-rate"));
-  m.W_out = learner.W;
-  m.rls_P = rls ? Eigen::MatrixXd(learner.P.selfadjointView<Eigen::Lower>()) : Eigen::MatrixXd();
-  m.ridge_zz.resize(0, 0);
-  m.ridge_yz.resize(0, 0);
-}
-
-// Scores the readout on steps [t0, t1) of every sequence from the state x,
-// fb (the test: outputs fed back as predicted; training: teacher-forced),
-// skipping steps before `first_scored`; keeps the predictions if asked.
-FitMetrics score(const ReservoirModel& m, const Sequences& d, size_t t0, size_t t1, size_t first_scored,
-                 Eigen::MatrixXd& x, Eigen::MatrixXd& fb, bool teacher, Array<float>* predictions) {
-  const size_t M = size_t(m.reservoir.outputs), B = d.B(), kept = t1 - first_scored;
-  FitMetrics metrics{int(M)};
-  if (predictions) *predictions = Array<float>({B, kept, M});
-  drive(m.reservoir, &m.W_out, d.data, t0, t1, x, fb, teacher,
-        [&](size_t t, const Eigen::MatrixXd&, const Eigen::MatrixXd& p) {
-          if (t < first_scored) return;
-          const Eigen::MatrixXd y = step_columns(d.data.targets, t);
-          for (size_t b = 0; b < B; ++b) {
-            if (predictions)
-              for (size_t k = 0; k < M; ++k) (*predictions)[(b * kept + t - first_scored) * M + k] = float(p(long(k), long(b)));
-            if (step_counts(d.data.target_mask, b, t)) metrics.add(y.col(long(b)), p.col(long(b)));
-          }
-        });
-  return metrics;
 }
 
 Array<float> target_steps(const Array<float>& targets, size_t first) {
@@ -161,10 +57,10 @@ Array<float> target_steps(const Array<float>& targets, size_t first) {
 ReservoirModel starting_model(const ReservoirRunSettings& s, const OptionSet& options, const Sequences& d,
                               const std::string& params_file, uint64_t seed, std::string& history) {
   if (params_file.empty()) {
-    if (s.resume) throw UsageError("--resume needs -p FILE (a model written by run-reservoir)");
+    if (s.fit.resume) throw UsageError("--resume needs -p FILE (a model written by run-reservoir)");
     ReservoirModel m;
     m.reservoir = make_reservoir(s.spec, d.U(), d.M(), seed);
-    m.readout = s.readout;
+    m.readout = s.fit.readout;
     return m;
   }
   for (const OptionSpec& o : options.all())
@@ -177,14 +73,14 @@ ReservoirModel starting_model(const ReservoirRunSettings& s, const OptionSet& op
     throw Error(params_file + " takes " + std::to_string(m.reservoir.inputs) + " inputs and gives " +
                 std::to_string(m.reservoir.outputs) + " outputs, but " + d.name + " has " + std::to_string(d.U()) +
                 " and " + std::to_string(d.M()));
-  if (s.resume) {
-    if (s.readout != m.readout)
-      throw UsageError("--resume continues the saved " + m.readout + " readout; --readout " + s.readout + " differs");
-    if (s.readout == "ridge" && m.ridge_zz.size() == 0) throw Error(params_file + ": no ridge sums to resume from");
-    if (s.readout == "rls" && m.rls_P.size() == 0) throw Error(params_file + ": no RLS state P to resume from");
-    if (s.readout == "lms" && m.W_out.size() == 0) throw Error(params_file + ": no W_out to resume from");
+  if (s.fit.resume) {
+    if (s.fit.readout != m.readout)
+      throw UsageError("--resume continues the saved " + m.readout + " readout; --readout " + s.fit.readout + " differs");
+    if (s.fit.readout == "ridge" && m.ridge_zz.size() == 0) throw Error(params_file + ": no ridge sums to resume from");
+    if (s.fit.readout == "rls" && m.rls_P.size() == 0) throw Error(params_file + ": no RLS state P to resume from");
+    if (s.fit.readout == "lms" && m.W_out.size() == 0) throw Error(params_file + ": no W_out to resume from");
   }
-  m.readout = s.readout;
+  m.readout = s.fit.readout;
   return m;
 }
 
@@ -194,20 +90,14 @@ ReservoirRunResult run_reservoir(const ReservoirRunSettings& s, const OptionSet&
                                  const std::string& params_file, uint64_t seed) {
   if (input.empty()) throw UsageError("-i FILE is required: a task file of sequences (e.g. from gen-series)");
   const Sequences d = read_sequences(input);
-  const bool held_out = !s.test_input.empty();
-  const size_t T = d.T(), washout = size_t(s.washout);
-  const size_t S = s.train_steps < 0 ? (held_out ? T : T * 4 / 5) : size_t(s.train_steps);
-  if (S > T) throw UsageError("--train-steps " + std::to_string(S) + " exceeds the " + std::to_string(T) + " steps of " + input);
-  if (held_out && s.train_steps > 0 && S != T)
-    throw UsageError("with --test-input every step of -i trains: leave --train-steps out");
-  if (S > 0 && S <= washout)
-    throw Error(input + ": the sequences have " + std::to_string(S) + " training steps, no more than --washout " +
-                std::to_string(washout) + ": nothing is left to learn from (lower --washout)");
+  const bool held_out = s.split.held_out();
+  const size_t washout = size_t(s.split.washout);
+  const size_t S = training_steps(s.split, d);
   ReservoirRunResult r;
   r.model = starting_model(s, options, d, params_file, seed, r.history);
   const auto t_train = std::chrono::steady_clock::now();
   if (S > 0) {
-    train(s, d, S, r.model);
+    train_readout(s.fit, d, washout, S, r.model);
     r.trained = true;
   } else if (r.model.W_out.size() == 0) {
     throw UsageError(params_file.empty() ? "--train-steps 0 leaves a fresh reservoir without a readout: train one"
@@ -221,19 +111,19 @@ ReservoirRunResult run_reservoir(const ReservoirRunSettings& s, const OptionSet&
                   fb = Eigen::MatrixXd::Zero(d.M(), long(d.B()));
   Eigen::VectorXd sd;
   if (S > 0) {
-    const FitMetrics m = score(r.model, d, 0, S, washout, x, fb, true, nullptr);
+    const FitMetrics m = score_readout(r.model, d, 0, S, washout, x, fb, true, nullptr);
     r.train_r2 = m.r2();
     r.train_nrmse = m.nrmse();
     sd = m.target_sd();
   }
   Sequences held;
   if (held_out) {
-    held = read_sequences(s.test_input);
+    held = read_sequences(s.split.test_input);
     if (held.U() != d.U() || held.M() != d.M())
-      throw Error(s.test_input + " has " + std::to_string(held.U()) + " inputs and " + std::to_string(held.M()) +
+      throw Error(s.split.test_input + " has " + std::to_string(held.U()) + " inputs and " + std::to_string(held.M()) +
                   " targets, but " + input + " has " + std::to_string(d.U()) + " and " + std::to_string(d.M()));
     if (held.T() <= washout)
-      throw Error(s.test_input + ": the sequences have " + std::to_string(held.T()) + " steps, no more than --washout " +
+      throw Error(s.split.test_input + ": the sequences have " + std::to_string(held.T()) + " steps, no more than --washout " +
                   std::to_string(washout));
     x = Eigen::MatrixXd::Zero(r.model.reservoir.N(), long(held.B()));
     fb = Eigen::MatrixXd::Zero(d.M(), long(held.B()));
@@ -241,7 +131,7 @@ ReservoirRunResult run_reservoir(const ReservoirRunSettings& s, const OptionSet&
   const Sequences& test = held_out ? held : d;
   const size_t test_from = held_out ? 0 : (S == 0 ? 0 : S), first_scored = held_out || S == 0 ? washout : S;
   if (first_scored < test.T()) {
-    const FitMetrics m = score(r.model, test, test_from, test.T(), first_scored, x, fb, false, &r.predictions);
+    const FitMetrics m = score_readout(r.model, test, test_from, test.T(), first_scored, x, fb, false, &r.predictions);
     r.tested = m.rows() > 0;
     r.test_r2 = m.r2();
     r.test_nrmse = m.nrmse();
@@ -272,7 +162,7 @@ ReservoirRunResult run_reservoir(const ReservoirRunSettings& s, const OptionSet&
     r.generated = true;
   }
   if (r.trained)
-    log_info("training (" + s.readout + "): R2 " + fmt("%.6f", r.train_r2) + ", NRMSE " + fmt("%.4g", r.train_nrmse) +
+    log_info("training (" + s.fit.readout + "): R2 " + fmt("%.6f", r.train_r2) + ", NRMSE " + fmt("%.4g", r.train_nrmse) +
              ", " + fmt("%.0f", r.ms_train) + " ms");
   if (r.tested)
     log_info("test: R2 " + fmt("%.6f", r.test_r2) + ", NRMSE " + fmt("%.4g", r.test_nrmse) +

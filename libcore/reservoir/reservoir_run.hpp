@@ -6,6 +6,7 @@
 #include <string>
 
 #include "io/hdf5.hpp"
+#include "reservoir/fit.hpp"
 #include "reservoir/fit_metrics.hpp"
 #include "reservoir/forecast.hpp"
 #include "reservoir/reservoir_file.hpp"
@@ -16,16 +17,11 @@ class OptionSet;
 
 struct ReservoirRunSettings {
   ReservoirSpec spec;
-  std::string readout = "ridge";
-  double ridge = 1e-6, rls_alpha = 1e-6, lms_rate = 0.01;
-  int passes = 1;         // over the training steps, for the online readouts
-  int washout = 100;      // steps of each sequence a readout neither learns from nor is scored on
-  int train_steps = -1;   // per sequence; -1: 4/5 of T; 0: no training (a saved readout runs)
-  std::string test_input; // held-out sequences (then training uses every step of -i)
+  ReadoutSettings fit;
+  DataSplit split;
   int generate = 0, generate_from = -1;
   double valid_threshold = 0.5;
   double lyapunov_exponent = -1;  // per time unit; -1: the input file's, if it has one
-  bool resume = false;
 };
 void register_options(OptionSet& o, ReservoirRunSettings& s);
 

@@ -45,6 +45,27 @@ expect_ok gen-series --series narma10 --steps 3000 -o narma.h5
 expect_ok run-reservoir -i narma.h5 --units 100 --input-scaling 0.1 -o narma-esn.h5
 awk -v n="$(attr narma-esn.h5 test_nrmse)" 'BEGIN { exit !(n < 0.7) }' && ok || fail "NARMA NRMSE $(attr narma-esn.h5 test_nrmse)"
 
+# The grid search: its best point is the best of the file's scores, and
+# run-reservoir at that point scores what the grid said.
+expect_ok tune-reservoir -i mg.h5 --units 60 --radii 0.5,1.25 --leaks 0.3,1 --input-scalings 1 --ridges 1e-8,1e-4 \
+  --seed 5 -o grid.h5
+[ "$(attr grid.h5 ctd_kind)" == reservoir-grid ] && ok || fail "grid kind"
+h5dump -H -d score grid.h5 | grep -q '( 2, 2, 1, 2 )' && ok || fail "grid shape"
+min=$(ctd-info grid.h5 --show score | grep -v "\[" | tr " " "\n" | grep -E "^[0-9]" | sort -g | head -1)
+best=$(attr grid.h5 best_score)
+awk -v a="$min" -v b="$best" 'BEGIN { exit !(a == b || (a - b) / b < 1e-6 && (b - a) / b < 1e-6) }' && ok || fail "best $best, minimum $min"
+expect_ok run-reservoir -i mg.h5 --units 60 --spectral-radius "$(attr grid.h5 best_spectral_radius)" \
+  --leak "$(attr grid.h5 best_leak)" --ridge "$(attr grid.h5 best_ridge)" --seed 5 -o best.h5
+awk -v a="$(attr best.h5 test_nrmse)" -v b="$best" 'BEGIN { exit !((a - b) / b < 1e-6 && (b - a) / b < 1e-6) }' && ok ||
+  fail "run-reservoir at the best point: NRMSE $(attr best.h5 test_nrmse), the grid said $best"
+expect_ok tune-reservoir -i mg.h5 --units 40 --radii 0.9 --leaks 0.3,1 --input-scalings 1 --ridges 1e-6 --score valid-time \
+  --generate 100 -o grid-vpt.h5
+expect_ok ctd-plot grid.h5 -o grid.png
+[ -s grid.png ] && ok || fail "grid figure"
+expect_error 2 "leaks: 1.5 is outside \(0, 1\]" out.h5 -- tune-reservoir -i mg.h5 --leaks 0.3,1.5 -o out.h5
+expect_error 2 "every point of the grid must learn" out.h5 -- tune-reservoir -i mg.h5 --train-steps 0 -o out.h5
+expect_error 2 "valid-time forecasts in closed loop" out.h5 -- tune-reservoir -i mc.h5 --units 20 --score valid-time -o out.h5
+
 # Bad input: one clear line, no output.
 expect_error 2 "spectral-radius: must be in \(0, 100\], got 0" out.h5 -- run-reservoir -i mg.h5 --spectral-radius 0 -o out.h5
 expect_error 2 "spectral-radius: must be a finite number" out.h5 -- run-reservoir -i mg.h5 --spectral-radius nan -o out.h5
