@@ -30,6 +30,9 @@ void register_options(OptionSet& o, ReservoirSpec& s, bool searched) {
   o.add("feedback-connectivity", s.feedback_connectivity, "Share of W_fb's entries that are non-zero")
       .min(0, true).max(1);
   o.add("activation", s.activation, "f: tanh, or identity (a linear reservoir)").one_of({"tanh", "identity"});
+  o.add("topology", s.topology, "W: random (sparse, --connectivity), or ring: unit i feeds unit i+1 (and N feeds 1) "
+                                "with one weight, Rodan & Tino 2011's simple cycle reservoir")
+      .one_of({"random", "ring"});
 }
 
 void validate(const ReservoirSpec& s) {
@@ -67,9 +70,12 @@ Reservoir make_reservoir(const ReservoirSpec& spec, int U, int M, uint64_t seed)
   RngStream rw(seed, RngDomain::Init, 0), rin(seed, RngDomain::Init, 1), rb(seed, RngDomain::Init, 2),
       rfb(seed, RngDomain::Init, 3);
   Eigen::MatrixXd dense = Eigen::MatrixXd::Zero(N, N);
-  for (int i = 0; i < N; ++i)
-    for (int j = 0; j < N; ++j)
-      if (rw.uniform() < spec.connectivity) dense(i, j) = rw.normal();
+  if (spec.topology == "ring")
+    for (int i = 0; i < N; ++i) dense((i + 1) % N, i) = 1.0;
+  else
+    for (int i = 0; i < N; ++i)
+      for (int j = 0; j < N; ++j)
+        if (rw.uniform() < spec.connectivity) dense(i, j) = rw.normal();
   const double radius = spectral_radius(dense);
   if (!(radius > 1e-12))
     throw Error("the drawn W has spectral radius 0 (" + std::to_string(N) + " units at connectivity " +

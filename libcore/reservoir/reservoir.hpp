@@ -1,8 +1,8 @@
 // A discrete-time leaky echo-state reservoir (docs/methods.md §11; Jaeger
 // 2001, Lukoševičius 2012): x ← (1−a)·x + a·f(W_in [1; u] + W x + W_fb y),
 // f = tanh or the identity. W is sparse, drawn N(0,1) on a random share of
-// its entries and rescaled to the requested spectral radius, which is
-// computed (the largest |eigenvalue|), never assumed.
+// its entries (or a ring of equal weights) and rescaled to the requested
+// spectral radius, which is computed (the largest |eigenvalue|), never assumed.
 #pragma once
 #include <Eigen/Core>
 #include <Eigen/SparseCore>
@@ -27,6 +27,7 @@ struct ReservoirSpec {
   double feedback_scaling = 1.0;
   double feedback_connectivity = 0.1;
   std::string activation = "tanh";   // tanh | identity
+  std::string topology = "random";   // random | ring (Rodan & Tiňo 2011's simple cycle reservoir)
 };
 // --units, --spectral-radius, --leak, --input-scaling, ... (group "Reservoir");
 // `searched`: without the three a grid search varies.

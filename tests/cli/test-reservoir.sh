@@ -41,6 +41,9 @@ expect_ok run-reservoir -i mc.h5 "${mc[@]}" --activation identity -o lin.h5
 expect_ok run-reservoir -i mc.h5 "${mc[@]}" --input-scaling 1 -o tanh.h5
 awk -v l="$(attr lin.h5 memory_capacity)" -v t="$(attr tanh.h5 memory_capacity)" 'BEGIN { exit !(l > 12 && l <= 20.5 && t < l) }' &&
   ok || fail "memory capacity linear $(attr lin.h5 memory_capacity), tanh $(attr tanh.h5 memory_capacity)"
+expect_ok run-reservoir -i mc.h5 "${mc[@]}" --activation identity --topology ring -o ring.h5
+awk -v r="$(attr ring.h5 memory_capacity)" -v l="$(attr lin.h5 memory_capacity)" 'BEGIN { exit !(r > 18 && r <= 20.5 && r > l) }' &&
+  ok || fail "ring memory capacity $(attr ring.h5 memory_capacity)"
 expect_ok gen-series --series narma10 --steps 3000 -o narma.h5
 expect_ok run-reservoir -i narma.h5 --units 100 --input-scaling 0.1 -o narma-esn.h5
 awk -v n="$(attr narma-esn.h5 test_nrmse)" 'BEGIN { exit !(n < 0.7) }' && ok || fail "NARMA NRMSE $(attr narma-esn.h5 test_nrmse)"

@@ -131,6 +131,18 @@ TEST_CASE("the recurrent matrix is rescaled to the requested spectral radius") {
   CHECK_THROWS_AS(make_reservoir(bad, 1, 1, 1), UsageError);
 }
 
+TEST_CASE("a ring reservoir is a cycle of equal weights at the requested radius") {
+  ReservoirSpec s;
+  s.units = 7;
+  s.topology = "ring";
+  s.spectral_radius = 0.8;
+  const Reservoir r = make_reservoir(s, 1, 1, 3);
+  const Eigen::MatrixXd W(r.W);
+  CHECK(r.W.nonZeros() == 7);
+  for (int i = 0; i < 7; ++i) CHECK(W((i + 1) % 7, i) == doctest::Approx(0.8).epsilon(1e-12));
+  CHECK(spectral_radius(W) == doctest::Approx(0.8).epsilon(1e-12));
+}
+
 TEST_CASE("a step: leak 1 without feedback is the standard ESN; a leak mixes the old state in") {
   ReservoirSpec s = dense_spec(6, 0.9, "tanh");
   const Reservoir full = make_reservoir(s, 2, 1, 3);
