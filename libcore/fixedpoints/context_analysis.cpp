@@ -70,11 +70,15 @@ ContextAnalysis analyze_contexts(const RnnModel& model, const std::vector<Contex
     c.name = in.name;
     c.x_star = in.x_star;
     FixedPointSearchResult r = find_fixed_points(model, in.x_star, in.candidates, search, seed, threads);
+    const FixedPointGroup& g = r.groups.front();
     c.points = std::move(r.groups.front().set);
     const Eigen::Index K = c.points.points.rows();
+    // A relu network's slow points near h = 0 step slightly below it (h >= 0 is where its states live).
+    const std::string outside = g.below > g.in_range ? " (" + std::to_string(g.below - g.in_range) +
+                                    " slow points lay outside the cell's range: --out-of-range keep keeps them)" : "";
     if (K < 3)
       throw Error("context " + in.name + ": only " + std::to_string(K) +
-                  " slow points were kept, too few for a line: raise --tol or --max-candidates");
+                  " slow points were kept, too few for a line: raise --tol or --max-candidates" + outside);
     Eigen::VectorXd mean, variances;
     RowMatD components;
     principal_components(c.points.points, mean, components, variances);

@@ -26,6 +26,10 @@ struct RnnInit {
   double recurrent_scale = 0.85;  // g (vanilla, leaky) or h_factor (GRU)
   double input_scale = 1.0;       // i_factor (GRU)
   double h0_scale = 0.1;
+  // Added to each unit's initial self-connection, W_hh's diagonal (with
+  // Dale's law: each excitatory unit's): 1 makes a leaky unit hold its rate
+  // (Le, Jaitly & Hinton 2015's identity initialisation). 0: none.
+  double self_connection = 0;
 };
 class OptionSet;
 // --hidden, --init-scale, --bfg, --alpha (the cell and nonlinearity are

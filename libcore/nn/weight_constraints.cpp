@@ -114,6 +114,17 @@ void init_constrained(const RnnSpec& spec, const WeightConstraints& c, double ra
     for (size_t i = 0; i < hh.size(); ++i) raw[hh.offset + i] *= float(radius / rho);
 }
 
+void add_self_connections(const RnnSpec& spec, const WeightConstraints& c, double q, float* raw) {
+  if (q == 0) return;
+  if (!one_recurrent_matrix(spec.cell) && spec.cell != Cell::Vanilla)
+    throw UsageError(std::string("--init-self needs a cell with one recurrent matrix (vanilla, leaky or torch-rnn), not ") +
+                     cell_name(spec.cell));
+  const size_t N = size_t(spec.N);
+  float* W = raw + find_param(param_layout(spec), spec.cell == Cell::Vanilla ? "wR" : "rnn.weight_hh_l0").offset;
+  for (size_t i = 0; i < N; ++i)
+    if (!(c.dale() && c.unit_sign[i] < 0) && (c.mask.empty() || c.mask[i * N + i] != 0)) W[i * N + i] += float(q);
+}
+
 void write_constraints(H5File& out, const WeightConstraints& c) {
   if (!c.active()) return;
   out.create_group(kGroup);

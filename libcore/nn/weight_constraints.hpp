@@ -61,6 +61,12 @@ class ConstrainedParams {
 // spectral radius `radius` (computed).
 void init_constrained(const RnnSpec& spec, const WeightConstraints& c, double radius, float* raw);
 
+// Adds q to the self-connection of every unit (with Dale's law, of every
+// excitatory unit; none where the mask has no synapse) in a parameter vector
+// (raw, under constraints). Throws UsageError for a cell without one
+// recurrent matrix (vanilla, leaky, torch-rnn) when q is not 0.
+void add_self_connections(const RnnSpec& spec, const WeightConstraints& c, double q, float* raw);
+
 // The file's group constraints/: unit_sign [N] and attribute
 // excitatory_fraction (Dale's law), connectivity [N,N] (a mask).
 void write_constraints(H5File& out, const WeightConstraints& c);

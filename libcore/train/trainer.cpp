@@ -29,12 +29,16 @@ void fill_state_noise(double sigma, uint64_t seed, uint64_t step, int B, int T, 
 }
 }  // namespace
 
-void constrain_initial_state(TrainState& state, const WeightConstraints& c, double radius) {
+void constrain_initial_state(TrainState& state, const WeightConstraints& c, double radius, double self_connection) {
   RnnModel& m = state.model;
   m.constraints = c;
-  if (!c.active()) return;
+  if (!c.active()) {
+    add_self_connections(m.spec, c, self_connection, m.params.data());
+    return;
+  }
   state.raw = m.params;
   init_constrained(m.spec, c, radius, state.raw.data());
+  add_self_connections(m.spec, c, self_connection, state.raw.data());
   ConstrainedParams(m.spec, c).effective(state.raw.data(), m.params.data());
 }
 

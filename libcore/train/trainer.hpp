@@ -36,9 +36,11 @@ struct TrainState : OptimizerProgress {
   AlignedVector<float> raw;
 };
 
-// Starts a constrained network (Dale's law, a mask) from init_rnn's draws:
-// its raw values as init_constrained sets them, its weights their effective ones.
-void constrain_initial_state(TrainState& state, const WeightConstraints& c, double radius);
+// Starts a network from init_rnn's draws: a constrained one (Dale's law, a
+// mask) with its raw values as init_constrained sets them and its weights
+// their effective ones; then `self_connection` added to the self-connections
+// (add_self_connections), constrained or not.
+void constrain_initial_state(TrainState& state, const WeightConstraints& c, double radius, double self_connection);
 
 struct StepReport {
   uint64_t step;  // batches done, after this one

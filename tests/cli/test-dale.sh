@@ -11,6 +11,8 @@ expect_ok gen-task --task context-dm --trials 64 --seed 1 -o ctx.h5
 common=(-i ctx.h5 --hidden 16 --excitatory-fraction 0.8 --seed 2 --eval-trials 16)
 expect_ok train-rnn "${common[@]}" --batches 30 -o dale.h5
 [ "$(ctd-info dale.h5 --attribute nonlinearity)" == relu ] && ok || fail "Dale's law: nonlinearity not relu by default"
+[ "$(ctd-info dale.h5 --attribute init_self)" == 1 ] && ok || fail "Dale's law: --init-self not 1 by default"
+[ "$(ctd-info dale.h5 --attribute lr)" == 0.003 ] && ok || fail "Dale's law: --lr not 0.003 by default"
 [ "$(values dale.h5 /constraints/unit_sign | grep -c '^1$')" == 13 ] && ok || fail "round(0.8 * 16) = 13 excitatory units"
 # Column j of the recurrent matrix holds unit j's outgoing weights: all of its sign.
 values dale.h5 /rnn.weight_hh_l0 | awk -v N=16 '{ j = (NR - 1) % N; if ((j < 13 && $1 < 0) || (j >= 13 && $1 > 0)) bad++ }
@@ -45,6 +47,8 @@ expect_error 2 "--excitatory-fraction: must be in \[0, 1\]" out.h5 -- \
 expect_error 2 "leaves no inhibitory unit" out.h5 -- train-rnn -i ctx.h5 --hidden 4 --excitatory-fraction 0.95 -o out.h5
 expect_error 2 "need a cell with one recurrent matrix \(leaky or torch-rnn\), not gru" out.h5 -- \
   train-rnn -i ctx.h5 --hidden 16 --cell gru --excitatory-fraction 0.8 -o out.h5
+expect_error 2 "--init-self needs a cell with one recurrent matrix \(vanilla, leaky or torch-rnn\), not gru" out.h5 -- \
+  train-rnn -i ctx.h5 --hidden 16 --cell gru --init-self 1 -o out.h5
 expect_error 1 "has shape \[16,16\] but a mask of --hidden 8 units is \[8,8\]" out.h5 -- \
   train-rnn -i ctx.h5 --hidden 8 --connectivity mask.h5 -o out.h5
 sed 's/^1 /0.5 /' mask.txt > half.txt

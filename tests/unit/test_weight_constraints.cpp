@@ -55,7 +55,7 @@ TrainOptions short_run() {
 TrainState constrained_start(const RnnSpec& spec, const WeightConstraints& c) {
   TrainState st;
   st.model = init_rnn(spec, RnnInit{0.9, 1.0, 0.1}, 5);
-  constrain_initial_state(st, c, 0.9);
+  constrain_initial_state(st, c, 0.9, 0.0);
   return st;
 }
 }  // namespace
@@ -147,6 +147,32 @@ TEST_CASE("the initial recurrent matrix has the requested spectral radius, balan
   CHECK_THROWS_WITH_AS(check_constraints(RnnSpec{Cell::Gru, 40, 1, 1}, dale, "train-rnn"),
                        doctest::Contains("need a cell with one recurrent matrix (leaky or torch-rnn), not gru"),
                        UsageError);
+}
+
+TEST_CASE("--init-self adds to the self-connections: every unit's, or under Dale's law the excitatory units'") {
+  const RnnSpec spec{Cell::Leaky, 10, 2, 1, 0.5, Activation::Relu, 0.2};
+  WeightConstraints dale;
+  dale.excitatory_fraction = 0.8;
+  dale.unit_sign = dale_signs(0.8, 10);
+  for (const WeightConstraints& c : {WeightConstraints{}, dale, dale_and_mask(10)}) {
+    TrainState without, with;
+    without.model = with.model = init_rnn(spec, RnnInit{0.9, 1.0, 0.1}, 5);
+    constrain_initial_state(without, c, 0.9, 0.0);
+    constrain_initial_state(with, c, 0.9, 1.0);
+    CAPTURE(c.dale());
+    CAPTURE(c.mask.size());
+    const float *W0 = without.model.param("rnn.weight_hh_l0"), *W1 = with.model.param("rnn.weight_hh_l0");
+    for (int i = 0; i < 10; ++i)
+      for (int j = 0; j < 10; ++j) {
+        const bool self = i == j && !(c.dale() && c.unit_sign[size_t(i)] < 0) && c.mask.empty();
+        CHECK(W1[i * 10 + j] == doctest::Approx(W0[i * 10 + j] + (self ? 1.0f : 0.0f)).epsilon(1e-6));
+      }
+    CHECK(ConstrainedParams(spec, c).violation(with.model.params.data()) == -1);
+  }
+  TrainState gru;
+  gru.model = init_rnn(RnnSpec{Cell::Gru, 4, 1, 1}, RnnInit{}, 1);
+  CHECK_THROWS_WITH_AS(constrain_initial_state(gru, WeightConstraints{}, 0.9, 1.0),
+                       doctest::Contains("--init-self needs a cell with one recurrent matrix"), UsageError);
 }
 
 TEST_CASE("training keeps every weight's sign and mask, and resumes exactly") {
