@@ -78,6 +78,14 @@ typename RnnMap<S>::Mat RnnMap<S>::dFdx(const Vec& h) const {
 }
 
 template <class S>
+void RnnMap<S>::jacobians_at(const Vec& h, const Vec& x, Mat& J, Mat& Jx) const {
+  const Vec gi = input_share(x);
+  J.resize(dim(), dim());
+  Jx.resize(dim(), spec_.U);
+  cell_->jacobians(h.data(), gi.data(), J.data(), Jx.data());
+}
+
+template <class S>
 void RnnMap<S>::fixed_point_bounds(Eigen::VectorXd& lo, Eigen::VectorXd& hi) const {
   Vec l(dim()), h(dim());
   cell_->fixed_point_bounds(l.data(), h.data());

@@ -38,6 +38,8 @@ class RnnMap {
   Vec step(const Vec& h) const;                // F(h) at x*
   Mat dFdh(const Vec& h) const;                // J[i,j] = ∂F_i/∂h_j
   Mat dFdx(const Vec& h) const;                // [dim,U]
+  // Both at another input x: J = ∂F/∂h [dim,dim], Jx = ∂F/∂x [dim,U].
+  void jacobians_at(const Vec& h, const Vec& x, Mat& J, Mat& Jx) const;
   // The box a fixed point of the cell lies in (RecurrentCell::fixed_point_bounds).
   void fixed_point_bounds(Eigen::VectorXd& lo, Eigen::VectorXd& hi) const;
   // The readout wO h + bO.

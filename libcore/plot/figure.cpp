@@ -132,7 +132,7 @@ const std::vector<FigureKind>& figures_of(const std::string& kind) {
   if (auto it = cache.find(kind); it != cache.end()) return it->second;
   std::vector<FigureKind> all;
   for (auto part : {trial_figures, fixed_point_figures, lfads_figures, training_figures, comparison_figures, lyapunov_figures,
-                    cycles_figures, pbt_figures, context_figures, reservoir_figures})  // main figure first
+                    cycles_figures, pbt_figures, context_figures, reservoir_figures, continuation_figures})  // main figure first
     for (FigureKind& f : part(kind)) all.push_back(std::move(f));
   if (all.empty())
     throw Error("no figures for files of kind '" + kind +

@@ -104,6 +104,7 @@ std::vector<FigureKind> lfads_figures(const std::string& kind);
 std::vector<FigureKind> comparison_figures(const std::string& kind);
 std::vector<FigureKind> lyapunov_figures(const std::string& kind);
 std::vector<FigureKind> cycles_figures(const std::string& kind);
+std::vector<FigureKind> continuation_figures(const std::string& kind);
 std::vector<FigureKind> pbt_figures(const std::string& kind);
 std::vector<FigureKind> context_figures(const std::string& kind);
 std::vector<FigureKind> reservoir_figures(const std::string& kind);

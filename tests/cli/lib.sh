@@ -47,6 +47,20 @@ same_text() {
   if [ "$1" == "$2" ]; then ok; else fail "$3: differ"; fi
 }
 
+# A ctd vanilla network of one unit, h' = tanh(wR*h + wI*x), written with
+# HDF5's own h5import (no ctd code involved): unit_network OUT.h5 WR WI.
+unit_network() {
+  local out=$1 args=() d dims value
+  for d in "wR 2 1 1 $2" "wI 2 1 1 $3" "bR 1 1 0" "h0 1 1 0.1" "wO 2 1 1 1" "bO 1 1 0"; do
+    set -- $d
+    if [ "$2" = 2 ]; then dims="$3 $4" value=$5; else dims=$3 value=$4; fi
+    echo "$value" > "$1.txt"
+    printf 'PATH %s\nINPUT-CLASS TEXTFP\nRANK %s\nDIMENSION-SIZES %s\nOUTPUT-CLASS FP\nOUTPUT-SIZE 64\n' "$1" "$2" "$dims" > "$1.conf"
+    args+=("$1.txt" -c "$1.conf")
+  done
+  h5import "${args[@]}" -o "$out" || fail "h5import $out"
+}
+
 finish() {
   echo "$checks passed, $failures failed"
   [ "$failures" -eq 0 ]

@@ -5,16 +5,7 @@
 source "$(dirname "$0")/lib.sh" "$1"
 near() { awk -v a="$1" -v b="$2" -v t="$3" 'BEGIN{d = a - b; if (d < 0) d = -d; exit !(d <= t)}'; }
 
-# A ctd vanilla network (wR, wI, bR, h0, wO, bO) of one unit with wR = -2.
-args=()
-for d in "wR 2 1 1 -2" "wI 2 1 1 0" "bR 1 1 0" "h0 1 1 0.1" "wO 2 1 1 1" "bO 1 1 0"; do
-  set -- $d
-  if [ "$2" = 2 ]; then dims="$3 $4" value=$5; else dims=$3 value=$4; fi
-  echo "$value" > "$1.txt"
-  printf 'PATH %s\nINPUT-CLASS TEXTFP\nRANK %s\nDIMENSION-SIZES %s\nOUTPUT-CLASS FP\nOUTPUT-SIZE 32\n' "$1" "$2" "$dims" > "$1.conf"
-  args+=("$1.txt" -c "$1.conf")
-done
-h5import "${args[@]}" -o flip.h5 || fail "h5import"
+unit_network flip.h5 -2 0  # h' = tanh(-2h)
 
 text=$(find-cycles -p flip.h5 --max-period 4 --starts 8 --seed 2)
 [ "$(printf '%s\n' "$text" | wc -l)" == 2 ] && ok || fail "not two orbits: $text"
