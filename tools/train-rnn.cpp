@@ -21,7 +21,17 @@ int main(int argc, char** argv) {
   tool.on_parsed([&] {
     if (!tool.input.empty() && !config.task.empty()) throw ctd::UsageError("give either -i FILE or --task, not both");
     if (tool.input.empty() && config.task.empty()) config.task = "integrator";
-    if (!tool.input.empty()) file = std::make_unique<ctd::TaskFile>(ctd::read_task_file(ctd::H5File::open(tool.input)));
+    if (!tool.input.empty()) {
+      // The file records what ran: a task file's trials do not read --task's trial options.
+      for (ctd::OptionSpec& s : tool.options().all()) {
+        if (s.group != "Task" || !(s.name == "steps" || s.name == "duration" || s.name == "bias" || s.name == "noise" ||
+                                   s.name == "zero-steps"))
+          continue;
+        if (s.set) throw ctd::UsageError(s.flag() + " shapes --task trials; the trials of -i " + tool.input + " are the file's own");
+        s.recorded = false;
+      }
+      file = std::make_unique<ctd::TaskFile>(ctd::read_task_file(ctd::H5File::open(tool.input)));
+    }
     ctd::apply_recipe(tool.options(), config, file ? file->kind : "");
   });
 

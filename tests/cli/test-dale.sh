@@ -13,6 +13,9 @@ expect_ok train-rnn "${common[@]}" --batches 30 -o dale.h5
 [ "$(ctd-info dale.h5 --attribute nonlinearity)" == relu ] && ok || fail "Dale's law: nonlinearity not relu by default"
 [ "$(ctd-info dale.h5 --attribute init_self)" == 1 ] && ok || fail "Dale's law: --init-self not 1 by default"
 [ "$(ctd-info dale.h5 --attribute lr)" == 0.003 ] && ok || fail "Dale's law: --lr not 0.003 by default"
+# The file records what ran: no --task trial option for trials read from a file.
+ctd-info dale.h5 --attribute steps >/dev/null 2>&1 && fail "--steps recorded for a task file's trials" || ok
+ctd-info dale.h5 --attribute ctd_options | grep -q 'bias' && fail "--bias among ctd_options" || ok
 [ "$(values dale.h5 /constraints/unit_sign | grep -c '^1$')" == 13 ] && ok || fail "round(0.8 * 16) = 13 excitatory units"
 # Column j of the recurrent matrix holds unit j's outgoing weights: all of its sign.
 values dale.h5 /rnn.weight_hh_l0 | awk -v N=16 '{ j = (NR - 1) % N; if ((j < 13 && $1 < 0) || (j >= 13 && $1 > 0)) bad++ }
@@ -55,6 +58,8 @@ sed 's/^1 /0.5 /' mask.txt > half.txt
 h5import half.txt -c mask.cfg -o half.h5
 expect_error 1 "the connectivity mask holds 0.5 but only 0 \(no connection\) or 1 is allowed" out.h5 -- \
   train-rnn -i ctx.h5 --hidden 16 --connectivity half.h5 -o out.h5
+expect_error 2 "--steps shapes --task trials; the trials of -i ctx.h5 are the file's own" out.h5 -- \
+  train-rnn -i ctx.h5 --hidden 16 --steps 10 -o out.h5
 # A resumed run whose Dale's law differs is refused by the checkpoint's signature.
 expect_error 2 "excitatory-fraction" out.h5 -- \
   train-rnn -i ctx.h5 --hidden 16 --excitatory-fraction 0.5 --seed 2 --eval-trials 16 --batches 30 --checkpoint ck.h5 --resume -o out.h5
